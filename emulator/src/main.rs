@@ -1,0 +1,2 @@
+//! Local Auth0-compatible tenant (placeholder until the emulator lands).
+fn main() {}

@@ -1,0 +1,13 @@
+//! account-link: a "Link with another account" widget for Auth0 tenants, compiled to WebAssembly.
+//!
+//! It replaces the deprecated Lock linking popup: it shows a dialog, runs the secondary login in a
+//! popup (authorization code + PKCE S256) or a redirect, validates the ID token and links it through
+//! the Management API. See README.md for the JS API and docs/ARCHITECTURE.md for the module map.
+//!
+//! This file holds no logic: only the module list and re-exports.
+
+#![warn(missing_docs)]
+
+pub mod error;
+
+pub use error::{Error, ErrorCode};
