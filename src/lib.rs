@@ -8,6 +8,13 @@
 
 #![warn(missing_docs)]
 
+pub mod dialog;
 pub mod error;
+pub mod events;
+pub mod options;
+#[cfg(target_arch = "wasm32")]
+pub mod widget;
 
 pub use error::{Error, ErrorCode};
+#[cfg(target_arch = "wasm32")]
+pub use widget::LinkWidget;

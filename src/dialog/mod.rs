@@ -1,0 +1,694 @@
+//! The dialog's DOM: built by the wasm in an open shadow root, styled by an adopted stylesheet,
+//! every string set as text. No network and no OAuth here: the widget wires callbacks
+//! ("hooks") for clicks, and calls the render functions to show identities, progress and errors.
+//!
+//! Selectors follow the DOM contract in docs/ARCHITECTURE.md (`data-part`, `data-action`,
+//! `data-connection`, `data-identity`).
+
+mod dom;
+pub mod i18n;
+mod styles;
+
+use crate::error::{Error, ErrorCode};
+use crate::options::{provider_label, Config};
+use dom::{el, el_text, toggle, Listener};
+use i18n::{Msg, Strings};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element, Event, HtmlElement, KeyboardEvent, ShadowRoot};
+
+/// One row of the identities list, as the flows map it from the Management API.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IdentityRow {
+    /// e.g. `github`, `google-oauth2`, `auth0`.
+    pub provider: String,
+    /// The bare user id (the part after `provider|`).
+    pub user_id: String,
+    /// The connection name, for the label (`windowslive` -> "Microsoft").
+    pub connection: String,
+    /// A display name, when known.
+    pub name: Option<String>,
+    /// An email address, when known.
+    pub email: Option<String>,
+    /// A picture URL; shown only when https (or the emulator's loopback origin).
+    pub picture: Option<String>,
+    /// The primary identity: listed, never offered for unlinking.
+    pub primary: bool,
+}
+
+type Hook<F> = RefCell<Option<Rc<F>>>;
+type UnlinkHook = dyn Fn(&str, &str);
+
+/// The callbacks a dialog calls; set by the widget. Each is cloned out of its cell before being
+/// called, so a hook may replace hooks, hide the dialog or destroy the widget.
+#[derive(Default)]
+struct Hooks {
+    close: Hook<dyn Fn()>,
+    connection: Hook<dyn Fn(&str)>,
+    unlink: Hook<UnlinkHook>,
+    use_redirect: Hook<dyn Fn(&str)>,
+}
+
+struct Inner {
+    strings: Strings,
+    loopback_origin: Option<String>,
+    labels: Vec<(String, String)>,
+    modal: bool,
+    doc: Document,
+    host: HtmlElement,
+    root: ShadowRoot,
+    panel: HtmlElement,
+    identities: Element,
+    list: Element,
+    status: Element,
+    error: Element,
+    use_redirect: Element,
+    opener: RefCell<Option<HtmlElement>>,
+    last_connection: RefCell<Option<String>>,
+    visible: Cell<bool>,
+    busy: Cell<bool>,
+    hooks: Hooks,
+    listeners: RefCell<Vec<Listener>>,
+}
+
+/// A handle to the dialog. Cheap to clone; the DOM is removed by [`Dialog::dispose`] or when the
+/// last handle is dropped.
+#[derive(Clone)]
+pub struct Dialog {
+    inner: Rc<Inner>,
+}
+
+impl Dialog {
+    /// Builds the dialog, hidden, in `config.container` (inline) or at the end of `document.body`
+    /// (modal).
+    pub fn new(config: &Config) -> Result<Dialog, Error> {
+        let doc = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(|| Error::invalid_options("the dialog needs a browser document"))?;
+        let strings = config.strings.clone();
+        let modal = config.container.is_none();
+        let parent: Element = match &config.container {
+            Some(container) => container.clone(),
+            None => doc
+                .body()
+                .ok_or_else(|| Error::invalid_options("the dialog needs document.body"))?
+                .into(),
+        };
+
+        let host: HtmlElement = doc.create_element("div").unwrap_throw().unchecked_into();
+        host.set_attribute("data-account-link", "").unwrap_throw();
+        host.set_attribute("data-mode", if modal { "modal" } else { "inline" })
+            .unwrap_throw();
+        host.set_hidden(true);
+        if let Some(color) = &config.theme.primary_color {
+            // CSSOM, not the `style` attribute: allowed under a strict CSP.
+            let _ = host.style().set_property("--al-primary", color);
+        }
+        let root = host
+            .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+            .unwrap_throw();
+        let sheet = web_sys::CssStyleSheet::new().unwrap_throw();
+        sheet.replace_sync(styles::CSS).unwrap_throw();
+        root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+
+        if modal {
+            el(&doc, &root, "div", &[("data-part", "backdrop")]);
+        }
+        let panel: HtmlElement = el(
+            &doc,
+            &root,
+            "div",
+            &[
+                ("role", "dialog"),
+                ("data-part", "dialog"),
+                ("aria-labelledby", "al-title"),
+                ("tabindex", "-1"),
+                ("lang", strings.language().tag()),
+            ],
+        )
+        .unchecked_into();
+        if modal {
+            panel.set_attribute("aria-modal", "true").unwrap_throw();
+        }
+        let header = el(&doc, &panel, "header", &[]);
+        if let Some(logo) = &config.theme.logo {
+            el(
+                &doc,
+                &header,
+                "img",
+                &[("data-part", "logo"), ("alt", ""), ("src", logo)],
+            );
+        }
+        el_text(
+            &doc,
+            &header,
+            "h2",
+            &[("data-part", "title"), ("id", "al-title")],
+            strings.get(Msg::Title),
+        );
+        el_text(
+            &doc,
+            &header,
+            "button",
+            &[
+                ("type", "button"),
+                ("data-action", "close"),
+                ("aria-label", strings.get(Msg::Close)),
+            ],
+            "×",
+        );
+
+        let identities = el(
+            &doc,
+            &panel,
+            "section",
+            &[
+                ("data-part", "identities"),
+                ("aria-labelledby", "al-identities"),
+                ("hidden", ""),
+            ],
+        );
+        el_text(
+            &doc,
+            &identities,
+            "h3",
+            &[("id", "al-identities")],
+            strings.get(Msg::IdentitiesTitle),
+        );
+        let list = el(&doc, &identities, "ul", &[]);
+
+        let connections = el(&doc, &panel, "div", &[("data-part", "connections")]);
+        for connection in &config.connections {
+            el_text(
+                &doc,
+                &connections,
+                "button",
+                &[("type", "button"), ("data-connection", &connection.name)],
+                &strings.with_name(Msg::ConnectWith, &connection.display_name),
+            );
+        }
+        let status = el(
+            &doc,
+            &panel,
+            "p",
+            &[
+                ("data-part", "status"),
+                ("role", "status"),
+                ("aria-live", "polite"),
+            ],
+        );
+        let error = el(
+            &doc,
+            &panel,
+            "p",
+            &[("data-part", "error"), ("role", "alert")],
+        );
+        let use_redirect = el_text(
+            &doc,
+            &panel,
+            "button",
+            &[
+                ("type", "button"),
+                ("data-action", "use-redirect"),
+                ("hidden", ""),
+            ],
+            strings.get(Msg::UseRedirect),
+        );
+        parent.append_child(&host).unwrap_throw();
+
+        let inner = Rc::new(Inner {
+            strings,
+            loopback_origin: config.loopback_origin().map(str::to_owned),
+            labels: config
+                .connections
+                .iter()
+                .map(|c| (c.name.clone(), c.display_name.clone()))
+                .collect(),
+            modal,
+            doc,
+            host,
+            root,
+            panel,
+            identities,
+            list,
+            status,
+            error,
+            use_redirect,
+            opener: RefCell::new(None),
+            last_connection: RefCell::new(None),
+            visible: Cell::new(false),
+            busy: Cell::new(false),
+            hooks: Hooks::default(),
+            listeners: RefCell::new(Vec::new()),
+        });
+        let weak = Rc::downgrade(&inner);
+        let click = Listener::new(&inner.root, "click", {
+            let weak: Weak<Inner> = weak.clone();
+            move |event| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.on_click(&event);
+                }
+            }
+        });
+        let keydown = Listener::new(&inner.root, "keydown", move |event| {
+            if let Some(inner) = weak.upgrade() {
+                inner.on_keydown(event.unchecked_ref());
+            }
+        });
+        inner.listeners.borrow_mut().extend([click, keydown]);
+        Ok(Dialog { inner })
+    }
+
+    /// The host element carrying `data-account-link`.
+    pub fn host(&self) -> &HtmlElement {
+        &self.inner.host
+    }
+
+    /// The open shadow root holding the dialog.
+    pub fn shadow_root(&self) -> &ShadowRoot {
+        &self.inner.root
+    }
+
+    /// Whether the dialog is shown.
+    pub fn is_visible(&self) -> bool {
+        self.inner.visible.get()
+    }
+
+    /// Called when the close button or Escape asks to hide the dialog. Without a hook, the dialog
+    /// hides itself.
+    pub fn set_on_close(&self, hook: impl Fn() + 'static) {
+        *self.inner.hooks.close.borrow_mut() = Some(Rc::new(hook));
+    }
+
+    /// Called with the connection name when a connection button is clicked (synchronously in the
+    /// click, so a popup may be opened there).
+    pub fn set_on_connection(&self, hook: impl Fn(&str) + 'static) {
+        *self.inner.hooks.connection.borrow_mut() = Some(Rc::new(hook));
+    }
+
+    /// Called with `(provider, user_id)` when the user confirms an unlink.
+    pub fn set_on_unlink(&self, hook: impl Fn(&str, &str) + 'static) {
+        *self.inner.hooks.unlink.borrow_mut() = Some(Rc::new(hook));
+    }
+
+    /// Called with the last clicked connection when "Continue in this window" is clicked.
+    pub fn set_on_use_redirect(&self, hook: impl Fn(&str) + 'static) {
+        *self.inner.hooks.use_redirect.borrow_mut() = Some(Rc::new(hook));
+    }
+
+    /// Shows the dialog. Modal: remembers the focused element and moves focus into the dialog.
+    /// Returns false when it was already shown.
+    pub fn show(&self) -> bool {
+        let inner = &self.inner;
+        if inner.visible.replace(true) {
+            return false;
+        }
+        if inner.modal {
+            let opener = inner
+                .doc
+                .active_element()
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+                .filter(|e| !e.is_same_node(Some(&inner.host)));
+            *inner.opener.borrow_mut() = opener;
+        }
+        inner.host.set_hidden(false);
+        if inner.modal {
+            inner.focus_first();
+        }
+        true
+    }
+
+    /// Hides the dialog, closes a pending unlink confirmation, and (modal) returns focus to the
+    /// element that had it before [`Dialog::show`]. Returns false when it was already hidden.
+    pub fn hide(&self) -> bool {
+        self.inner.hide()
+    }
+
+    /// Replaces the identities list. Hidden when `rows` is empty.
+    pub fn render_identities(&self, rows: &[IdentityRow]) {
+        let inner = &self.inner;
+        let doc = &inner.doc;
+        inner.list.set_text_content(None);
+        for row in rows {
+            let key = row.provider.clone() + "|" + &row.user_id;
+            let li = el(doc, &inner.list, "li", &[("data-identity", &key)]);
+            if let Some(picture) = row
+                .picture
+                .as_deref()
+                .filter(|p| crate::options::image_url_allowed(p, inner.loopback_origin.as_deref()))
+            {
+                el(
+                    doc,
+                    &li,
+                    "img",
+                    &[
+                        ("src", picture),
+                        ("alt", ""),
+                        ("referrerpolicy", "no-referrer"),
+                    ],
+                );
+            }
+            let who = el(doc, &li, "div", &[("data-part", "who")]);
+            let label = inner.label_for(row);
+            el_text(doc, &who, "span", &[("data-part", "provider")], &label);
+            let detail = match (&row.name, &row.email) {
+                (Some(name), Some(email)) if name != email => name.clone() + " · " + email,
+                (Some(name), _) => name.clone(),
+                (None, Some(email)) => email.clone(),
+                (None, None) => row.user_id.clone(),
+            };
+            el_text(doc, &who, "span", &[("data-part", "detail")], &detail);
+            if row.primary {
+                el_text(
+                    doc,
+                    &li,
+                    "span",
+                    &[("data-part", "badge")],
+                    inner.strings.get(Msg::Primary),
+                );
+            } else {
+                let aria = inner.strings.get(Msg::Unlink).to_owned() + " " + &label;
+                let button = el_text(
+                    doc,
+                    &li,
+                    "button",
+                    &[
+                        ("type", "button"),
+                        ("data-action", "unlink"),
+                        ("aria-label", &aria),
+                    ],
+                    inner.strings.get(Msg::Unlink),
+                );
+                toggle(&button, "disabled", inner.busy.get());
+            }
+        }
+        toggle(&inner.identities, "hidden", rows.is_empty());
+    }
+
+    /// Sets the status line (`role=status`) to a built-in message, or clears it.
+    pub fn set_status(&self, msg: Option<Msg>) {
+        let text = msg.map(|m| self.inner.strings.get(m));
+        self.inner.status.set_text_content(text);
+    }
+
+    /// Shows the translated short message for `error`'s code in the alert area. After
+    /// `popup_blocked`, also offers "Continue in this window" when a redirect hook is set.
+    pub fn show_error(&self, error: &Error) {
+        let inner = &self.inner;
+        inner
+            .error
+            .set_text_content(Some(inner.strings.error(error.code)));
+        if error.code == ErrorCode::PopupBlocked && inner.hooks.use_redirect.borrow().is_some() {
+            self.offer_redirect(true);
+        }
+    }
+
+    /// Empties the alert area and withdraws the redirect offer.
+    pub fn clear_error(&self) {
+        self.inner.error.set_text_content(None);
+        self.offer_redirect(false);
+    }
+
+    /// Shows or hides the "Continue in this window" button (`data-action=use-redirect`).
+    pub fn offer_redirect(&self, on: bool) {
+        toggle(&self.inner.use_redirect, "hidden", !on);
+    }
+
+    /// Busy: connection, unlink and redirect buttons are disabled and the dialog is `aria-busy`.
+    pub fn set_busy(&self, busy: bool) {
+        let inner = &self.inner;
+        inner.busy.set(busy);
+        let _ = inner
+            .panel
+            .set_attribute("aria-busy", if busy { "true" } else { "false" });
+        if let Ok(buttons) = inner.root.query_selector_all(
+            "[data-connection],[data-action=unlink],[data-action=confirm-unlink],[data-action=use-redirect]",
+        ) {
+            for i in 0..buttons.length() {
+                if let Some(button) = buttons.item(i) {
+                    toggle(button.unchecked_ref(), "disabled", busy);
+                }
+            }
+        }
+        // A disabled button loses focus: keep it inside the modal dialog.
+        if busy && inner.modal && inner.visible.get() && inner.root.active_element().is_none() {
+            let _ = inner.panel.focus();
+        }
+    }
+
+    /// The connection clicked last (for the redirect offer).
+    pub fn last_connection(&self) -> Option<String> {
+        self.inner.last_connection.borrow().clone()
+    }
+
+    /// Removes the DOM and every listener. Idempotent; the dialog is unusable afterwards.
+    pub fn dispose(&self) {
+        self.inner.dispose();
+    }
+}
+
+impl Inner {
+    fn dispose(&self) {
+        self.listeners.borrow_mut().clear();
+        self.host.remove();
+        self.visible.set(false);
+        if let Some(opener) = self.opener.borrow_mut().take() {
+            if opener.is_connected() {
+                let _ = opener.focus();
+            }
+        }
+        let hooks = &self.hooks;
+        hooks.close.borrow_mut().take();
+        hooks.connection.borrow_mut().take();
+        hooks.unlink.borrow_mut().take();
+        hooks.use_redirect.borrow_mut().take();
+    }
+
+    fn label_for(&self, row: &IdentityRow) -> String {
+        if let Some((_, display)) = self.labels.iter().find(|(name, _)| *name == row.connection) {
+            return display.clone();
+        }
+        let by_connection = provider_label(&row.connection);
+        if by_connection != row.connection {
+            return by_connection.to_owned();
+        }
+        let by_provider = provider_label(&row.provider);
+        if by_provider != row.provider || row.connection.is_empty() {
+            return by_provider.to_owned();
+        }
+        row.connection.clone()
+    }
+
+    /// Enabled, visible buttons in document order.
+    fn focusables(&self) -> Vec<HtmlElement> {
+        let mut out = Vec::new();
+        if let Ok(nodes) = self.root.query_selector_all("button:not([disabled])") {
+            for i in 0..nodes.length() {
+                if let Some(node) = nodes.item(i) {
+                    let element: HtmlElement = node.unchecked_into();
+                    if matches!(element.closest("[hidden]"), Ok(None)) {
+                        out.push(element);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn focus_first(&self) {
+        let target = self
+            .root
+            .query_selector("[data-connection]:not([disabled])")
+            .ok()
+            .flatten()
+            .map(|e| e.unchecked_into::<HtmlElement>());
+        match target {
+            Some(button) => {
+                let _ = button.focus();
+            }
+            None => {
+                let _ = self.panel.focus();
+            }
+        }
+    }
+
+    fn request_close(&self) {
+        let hook = self.hooks.close.borrow().clone();
+        match hook {
+            Some(hook) => hook(),
+            None => {
+                self.hide();
+            }
+        }
+    }
+
+    fn hide(&self) -> bool {
+        if !self.visible.replace(false) {
+            return false;
+        }
+        self.close_confirmations();
+        self.host.set_hidden(true);
+        if let Some(opener) = self.opener.borrow_mut().take() {
+            if opener.is_connected() {
+                let _ = opener.focus();
+            }
+        }
+        true
+    }
+
+    fn on_keydown(&self, event: &KeyboardEvent) {
+        if !self.modal || !self.visible.get() {
+            return;
+        }
+        match event.key().as_str() {
+            "Escape" => {
+                event.prevent_default();
+                self.request_close();
+            }
+            "Tab" => {
+                let items = self.focusables();
+                let (Some(first), Some(last)) = (items.first(), items.last()) else {
+                    event.prevent_default();
+                    return;
+                };
+                let active = self.root.active_element();
+                let at = |e: &HtmlElement| active.as_ref().is_some_and(|a| a.is_same_node(Some(e)));
+                let inside = active.is_some() && items.iter().any(at);
+                if event.shift_key() && (at(first) || !inside) {
+                    event.prevent_default();
+                    let _ = last.focus();
+                } else if !event.shift_key() && (at(last) || !inside) {
+                    event.prevent_default();
+                    let _ = first.focus();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_click(&self, event: &Event) {
+        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        if target.get_attribute("data-part").as_deref() == Some("backdrop") {
+            self.focus_first();
+            return;
+        }
+        let Some(button) = target.closest("button").ok().flatten() else {
+            return;
+        };
+        if button.has_attribute("disabled") {
+            return;
+        }
+        if let Some(connection) = button.get_attribute("data-connection") {
+            *self.last_connection.borrow_mut() = Some(connection.clone());
+            let hook = self.hooks.connection.borrow().clone();
+            if let Some(hook) = hook {
+                hook(&connection);
+            }
+            return;
+        }
+        let action = button.get_attribute("data-action").unwrap_or_default();
+        match action.as_str() {
+            "close" => self.request_close(),
+            "unlink" => self.open_confirmation(&button),
+            "cancel-unlink" => {
+                if let Some(row) = button.closest("li").ok().flatten() {
+                    self.close_confirmation(&row, true);
+                }
+            }
+            "confirm-unlink" => {
+                let Some(row) = button.closest("li").ok().flatten() else {
+                    return;
+                };
+                let key = row.get_attribute("data-identity").unwrap_or_default();
+                self.close_confirmation(&row, true);
+                let hook = self.hooks.unlink.borrow().clone();
+                if let (Some(hook), Some((provider, user_id))) = (hook, key.split_once('|')) {
+                    hook(provider, user_id);
+                }
+            }
+            "use-redirect" => {
+                let connection = self.last_connection.borrow().clone();
+                let hook = self.hooks.use_redirect.borrow().clone();
+                if let (Some(hook), Some(connection)) = (hook, connection) {
+                    hook(&connection);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn open_confirmation(&self, unlink: &Element) {
+        let Some(row) = unlink.closest("li").ok().flatten() else {
+            return;
+        };
+        self.close_confirmations();
+        let label = row
+            .query_selector("[data-part=provider]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.text_content())
+            .unwrap_or_default();
+        toggle(unlink, "hidden", true);
+        let doc = &self.doc;
+        let confirm = el(
+            doc,
+            &row,
+            "div",
+            &[("data-part", "confirm"), ("role", "group")],
+        );
+        el_text(
+            doc,
+            &confirm,
+            "span",
+            &[],
+            &self.strings.with_name(Msg::UnlinkPrompt, &label),
+        );
+        el_text(
+            doc,
+            &confirm,
+            "button",
+            &[("type", "button"), ("data-action", "confirm-unlink")],
+            self.strings.get(Msg::ConfirmUnlink),
+        );
+        let cancel: HtmlElement = el_text(
+            doc,
+            &confirm,
+            "button",
+            &[("type", "button"), ("data-action", "cancel-unlink")],
+            self.strings.get(Msg::CancelUnlink),
+        )
+        .unchecked_into();
+        let _ = cancel.focus();
+    }
+
+    fn close_confirmation(&self, row: &Element, refocus: bool) {
+        if let Ok(Some(confirm)) = row.query_selector("[data-part=confirm]") {
+            confirm.remove();
+        }
+        if let Ok(Some(unlink)) = row.query_selector("[data-action=unlink]") {
+            toggle(&unlink, "hidden", false);
+            if refocus {
+                let _ = unlink.unchecked_ref::<HtmlElement>().focus();
+            }
+        }
+    }
+
+    fn close_confirmations(&self) {
+        if let Ok(rows) = self.list.query_selector_all("li") {
+            for i in 0..rows.length() {
+                if let Some(row) = rows.item(i) {
+                    self.close_confirmation(row.unchecked_ref(), false);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.host.remove();
+    }
+}

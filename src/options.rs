@@ -1,0 +1,747 @@
+//! Relaxed JS options -> a validated [`Config`].
+//!
+//! The options object is read with `js_sys::Reflect` (no serde: every byte is downloaded by every
+//! user). Each check fails with [`Error::invalid_options`] and a message that names the fix. The
+//! string checks (domain, URLs, colours, names) are plain functions with host tests.
+
+use crate::dialog::i18n::{Language, Strings};
+use crate::error::{Error, Result};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// `popup` (default) or `redirect`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Run the provider's login in a popup window (the Lock popup replacement).
+    Popup,
+    /// Navigate the page to `/authorize`; finish with `handleRedirectCallback()`.
+    Redirect,
+}
+
+/// One connection offered in the dialog.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Connection {
+    /// The Auth0 connection name, e.g. `google-oauth2`.
+    pub name: String,
+    /// The label shown on its button; a built-in name when not given (see [`provider_label`]).
+    pub display_name: String,
+}
+
+/// The validated `theme` option.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Theme {
+    /// A CSS colour in a safe form (`#rgb`, `#rrggbb`, `rgb(...)`, `hsl(...)`, or a keyword).
+    pub primary_color: Option<String>,
+    /// An https URL (or http on the loopback emulator origin).
+    pub logo: Option<String>,
+}
+
+/// The validated options. Built once by [`Config::from_js`]; never changed afterwards.
+pub struct Config {
+    origin: String,
+    /// The application's client id.
+    pub client_id: String,
+    /// Connections in the order given, at least one, no duplicates.
+    pub connections: Vec<Connection>,
+    /// Popup or redirect.
+    pub mode: Mode,
+    /// Absolute http(s) URL; default `location.origin + location.pathname`.
+    pub redirect_uri: String,
+    /// Built-in strings of `language` with `languageDictionary` applied.
+    pub strings: Strings,
+    /// Colour and logo.
+    pub theme: Theme,
+    /// Inline mode when set: the dialog is rendered inside this element.
+    pub container: Option<web_sys::Element>,
+    /// How long to wait for the popup, in seconds (default 60).
+    pub popup_timeout_seconds: f64,
+    /// The deprecated Authentication API linking flow, opt-in.
+    pub legacy: bool,
+    /// The raw `accessToken` option: a string or a function returning a string or a Promise of one.
+    /// Checked for its type only; the flows call it.
+    pub access_token: Option<JsValue>,
+    /// The primary user's id, when given.
+    pub user_id: Option<String>,
+}
+
+impl Config {
+    /// The tenant's origin, `https://host[:port]` (or `http://` loopback), with no trailing slash.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The origin from which profile pictures and logos may load over plain http: the emulator's
+    /// loopback origin, or `None` for a real (https) tenant.
+    pub fn loopback_origin(&self) -> Option<&str> {
+        if self.origin.starts_with("http://") {
+            Some(&self.origin)
+        } else {
+            None
+        }
+    }
+
+    /// Whether `url` may be used as an image source: https, or under the loopback tenant origin.
+    pub fn image_allowed(&self, url: &str) -> bool {
+        image_url_allowed(url, self.loopback_origin())
+    }
+
+    /// Reads and validates the JS options object.
+    pub fn from_js(options: &JsValue) -> Result<Config> {
+        if !options.is_object() || options.is_function() {
+            return Err(Error::invalid_options(
+                "options must be an object such as { domain: 'tenant.eu.auth0.com', clientId: 'CLIENT_ID', connections: ['github'] }",
+            ));
+        }
+        let origin = parse_domain(&required_string(options, "domain", DOMAIN_HINT)?)?;
+
+        let client_id = required_string(options, "clientId", CLIENT_ID_HINT)?;
+        check_client_id(&client_id)?;
+
+        let connections = read_connections(&get(options, "connections"))?;
+
+        let mode = match optional_string(options, "mode")?.as_deref() {
+            None | Some("popup") => Mode::Popup,
+            Some("redirect") => Mode::Redirect,
+            Some(other) => {
+                return Err(Error::invalid_options(
+                    "mode must be 'popup' or 'redirect'; got '".to_owned() + other + "'",
+                ))
+            }
+        };
+
+        let redirect_uri = match optional_string(options, "redirectUri")? {
+            Some(uri) => uri,
+            None => default_redirect_uri()?,
+        };
+        check_redirect_uri(&redirect_uri)?;
+
+        let language = match optional_string(options, "language")? {
+            Some(tag) => Language::parse(&tag).ok_or_else(|| {
+                Error::invalid_options(
+                    "language must be one of ".to_owned()
+                        + &Language::TAGS.join(", ")
+                        + "; got '"
+                        + &tag
+                        + "'",
+                )
+            })?,
+            None => Language::En,
+        };
+        let mut strings = Strings::new(language);
+        read_dictionary(&get(options, "languageDictionary"), &mut strings)?;
+
+        let theme = read_theme(&get(options, "theme"), loopback(&origin))?;
+        let container = read_container(&get(options, "container"))?;
+
+        let popup_timeout_seconds = match present(get(options, "popupTimeoutSeconds")) {
+            None => 60.0,
+            Some(v) => match v.as_f64() {
+                Some(n) if n.is_finite() && n > 0.0 => n,
+                _ => {
+                    return Err(Error::invalid_options(
+                        "popupTimeoutSeconds must be a positive number of seconds, such as 60",
+                    ))
+                }
+            },
+        };
+
+        let legacy = match present(get(options, "legacy")) {
+            None => false,
+            Some(v) => v.as_bool().ok_or_else(|| {
+                Error::invalid_options("legacy must be true or false (default false)")
+            })?,
+        };
+
+        let access_token = match present(get(options, "accessToken")) {
+            None => None,
+            Some(v) if v.is_function() => Some(v),
+            Some(v) => match v.as_string() {
+                Some(s) if !s.is_empty() && !s.contains(char::is_whitespace) => Some(v),
+                _ => return Err(Error::invalid_options(
+                    "accessToken must be the Management API access token (a string) or a function returning one or a Promise of one",
+                )),
+            },
+        };
+
+        let user_id = optional_string(options, "userId")?;
+        if let Some(id) = &user_id {
+            if id.is_empty() || id.contains(char::is_whitespace) {
+                return Err(Error::invalid_options(
+                    "userId must be the primary user's id such as 'auth0|123'",
+                ));
+            }
+        }
+
+        Ok(Config {
+            origin,
+            client_id,
+            connections,
+            mode,
+            redirect_uri,
+            strings,
+            theme,
+            container,
+            popup_timeout_seconds,
+            legacy,
+            access_token,
+            user_id,
+        })
+    }
+}
+
+const DOMAIN_HINT: &str = "domain must be a host name such as 'tenant.eu.auth0.com'";
+const CLIENT_ID_HINT: &str =
+    "clientId must be the application's Client ID from the Auth0 dashboard, with no spaces";
+
+fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `undefined` and `null` both mean "not given".
+fn present(value: JsValue) -> Option<JsValue> {
+    if value.is_undefined() || value.is_null() {
+        None
+    } else {
+        Some(value)
+    }
+}
+
+fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>> {
+    match present(get(options, key)) {
+        None => Ok(None),
+        Some(v) => v
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| Error::invalid_options(key.to_owned() + " must be a string when given")),
+    }
+}
+
+fn required_string(options: &JsValue, key: &str, hint: &str) -> Result<String> {
+    match optional_string(options, key)? {
+        Some(s) => Ok(s),
+        None => Err(Error::invalid_options(hint.to_owned() + "; it is missing")),
+    }
+}
+
+fn loopback(origin: &str) -> Option<&str> {
+    origin.starts_with("http://").then_some(origin)
+}
+
+fn default_redirect_uri() -> Result<String> {
+    let location = web_sys::window()
+        .map(|w| w.location())
+        .ok_or_else(|| Error::invalid_options("redirectUri is required outside a browser page"))?;
+    let origin = location.origin().unwrap_or_default();
+    let path = location.pathname().unwrap_or_default();
+    Ok(origin + &path)
+}
+
+fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
+    const HINT: &str = "connections must be a non-empty array of connection names or { name, displayName } objects, such as ['google-oauth2', 'github']";
+    if !Array::is_array(value) {
+        return Err(Error::invalid_options(HINT));
+    }
+    let array: &Array = value.unchecked_ref();
+    if array.length() == 0 {
+        return Err(Error::invalid_options(HINT));
+    }
+    let mut out: Vec<Connection> = Vec::with_capacity(array.length() as usize);
+    for item in array.iter() {
+        let (name, display) = if let Some(name) = item.as_string() {
+            (name, None)
+        } else if item.is_object() {
+            let name = get(&item, "name")
+                .as_string()
+                .ok_or_else(|| Error::invalid_options(HINT))?;
+            let display = match present(get(&item, "displayName")) {
+                None => None,
+                Some(d) => Some(d.as_string().filter(|d| !d.trim().is_empty()).ok_or_else(
+                    || {
+                        Error::invalid_options(
+                            "displayName of connection '".to_owned()
+                                + &name
+                                + "' must be a non-empty string",
+                        )
+                    },
+                )?),
+            };
+            (name, display)
+        } else {
+            return Err(Error::invalid_options(HINT));
+        };
+        check_connection_name(&name)?;
+        if out.iter().any(|c| c.name == name) {
+            return Err(Error::invalid_options(
+                "connections lists '".to_owned() + &name + "' twice; list each connection once",
+            ));
+        }
+        let display_name = display.unwrap_or_else(|| provider_label(&name).to_owned());
+        out.push(Connection { name, display_name });
+    }
+    Ok(out)
+}
+
+fn read_dictionary(value: &JsValue, strings: &mut Strings) -> Result<()> {
+    let Some(value) = present(value.clone()) else {
+        return Ok(());
+    };
+    if !value.is_object() || Array::is_array(&value) || value.is_function() {
+        return Err(Error::invalid_options(
+            "languageDictionary must be an object of strings such as { title: 'Link with another account' }",
+        ));
+    }
+    let mut unknown: Vec<String> = Vec::new();
+    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        let text = get(&value, &key);
+        if !strings.set_by_key(&key, &text)? {
+            unknown.push(key);
+        }
+    }
+    if !unknown.is_empty() {
+        // Lock dictionaries carry many keys that have no meaning here: warn, do not fail.
+        let message = "account-link: languageDictionary keys ignored (unknown): ".to_owned()
+            + &unknown.join(", ")
+            + ". Known keys: "
+            + &crate::dialog::i18n::KEYS.join(", ");
+        web_sys::console::warn_1(&JsValue::from_str(&message));
+    }
+    Ok(())
+}
+
+fn read_theme(value: &JsValue, loopback_origin: Option<&str>) -> Result<Theme> {
+    let Some(value) = present(value.clone()) else {
+        return Ok(Theme::default());
+    };
+    if !value.is_object() {
+        return Err(Error::invalid_options(
+            "theme must be an object such as { primaryColor: '#0a66c2', logo: 'https://example.com/logo.png' }",
+        ));
+    }
+    let primary_color = optional_string(&value, "primaryColor")?;
+    if let Some(color) = &primary_color {
+        if !is_safe_color(color) {
+            return Err(Error::invalid_options(
+                "theme.primaryColor must be a CSS colour such as '#0a66c2' or 'rgb(10, 102, 194)'; got '"
+                    .to_owned()
+                    + color
+                    + "'",
+            ));
+        }
+    }
+    let logo = optional_string(&value, "logo")?;
+    if let Some(logo) = &logo {
+        if !image_url_allowed(logo, loopback_origin) {
+            return Err(Error::invalid_options(
+                "theme.logo must be an https URL such as 'https://example.com/logo.png'; got '"
+                    .to_owned()
+                    + logo
+                    + "'",
+            ));
+        }
+    }
+    Ok(Theme {
+        primary_color,
+        logo,
+    })
+}
+
+fn read_container(value: &JsValue) -> Result<Option<web_sys::Element>> {
+    let Some(value) = present(value.clone()) else {
+        return Ok(None);
+    };
+    if let Some(selector) = value.as_string() {
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(|| Error::invalid_options("container needs a document"))?;
+        return match document.query_selector(&selector) {
+            Ok(Some(element)) => Ok(Some(element)),
+            Ok(None) => Err(Error::invalid_options(
+                "container '".to_owned()
+                    + &selector
+                    + "' matches no element; create it before calling createLinkWidget, or omit container for a modal dialog",
+            )),
+            Err(_) => Err(Error::invalid_options(
+                "container '".to_owned() + &selector + "' is not a valid CSS selector",
+            )),
+        };
+    }
+    value.dyn_into::<web_sys::Element>().map(Some).map_err(|_| {
+        Error::invalid_options("container must be a CSS selector string or an Element")
+    })
+}
+
+/// The readable name of a well-known provider or connection; the name itself otherwise.
+pub fn provider_label(name: &str) -> &str {
+    match name {
+        "google-oauth2" => "Google",
+        "github" => "GitHub",
+        "facebook" => "Facebook",
+        "twitter" => "X (Twitter)",
+        "windowslive" => "Microsoft",
+        "apple" => "Apple",
+        "linkedin" => "LinkedIn",
+        "gitlab" => "GitLab",
+        "bitbucket" => "Bitbucket",
+        "discord" => "Discord",
+        "amazon" => "Amazon",
+        "yahoo" => "Yahoo",
+        "auth0" | "Username-Password-Authentication" => "Email",
+        "email" => "Email code",
+        "sms" => "SMS",
+        other => other,
+    }
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// Splits `host[:port]`; checks the host name's syntax and the port's range.
+/// Returns `(host, has_port)`.
+fn check_authority(authority: &str) -> Option<(&str, bool)> {
+    let (host, port) = if authority.starts_with('[') {
+        let end = authority.find(']')?;
+        let (host, tail) = authority.split_at(end + 1);
+        match tail {
+            "" => (host, None),
+            tail => (host, Some(tail.strip_prefix(':')?)),
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    if let Some(port) = port {
+        if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n: u32 = port.parse().ok()?;
+        if n == 0 || n > 65535 {
+            return None;
+        }
+    }
+    if host.starts_with('[') {
+        return (host == "[::1]").then_some((host, port.is_some()));
+    }
+    if host.is_empty() || host.len() > 253 {
+        return None;
+    }
+    for label in host.split('.') {
+        let ok = !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !ok {
+            return None;
+        }
+    }
+    Some((host, port.is_some()))
+}
+
+/// Normalises the `domain` option to the tenant's origin (`https://host[:port]`, no trailing slash).
+///
+/// Accepts a bare host name (`tenant.eu.auth0.com`), the same with `https://` and one trailing
+/// slash, and `http://` only for a loopback host with a port (the emulator, e.g.
+/// `http://127.0.0.1:4010`). Rejects paths, queries, user info, spaces and other schemes.
+pub fn parse_domain(input: &str) -> Result<String> {
+    let fail = || {
+        Error::invalid_options(
+            DOMAIN_HINT.to_owned()
+                + " (or http://127.0.0.1:PORT for the emulator); got '"
+                + input
+                + "'",
+        )
+    };
+    if input.is_empty() || input.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        return Err(fail());
+    }
+    let lower = input.to_ascii_lowercase();
+    let (https, rest) = if let Some(rest) = lower.strip_prefix("https://") {
+        (true, rest)
+    } else if let Some(rest) = lower.strip_prefix("http://") {
+        (false, rest)
+    } else if lower.contains("://")
+        || (lower.contains(':') && !lower.contains('.') && !lower.starts_with("localhost:"))
+    {
+        return Err(Error::invalid_options(
+            "domain must use https (or http://127.0.0.1:PORT for the emulator); got '".to_owned()
+                + input
+                + "'",
+        ));
+    } else {
+        (true, lower.as_str())
+    };
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    if rest.contains(['/', '?', '#', '@', '\\']) {
+        return Err(Error::invalid_options(
+            "domain must be only a host name, with no path, query or user name, such as 'tenant.eu.auth0.com'; got '"
+                .to_owned()
+                + input
+                + "'",
+        ));
+    }
+    let (host, has_port) = check_authority(rest).ok_or_else(fail)?;
+    let loopback_emulator = is_loopback_host(host) && has_port;
+    if !https && !loopback_emulator {
+        return Err(Error::invalid_options(
+            "domain must use https; plain http is only allowed for the local emulator, such as 'http://127.0.0.1:4010'; got '"
+                .to_owned()
+                + input
+                + "'",
+        ));
+    }
+    Ok(if https { "https://" } else { "http://" }.to_owned() + rest)
+}
+
+/// Splits an absolute http(s) URL into `(is_https, authority)` after checking the authority.
+/// No user info, no spaces or control characters.
+fn split_http_url(url: &str) -> Option<(bool, &str)> {
+    if url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '\\') {
+        return None;
+    }
+    let (https, rest) = if let Some(rest) = strip_prefix_ci(url, "https://") {
+        (true, rest)
+    } else {
+        (false, strip_prefix_ci(url, "http://")?)
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    if authority.contains('@') {
+        return None;
+    }
+    check_authority(authority)?;
+    Some((https, authority))
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+/// `redirectUri` must be an absolute http(s) URL with no fragment and no user info.
+pub fn check_redirect_uri(uri: &str) -> Result<()> {
+    match split_http_url(uri) {
+        Some(_) if !uri.contains('#') => Ok(()),
+        _ => Err(Error::invalid_options(
+            "redirectUri must be an absolute http(s) URL with no fragment, such as 'https://app.example.com/callback.html', listed in the application's Allowed Callback URLs; got '"
+                .to_owned()
+                + uri
+                + "'",
+        )),
+    }
+}
+
+/// Images (logo, profile pictures) load only from https, or from the emulator's loopback origin.
+pub fn image_url_allowed(url: &str, loopback_origin: Option<&str>) -> bool {
+    match split_http_url(url) {
+        Some((true, _)) => true,
+        Some((false, authority)) => loopback_origin.is_some_and(|origin| {
+            origin
+                .strip_prefix("http://")
+                .is_some_and(|o| o.eq_ignore_ascii_case(authority))
+        }),
+        None => false,
+    }
+}
+
+/// A client id is a non-empty string with no whitespace or control characters.
+pub fn check_client_id(client_id: &str) -> Result<()> {
+    if client_id.is_empty()
+        || client_id.len() > 256
+        || client_id.contains(|c: char| c.is_whitespace() || c.is_control())
+    {
+        return Err(Error::invalid_options(
+            CLIENT_ID_HINT.to_owned() + "; got '" + client_id + "'",
+        ));
+    }
+    Ok(())
+}
+
+/// Connection names: letters, digits, `-`, `_`, `.`, at most 128 characters.
+pub fn check_connection_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 128
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid_options(
+            "connection names contain only letters, digits, '-', '_' and '.', such as 'google-oauth2'; got '"
+                .to_owned()
+                + name
+                + "'",
+        ))
+    }
+}
+
+/// A colour safe to put in a CSS custom property: `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`,
+/// `rgb()`/`rgba()`/`hsl()`/`hsla()` with numbers, or a keyword made of letters only.
+pub fn is_safe_color(color: &str) -> bool {
+    let c = color.trim();
+    if let Some(hex) = c.strip_prefix('#') {
+        return matches!(hex.len(), 3 | 4 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    let lower = c.to_ascii_lowercase();
+    for func in ["rgb(", "rgba(", "hsl(", "hsla("] {
+        if let Some(args) = lower.strip_prefix(func) {
+            let Some(args) = args.strip_suffix(')') else {
+                return false;
+            };
+            let args = args.replace("deg", "");
+            return !args.trim().is_empty()
+                && args
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b',' | b'.' | b'%' | b'/'));
+        }
+    }
+    (3..=20).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn domain_err(input: &str) -> String {
+        parse_domain(input).unwrap_err().message
+    }
+
+    #[test]
+    fn domain_host_becomes_https_origin() {
+        assert_eq!(
+            parse_domain("tenant.eu.auth0.com").unwrap(),
+            "https://tenant.eu.auth0.com"
+        );
+        assert_eq!(
+            parse_domain("https://Tenant.EU.auth0.com/").unwrap(),
+            "https://tenant.eu.auth0.com"
+        );
+        assert_eq!(
+            parse_domain("login.example.com:8443").unwrap(),
+            "https://login.example.com:8443"
+        );
+    }
+
+    #[test]
+    fn domain_http_only_for_loopback_with_port() {
+        assert_eq!(
+            parse_domain("http://127.0.0.1:4010").unwrap(),
+            "http://127.0.0.1:4010"
+        );
+        assert_eq!(
+            parse_domain("http://localhost:4010/").unwrap(),
+            "http://localhost:4010"
+        );
+        assert_eq!(
+            parse_domain("http://[::1]:4010").unwrap(),
+            "http://[::1]:4010"
+        );
+        assert!(domain_err("http://127.0.0.1").contains("emulator"));
+        assert!(domain_err("http://tenant.auth0.com").contains("https"));
+        assert!(domain_err("http://127.0.0.1.evil.test:4010").contains("https"));
+    }
+
+    #[test]
+    fn domain_rejects_paths_userinfo_spaces_schemes() {
+        assert!(domain_err("https://").contains("got 'https://'"));
+        assert!(domain_err("").contains("tenant.eu.auth0.com"));
+        assert!(domain_err("tenant.auth0.com/authorize").contains("no path"));
+        assert!(domain_err("https://user@tenant.auth0.com").contains("no path"));
+        assert!(domain_err("tenant .auth0.com").contains("host name"));
+        assert!(domain_err("ftp://tenant.auth0.com").contains("https"));
+        assert!(domain_err("javascript:alert(1)").contains("https"));
+        assert!(domain_err("tenant.auth0.com?x=1").contains("no path"));
+        assert!(domain_err("tenant.auth0.com:99999").contains("host name"));
+        assert!(domain_err("-bad.auth0.com").contains("host name"));
+        assert!(domain_err("a..b").contains("host name"));
+        assert!(domain_err("https://[::2]:4010").contains("host name"));
+    }
+
+    #[test]
+    fn redirect_uri_must_be_absolute_http() {
+        assert!(check_redirect_uri("https://app.example.com/callback.html?x=1").is_ok());
+        assert!(check_redirect_uri("http://127.0.0.1:4000/").is_ok());
+        assert!(check_redirect_uri("/callback").is_err());
+        assert!(check_redirect_uri("javascript:alert(1)").is_err());
+        assert!(check_redirect_uri("https://app.example.com/#frag").is_err());
+        assert!(check_redirect_uri("https://user:pw@app.example.com/").is_err());
+        assert!(check_redirect_uri("https:// app.example.com/").is_err());
+        let message = check_redirect_uri("nope").unwrap_err().message;
+        assert!(message.contains("Allowed Callback URLs"), "{message}");
+    }
+
+    #[test]
+    fn images_https_or_loopback_emulator_only() {
+        assert!(image_url_allowed("https://cdn.example.com/a.png", None));
+        assert!(!image_url_allowed("http://cdn.example.com/a.png", None));
+        assert!(!image_url_allowed("data:image/png;base64,AAAA", None));
+        assert!(!image_url_allowed("javascript:alert(1)", None));
+        let emulator = Some("http://127.0.0.1:4010");
+        assert!(image_url_allowed(
+            "http://127.0.0.1:4010/avatar/1.png",
+            emulator
+        ));
+        assert!(!image_url_allowed(
+            "http://127.0.0.1:4011/avatar/1.png",
+            emulator
+        ));
+        assert!(!image_url_allowed(
+            "http://127.0.0.1:4010@evil.test/a.png",
+            emulator
+        ));
+    }
+
+    #[test]
+    fn colours_in_safe_forms_only() {
+        for ok in [
+            "#0a66c2",
+            "#FFF",
+            "#0a66c2cc",
+            "rgb(10, 102, 194)",
+            "rgba(10,102,194,.5)",
+            "hsl(210deg 90% 40%)",
+            "rebeccapurple",
+        ] {
+            assert!(is_safe_color(ok), "{ok}");
+        }
+        for bad in [
+            "#0a66c",
+            "red;background:url(x)",
+            "url(https://x)",
+            "rgb(1,2,3);x",
+            "expression(alert(1))",
+            "",
+            "var(--x)",
+        ] {
+            assert!(!is_safe_color(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn client_id_and_connection_names() {
+        assert!(check_client_id("account-link-demo").is_ok());
+        assert!(check_client_id("").is_err());
+        assert!(check_client_id("abc def")
+            .unwrap_err()
+            .message
+            .contains("Client ID"));
+        assert!(check_connection_name("google-oauth2").is_ok());
+        assert!(check_connection_name("Username-Password-Authentication").is_ok());
+        assert!(check_connection_name("bad name").is_err());
+        assert!(check_connection_name("<img>").is_err());
+    }
+
+    #[test]
+    fn provider_labels() {
+        assert_eq!(provider_label("google-oauth2"), "Google");
+        assert_eq!(provider_label("windowslive"), "Microsoft");
+        assert_eq!(provider_label("acme-oidc"), "acme-oidc");
+    }
+}
