@@ -934,3 +934,69 @@ fn every_error_code_has_a_translated_message() {
     }
     dialog.dispose();
 }
+
+/// A listener that destroys the widget (e.g. `widget.on('hide', () => widget.destroy())`) runs
+/// inside the dialog's own click/keydown handler: nothing may panic or leak.
+#[wasm_bindgen_test]
+fn listeners_may_destroy_the_widget_from_inside_an_event() {
+    fresh();
+    for (event, trigger) in [
+        ("connection", "[data-connection=github]"),
+        ("hide", "[data-action=close]"),
+    ] {
+        let slot: Rc<RefCell<Option<LinkWidget>>> = Rc::default();
+        *slot.borrow_mut() = Some(LinkWidget::new(options("")).unwrap());
+        let inner = slot.clone();
+        let destroyer = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+            if let Some(widget) = inner.borrow().as_ref() {
+                widget.destroy();
+            }
+        });
+        let widget_ref = slot.borrow();
+        let widget = widget_ref.as_ref().unwrap();
+        widget.on(event, destroyer.as_ref().clone()).unwrap();
+        widget.show().unwrap();
+        let root = root();
+        drop(widget_ref);
+        click(&root, trigger);
+        assert_eq!(hosts(), 0, "{event}: destroyed from its own listener");
+        let error = slot.borrow().as_ref().unwrap().show().unwrap_err();
+        assert_eq!(code_of(&error), "destroyed");
+    }
+
+    // Escape in the keydown handler, with a hide listener that destroys.
+    let slot: Rc<RefCell<Option<LinkWidget>>> = Rc::default();
+    *slot.borrow_mut() = Some(LinkWidget::new(options("")).unwrap());
+    let inner = slot.clone();
+    let destroyer = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        if let Some(widget) = inner.borrow().as_ref() {
+            widget.destroy();
+        }
+    });
+    {
+        let widget_ref = slot.borrow();
+        let widget = widget_ref.as_ref().unwrap();
+        widget.on("hide", destroyer.as_ref().clone()).unwrap();
+        widget.show().unwrap();
+    }
+    let root = root();
+    let focused = active(&root).unwrap();
+    assert!(key(&focused, "Escape", false));
+    assert_eq!(hosts(), 0);
+}
+
+#[wasm_bindgen_test]
+fn two_widgets_are_independent() {
+    fresh();
+    let first = LinkWidget::new(options(r#","language":"fr""#)).unwrap();
+    let second = LinkWidget::new(options(r#","language":"de""#)).unwrap();
+    assert_eq!(hosts(), 2);
+    first.destroy();
+    assert_eq!(hosts(), 1);
+    second.show().unwrap();
+    assert_eq!(
+        text(&root(), "[data-part=title]"),
+        "Mit einem anderen Konto verknüpfen"
+    );
+    second.destroy();
+}
