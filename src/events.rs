@@ -65,8 +65,7 @@ impl EventKind {
                 Error::invalid_options(
                     "unknown event '".to_owned()
                         + name
-                        + "'; use one of "
-                        + &EventKind::NAMES.join(", "),
+                        + "'; use one of show, hide, connection, linked, unlinked, authenticated, error",
                 )
             })
     }

@@ -88,7 +88,7 @@ impl Config {
     /// Reads and validates the JS options object.
     pub fn from_js(options: &JsValue) -> Result<Config> {
         if !options.is_object() || options.is_function() {
-            return Err(Error::invalid_options(
+            return Err(invalid(
                 "options must be an object such as { domain: 'tenant.eu.auth0.com', clientId: 'CLIENT_ID', connections: ['github'] }",
             ));
         }
@@ -102,11 +102,7 @@ impl Config {
         let mode = match optional_string(options, "mode")?.as_deref() {
             None | Some("popup") => Mode::Popup,
             Some("redirect") => Mode::Redirect,
-            Some(other) => {
-                return Err(Error::invalid_options(
-                    "mode must be 'popup' or 'redirect'; got '".to_owned() + other + "'",
-                ))
-            }
+            Some(other) => return Err(got("mode must be 'popup' or 'redirect'", other)),
         };
 
         let redirect_uri = match optional_string(options, "redirectUri")? {
@@ -116,15 +112,8 @@ impl Config {
         check_redirect_uri(&redirect_uri)?;
 
         let language = match optional_string(options, "language")? {
-            Some(tag) => Language::parse(&tag).ok_or_else(|| {
-                Error::invalid_options(
-                    "language must be one of ".to_owned()
-                        + &Language::TAGS.join(", ")
-                        + "; got '"
-                        + &tag
-                        + "'",
-                )
-            })?,
+            Some(tag) => Language::parse(&tag)
+                .ok_or_else(|| got("language must be one of en, es, fr, de, pt-BR, ja", &tag))?,
             None => Language::En,
         };
         let mut strings = Strings::new(language);
@@ -138,7 +127,7 @@ impl Config {
             Some(v) => match v.as_f64() {
                 Some(n) if n.is_finite() && n > 0.0 => n,
                 _ => {
-                    return Err(Error::invalid_options(
+                    return Err(invalid(
                         "popupTimeoutSeconds must be a positive number of seconds, such as 60",
                     ))
                 }
@@ -147,9 +136,9 @@ impl Config {
 
         let legacy = match present(get(options, "legacy")) {
             None => false,
-            Some(v) => v.as_bool().ok_or_else(|| {
-                Error::invalid_options("legacy must be true or false (default false)")
-            })?,
+            Some(v) => v
+                .as_bool()
+                .ok_or_else(|| invalid("legacy must be true or false (default false)"))?,
         };
 
         let access_token = match present(get(options, "accessToken")) {
@@ -157,7 +146,7 @@ impl Config {
             Some(v) if v.is_function() => Some(v),
             Some(v) => match v.as_string() {
                 Some(s) if !s.is_empty() && !s.contains(char::is_whitespace) => Some(v),
-                _ => return Err(Error::invalid_options(
+                _ => return Err(invalid(
                     "accessToken must be the Management API access token (a string) or a function returning one or a Promise of one",
                 )),
             },
@@ -166,7 +155,7 @@ impl Config {
         let user_id = optional_string(options, "userId")?;
         if let Some(id) = &user_id {
             if id.is_empty() || id.contains(char::is_whitespace) {
-                return Err(Error::invalid_options(
+                return Err(invalid(
                     "userId must be the primary user's id such as 'auth0|123'",
                 ));
             }
@@ -193,6 +182,18 @@ const DOMAIN_HINT: &str = "domain must be a host name such as 'tenant.eu.auth0.c
 const CLIENT_ID_HINT: &str =
     "clientId must be the application's Client ID from the Auth0 dashboard, with no spaces";
 
+/// `invalid_options` with `message` (kept out of line: one copy of the construction code).
+#[inline(never)]
+fn invalid(message: impl Into<String>) -> Error {
+    Error::invalid_options(message)
+}
+
+/// `invalid_options` with "`hint`; got '`value`'".
+#[inline(never)]
+fn got(hint: &str, value: &str) -> Error {
+    invalid(hint.to_owned() + "; got '" + value + "'")
+}
+
 fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
@@ -212,14 +213,14 @@ fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>> {
         Some(v) => v
             .as_string()
             .map(Some)
-            .ok_or_else(|| Error::invalid_options(key.to_owned() + " must be a string when given")),
+            .ok_or_else(|| invalid(key.to_owned() + " must be a string when given")),
     }
 }
 
 fn required_string(options: &JsValue, key: &str, hint: &str) -> Result<String> {
     match optional_string(options, key)? {
         Some(s) => Ok(s),
-        None => Err(Error::invalid_options(hint.to_owned() + "; it is missing")),
+        None => Err(invalid(hint.to_owned() + "; it is missing")),
     }
 }
 
@@ -230,7 +231,7 @@ fn loopback(origin: &str) -> Option<&str> {
 fn default_redirect_uri() -> Result<String> {
     let location = web_sys::window()
         .map(|w| w.location())
-        .ok_or_else(|| Error::invalid_options("redirectUri is required outside a browser page"))?;
+        .ok_or_else(|| invalid("redirectUri is required outside a browser page"))?;
     let origin = location.origin().unwrap_or_default();
     let path = location.pathname().unwrap_or_default();
     Ok(origin + &path)
@@ -239,11 +240,11 @@ fn default_redirect_uri() -> Result<String> {
 fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
     const HINT: &str = "connections must be a non-empty array of connection names or { name, displayName } objects, such as ['google-oauth2', 'github']";
     if !Array::is_array(value) {
-        return Err(Error::invalid_options(HINT));
+        return Err(invalid(HINT));
     }
     let array: &Array = value.unchecked_ref();
     if array.length() == 0 {
-        return Err(Error::invalid_options(HINT));
+        return Err(invalid(HINT));
     }
     let mut out: Vec<Connection> = Vec::with_capacity(array.length() as usize);
     for item in array.iter() {
@@ -252,26 +253,24 @@ fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
         } else if item.is_object() {
             let name = get(&item, "name")
                 .as_string()
-                .ok_or_else(|| Error::invalid_options(HINT))?;
+                .ok_or_else(|| invalid(HINT))?;
             let display = match present(get(&item, "displayName")) {
                 None => None,
-                Some(d) => Some(d.as_string().filter(|d| !d.trim().is_empty()).ok_or_else(
-                    || {
-                        Error::invalid_options(
-                            "displayName of connection '".to_owned()
-                                + &name
-                                + "' must be a non-empty string",
-                        )
-                    },
-                )?),
+                Some(d) => Some(d.as_string().filter(|d| !d.is_empty()).ok_or_else(|| {
+                    invalid(
+                        "displayName of connection '".to_owned()
+                            + &name
+                            + "' must be a non-empty string",
+                    )
+                })?),
             };
             (name, display)
         } else {
-            return Err(Error::invalid_options(HINT));
+            return Err(invalid(HINT));
         };
         check_connection_name(&name)?;
         if out.iter().any(|c| c.name == name) {
-            return Err(Error::invalid_options(
+            return Err(invalid(
                 "connections lists '".to_owned() + &name + "' twice; list each connection once",
             ));
         }
@@ -286,7 +285,7 @@ fn read_dictionary(value: &JsValue, strings: &mut Strings) -> Result<()> {
         return Ok(());
     };
     if !value.is_object() || Array::is_array(&value) || value.is_function() {
-        return Err(Error::invalid_options(
+        return Err(invalid(
             "languageDictionary must be an object of strings such as { title: 'Link with another account' }",
         ));
     }
@@ -300,10 +299,16 @@ fn read_dictionary(value: &JsValue, strings: &mut Strings) -> Result<()> {
     }
     if !unknown.is_empty() {
         // Lock dictionaries carry many keys that have no meaning here: warn, do not fail.
-        let message = "account-link: languageDictionary keys ignored (unknown): ".to_owned()
-            + &unknown.join(", ")
-            + ". Known keys: "
-            + &crate::dialog::i18n::KEYS.join(", ");
+        let mut message = "account-link: languageDictionary keys ignored (unknown):".to_owned();
+        for key in &unknown {
+            message.push(' ');
+            message.push_str(key);
+        }
+        message.push_str(". Known keys:");
+        for key in crate::dialog::i18n::KEYS {
+            message.push(' ');
+            message.push_str(key);
+        }
         web_sys::console::warn_1(&JsValue::from_str(&message));
     }
     Ok(())
@@ -314,29 +319,25 @@ fn read_theme(value: &JsValue, loopback_origin: Option<&str>) -> Result<Theme> {
         return Ok(Theme::default());
     };
     if !value.is_object() {
-        return Err(Error::invalid_options(
+        return Err(invalid(
             "theme must be an object such as { primaryColor: '#0a66c2', logo: 'https://example.com/logo.png' }",
         ));
     }
     let primary_color = optional_string(&value, "primaryColor")?;
     if let Some(color) = &primary_color {
         if !is_safe_color(color) {
-            return Err(Error::invalid_options(
-                "theme.primaryColor must be a CSS colour such as '#0a66c2' or 'rgb(10, 102, 194)'; got '"
-                    .to_owned()
-                    + color
-                    + "'",
+            return Err(got(
+                "theme.primaryColor must be a CSS colour such as '#0a66c2' or 'rgb(10, 102, 194)'",
+                color,
             ));
         }
     }
     let logo = optional_string(&value, "logo")?;
     if let Some(logo) = &logo {
         if !image_url_allowed(logo, loopback_origin) {
-            return Err(Error::invalid_options(
-                "theme.logo must be an https URL such as 'https://example.com/logo.png'; got '"
-                    .to_owned()
-                    + logo
-                    + "'",
+            return Err(got(
+                "theme.logo must be an https URL such as 'https://example.com/logo.png'",
+                logo,
             ));
         }
     }
@@ -353,22 +354,23 @@ fn read_container(value: &JsValue) -> Result<Option<web_sys::Element>> {
     if let Some(selector) = value.as_string() {
         let document = web_sys::window()
             .and_then(|w| w.document())
-            .ok_or_else(|| Error::invalid_options("container needs a document"))?;
+            .ok_or_else(|| invalid("container needs a document"))?;
         return match document.query_selector(&selector) {
             Ok(Some(element)) => Ok(Some(element)),
-            Ok(None) => Err(Error::invalid_options(
+            Ok(None) => Err(invalid(
                 "container '".to_owned()
                     + &selector
                     + "' matches no element; create it before calling createLinkWidget, or omit container for a modal dialog",
             )),
-            Err(_) => Err(Error::invalid_options(
+            Err(_) => Err(invalid(
                 "container '".to_owned() + &selector + "' is not a valid CSS selector",
             )),
         };
     }
-    value.dyn_into::<web_sys::Element>().map(Some).map_err(|_| {
-        Error::invalid_options("container must be a CSS selector string or an Element")
-    })
+    value
+        .dyn_into::<web_sys::Element>()
+        .map(Some)
+        .map_err(|_| invalid("container must be a CSS selector string or an Element"))
 }
 
 /// The readable name of a well-known provider or connection; the name itself otherwise.
@@ -402,7 +404,7 @@ fn is_loopback_host(host: &str) -> bool {
 fn check_authority(authority: &str) -> Option<(&str, bool)> {
     let (host, port) = if authority.starts_with('[') {
         let end = authority.find(']')?;
-        let (host, tail) = authority.split_at(end + 1);
+        let (host, tail) = authority.split_at_checked(end + 1)?;
         match tail {
             "" => (host, None),
             tail => (host, Some(tail.strip_prefix(':')?)),
@@ -449,51 +451,34 @@ fn check_authority(authority: &str) -> Option<(&str, bool)> {
 /// slash, and `http://` only for a loopback host with a port (the emulator, e.g.
 /// `http://127.0.0.1:4010`). Rejects paths, queries, user info, spaces and other schemes.
 pub fn parse_domain(input: &str) -> Result<String> {
-    let fail = || {
-        Error::invalid_options(
-            DOMAIN_HINT.to_owned()
-                + " (or http://127.0.0.1:PORT for the emulator); got '"
-                + input
-                + "'",
-        )
-    };
+    const HOST: &str = "domain must be a host name such as 'tenant.eu.auth0.com' (or http://127.0.0.1:PORT for the emulator)";
+    const SCHEME: &str =
+        "domain must use https; plain http is only allowed for the local emulator, such as 'http://127.0.0.1:4010'";
+    const ONLY_HOST: &str =
+        "domain must be only a host name, with no path, query or user name, such as 'tenant.eu.auth0.com'";
     if input.is_empty() || input.contains(|c: char| c.is_whitespace() || c.is_control()) {
-        return Err(fail());
+        return Err(got(HOST, input));
     }
     let lower = input.to_ascii_lowercase();
     let (https, rest) = if let Some(rest) = lower.strip_prefix("https://") {
         (true, rest)
     } else if let Some(rest) = lower.strip_prefix("http://") {
         (false, rest)
-    } else if lower.contains("://")
+    } else if lower.as_bytes().windows(3).any(|w| w == b"://")
         || (lower.contains(':') && !lower.contains('.') && !lower.starts_with("localhost:"))
     {
-        return Err(Error::invalid_options(
-            "domain must use https (or http://127.0.0.1:PORT for the emulator); got '".to_owned()
-                + input
-                + "'",
-        ));
+        return Err(got(SCHEME, input));
     } else {
         (true, lower.as_str())
     };
     let rest = rest.strip_suffix('/').unwrap_or(rest);
     if rest.contains(['/', '?', '#', '@', '\\']) {
-        return Err(Error::invalid_options(
-            "domain must be only a host name, with no path, query or user name, such as 'tenant.eu.auth0.com'; got '"
-                .to_owned()
-                + input
-                + "'",
-        ));
+        return Err(got(ONLY_HOST, input));
     }
-    let (host, has_port) = check_authority(rest).ok_or_else(fail)?;
+    let (host, has_port) = check_authority(rest).ok_or_else(|| got(HOST, input))?;
     let loopback_emulator = is_loopback_host(host) && has_port;
     if !https && !loopback_emulator {
-        return Err(Error::invalid_options(
-            "domain must use https; plain http is only allowed for the local emulator, such as 'http://127.0.0.1:4010'; got '"
-                .to_owned()
-                + input
-                + "'",
-        ));
+        return Err(got(SCHEME, input));
     }
     Ok(if https { "https://" } else { "http://" }.to_owned() + rest)
 }
@@ -509,8 +494,7 @@ fn split_http_url(url: &str) -> Option<(bool, &str)> {
     } else {
         (false, strip_prefix_ci(url, "http://")?)
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..end];
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if authority.contains('@') {
         return None;
     }
@@ -519,20 +503,21 @@ fn split_http_url(url: &str) -> Option<(bool, &str)> {
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
+    let head = s.as_bytes().get(..prefix.len())?;
+    if head.eq_ignore_ascii_case(prefix.as_bytes()) {
+        s.get(prefix.len()..)
+    } else {
+        None
+    }
 }
 
 /// `redirectUri` must be an absolute http(s) URL with no fragment and no user info.
 pub fn check_redirect_uri(uri: &str) -> Result<()> {
     match split_http_url(uri) {
         Some(_) if !uri.contains('#') => Ok(()),
-        _ => Err(Error::invalid_options(
-            "redirectUri must be an absolute http(s) URL with no fragment, such as 'https://app.example.com/callback.html', listed in the application's Allowed Callback URLs; got '"
-                .to_owned()
-                + uri
-                + "'",
+        _ => Err(got(
+            "redirectUri must be an absolute http(s) URL with no fragment, such as 'https://app.example.com/callback.html', listed in the application's Allowed Callback URLs",
+            uri,
         )),
     }
 }
@@ -556,9 +541,7 @@ pub fn check_client_id(client_id: &str) -> Result<()> {
         || client_id.len() > 256
         || client_id.contains(|c: char| c.is_whitespace() || c.is_control())
     {
-        return Err(Error::invalid_options(
-            CLIENT_ID_HINT.to_owned() + "; got '" + client_id + "'",
-        ));
+        return Err(got(CLIENT_ID_HINT, client_id));
     }
     Ok(())
 }
@@ -573,11 +556,9 @@ pub fn check_connection_name(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid_options(
-            "connection names contain only letters, digits, '-', '_' and '.', such as 'google-oauth2'; got '"
-                .to_owned()
-                + name
-                + "'",
+        Err(got(
+            "connection names contain only letters, digits, '-', '_' and '.', such as 'google-oauth2'",
+            name,
         ))
     }
 }
@@ -585,7 +566,7 @@ pub fn check_connection_name(name: &str) -> Result<()> {
 /// A colour safe to put in a CSS custom property: `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`,
 /// `rgb()`/`rgba()`/`hsl()`/`hsla()` with numbers, or a keyword made of letters only.
 pub fn is_safe_color(color: &str) -> bool {
-    let c = color.trim();
+    let c = color.trim_ascii();
     if let Some(hex) = c.strip_prefix('#') {
         return matches!(hex.len(), 3 | 4 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit());
     }
@@ -595,11 +576,12 @@ pub fn is_safe_color(color: &str) -> bool {
             let Some(args) = args.strip_suffix(')') else {
                 return false;
             };
-            let args = args.replace("deg", "");
-            return !args.trim().is_empty()
-                && args
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b',' | b'.' | b'%' | b'/'));
+            // Numbers, separators and the `deg` unit only.
+            return args.bytes().any(|b| b.is_ascii_digit())
+                && args.bytes().all(|b| {
+                    b.is_ascii_digit()
+                        || matches!(b, b' ' | b',' | b'.' | b'%' | b'/' | b'd' | b'e' | b'g')
+                });
         }
     }
     (3..=20).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_alphabetic())

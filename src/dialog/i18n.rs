@@ -37,10 +37,14 @@ impl Language {
             Language::PtBr,
             Language::Ja,
         ];
-        let tag = tag.replace('_', "-");
         Language::TAGS
             .iter()
-            .position(|t| t.eq_ignore_ascii_case(&tag))
+            .position(|t| {
+                t.len() == tag.len()
+                    && t.bytes()
+                        .zip(tag.bytes())
+                        .all(|(a, b)| a.eq_ignore_ascii_case(&b) || (a == b'-' && b == b'_'))
+            })
             .map(|i| ALL[i])
     }
 
@@ -171,7 +175,13 @@ impl Strings {
 
     /// The text of `msg` with `{name}` replaced by `name`.
     pub fn with_name(&self, msg: Msg, name: &str) -> String {
-        self.get(msg).replace("{name}", name)
+        let template = self.get(msg);
+        if let Some((before, after)) = template.split_once('{') {
+            if let Some(after) = after.strip_prefix("name}") {
+                return before.to_owned() + name + after;
+            }
+        }
+        template.to_owned()
     }
 
     /// The short, translated message shown in the dialog for an error code.
