@@ -3,6 +3,10 @@
 //! The options object is read with `js_sys::Reflect` (no serde: every byte is downloaded by every
 //! user). Each check fails with [`Error::invalid_options`] and a message that names the fix. The
 //! string checks (domain, URLs, colours, names) are plain functions with host tests.
+//!
+//! Unknown top-level options are ignored (the package entry reads `wasmUrl`). Unknown
+//! `languageDictionary` keys are ignored with one console warning listing the known keys, so a Lock
+//! dictionary can be passed as is; a known key with a non-string value is `invalid_options`.
 
 use crate::dialog::i18n::{Language, Strings};
 use crate::error::{Error, Result};
@@ -147,7 +151,7 @@ impl Config {
             Some(v) => match v.as_string() {
                 Some(s) if !s.is_empty() && !s.contains(char::is_whitespace) => Some(v),
                 _ => return Err(invalid(
-                    "accessToken must be the Management API access token (a string) or a function returning one or a Promise of one",
+                    "accessToken must be the Management API access token (a string, without 'Bearer ') or a function returning one or a Promise of one",
                 )),
             },
         };

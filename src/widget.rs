@@ -64,6 +64,8 @@ impl Inner {
     pub(crate) fn show(&self) -> Result<()> {
         if self.dialog()?.show() {
             self.events.emit(EventKind::Show, &JsValue::UNDEFINED);
+            // FLOW (issue 4): load the identities here (`progress(Some(Msg::Loading), false)`,
+            // then `render_identities`), without holding any borrow across the await.
         }
         Ok(())
     }
