@@ -209,10 +209,27 @@ fn title_and_buttons_in_each_language() {
 #[wasm_bindgen_test]
 fn dictionary_overrides_and_markup_in_title_stays_text() {
     fresh();
-    let widget = LinkWidget::new(options(
+    // Capture console.warn: unknown keys (e.g. from a Lock dictionary) are ignored with a warning.
+    let console = Reflect::get(&js_sys::global(), &"console".into()).unwrap();
+    let original_warn = Reflect::get(&console, &"warn".into()).unwrap();
+    let warnings: Rc<RefCell<Vec<String>>> = Rc::default();
+    let sink = warnings.clone();
+    let capture = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
+        sink.borrow_mut()
+            .push(message.as_string().unwrap_or_default())
+    });
+    Reflect::set(&console, &"warn".into(), capture.as_ref()).unwrap();
+    let created = LinkWidget::new(options(
         r#","languageDictionary":{"title":"<img src=x onerror=alert(1)>","connectWith":"Use {name}","lockOnlyKey":"ignored"}"#,
-    ))
-    .unwrap();
+    ));
+    Reflect::set(&console, &"warn".into(), &original_warn).unwrap();
+    let widget = created.unwrap();
+    assert_eq!(warnings.borrow().len(), 1, "one warning");
+    let warning = warnings.borrow()[0].clone();
+    assert!(
+        warning.contains("lockOnlyKey") && warning.contains("Known keys: title"),
+        "{warning}"
+    );
     let root = root();
     assert_eq!(
         text(&root, "[data-part=title]"),
