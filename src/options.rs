@@ -591,6 +591,50 @@ pub fn is_safe_color(color: &str) -> bool {
     (3..=20).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
+/// The text colour readable on `color` (`#000` or `#fff`), from its relative luminance
+/// (WCAG 2). Only hex colours (`#rgb`, `#rrggbb`, with optional alpha) are measured; anything
+/// else gets white text.
+pub fn text_color_on(color: &str) -> &'static str {
+    let hex = color
+        .trim_ascii()
+        .strip_prefix('#')
+        .unwrap_or_default()
+        .as_bytes();
+    let digit = |i: usize| {
+        hex.get(i)
+            .and_then(|b| (*b as char).to_digit(16))
+            .unwrap_or(0) as u8
+    };
+    let rgb = match hex.len() {
+        3 | 4 => [digit(0) * 17, digit(1) * 17, digit(2) * 17],
+        6 | 8 => [
+            digit(0) * 16 + digit(1),
+            digit(2) * 16 + digit(3),
+            digit(4) * 16 + digit(5),
+        ],
+        _ => return "#fff",
+    };
+    let linear = |v: u8| {
+        let v = v as f32 / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            // ((v + 0.055) / 1.055) ^ 2.4 with x^0.4 ~ 0.6 x^0.5 + 0.4 x^0.25 (within 1%),
+            // using only sqrt (no libm in the wasm).
+            let x = (v + 0.055) / 1.055;
+            let root = x.sqrt();
+            x * x * (0.6 * root + 0.4 * root.sqrt())
+        }
+    };
+    let luminance = 0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2]);
+    // Contrast with white: 1.05 / (L + 0.05); with black: (L + 0.05) / 0.05. Pick the larger.
+    if (luminance + 0.05) * (luminance + 0.05) > 0.0525 {
+        "#000"
+    } else {
+        "#fff"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -729,5 +773,18 @@ mod tests {
         assert_eq!(provider_label("google-oauth2"), "Google");
         assert_eq!(provider_label("windowslive"), "Microsoft");
         assert_eq!(provider_label("acme-oidc"), "acme-oidc");
+    }
+
+    #[test]
+    fn readable_text_on_the_primary_colour() {
+        assert_eq!(text_color_on("#635dff"), "#fff");
+        assert_eq!(text_color_on("#0a66c2"), "#fff");
+        assert_eq!(text_color_on("#000"), "#fff");
+        assert_eq!(text_color_on("#ffeb3b"), "#000");
+        assert_eq!(text_color_on("#FFF"), "#000");
+        assert_eq!(text_color_on("#15803d"), "#fff");
+        assert_eq!(text_color_on("#fafad2cc"), "#000");
+        assert_eq!(text_color_on("rgb(250 250 210)"), "#fff"); // not measured
+        assert_eq!(text_color_on("rebeccapurple"), "#fff");
     }
 }

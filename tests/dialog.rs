@@ -700,12 +700,34 @@ fn theme_colour_and_logo_are_applied() {
         host.style().get_property_value("--al-primary").unwrap(),
         "#0a66c2"
     );
+    assert_eq!(
+        host.style().get_property_value("--al-on-primary").unwrap(),
+        "#fff"
+    );
     let logo = q(&root(), "header img[data-part=logo]").expect("logo");
     assert_eq!(
         logo.get_attribute("src").as_deref(),
         Some("https://example.com/logo.png")
     );
     assert_eq!(logo.get_attribute("alt").as_deref(), Some(""));
+    widget.destroy();
+
+    // A light primary colour gets dark text on its buttons.
+    let widget = LinkWidget::new(options(r##","theme":{"primaryColor":"#ffeb3b"}"##)).unwrap();
+    widget.show().unwrap();
+    let root = root();
+    let offer = q(&root, "[data-action=use-redirect]").unwrap();
+    offer.remove_attribute("hidden").unwrap();
+    let style = web_sys::window()
+        .unwrap()
+        .get_computed_style(&offer)
+        .unwrap()
+        .unwrap();
+    assert_eq!(style.get_property_value("color").unwrap(), "rgb(0, 0, 0)");
+    assert_eq!(
+        style.get_property_value("background-color").unwrap(),
+        "rgb(255, 235, 59)"
+    );
     widget.destroy();
 }
 

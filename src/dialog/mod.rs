@@ -103,7 +103,9 @@ impl Dialog {
         host.set_hidden(true);
         if let Some(color) = &config.theme.primary_color {
             // CSSOM, not the `style` attribute: allowed under a strict CSP.
-            let _ = host.style().set_property("--al-primary", color);
+            let style = host.style();
+            let _ = style.set_property("--al-primary", color);
+            let _ = style.set_property("--al-on-primary", crate::options::text_color_on(color));
         }
         let root = host
             .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
