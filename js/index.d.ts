@@ -145,7 +145,8 @@ export interface ConnectionOption {
 export interface Theme {
   /**
    * Accent colour of focus rings and primary buttons: `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`,
-   * `rgb()`/`rgba()`/`hsl()`/`hsla()` with numbers, or a colour keyword. Text on it is white.
+   * `rgb()`/`rgba()`/`hsl()`/`hsla()` with numbers, or a colour keyword. Text on it is white, or
+   * black on a light hex colour (WCAG luminance).
    */
   primaryColor?: string;
   /** Logo shown beside the title: an `https:` URL only (or the loopback emulator's origin). */
@@ -313,8 +314,9 @@ export type LinkWidgetEvent = keyof LinkWidgetEventMap;
 export interface LinkWidget {
   /**
    * Shows the dialog and fires `show`. Modal: focus moves to the first connection button and is
-   * trapped in the dialog until it closes; it then returns to the element focused before. Inline:
-   * reveals the dialog in its container. No-op when already shown.
+   * trapped in the dialog until it closes (close button, or Escape; an open unlink confirmation is
+   * cancelled by the first Escape); focus then returns to the element focused before. Inline:
+   * reveals the dialog in its container (widgets start hidden in both modes). No-op when shown.
    *
    * ```ts
    * button.addEventListener('click', () => widget.show());

@@ -884,6 +884,18 @@ fn unlink_asks_for_confirmation_before_calling_back() {
         [("windowslive".to_owned(), "ms|77".to_owned())]
     );
     assert!(q(&root, "[data-action=confirm-unlink]").is_none());
+
+    // Escape cancels an open confirmation first (focus back on Unlink), then closes the dialog.
+    click(&root, &(row.to_owned() + "[data-action=unlink]"));
+    let cancel = q(&root, &(row.to_owned() + "[data-action=cancel-unlink]")).unwrap();
+    assert!(key(&cancel, "Escape", false));
+    assert!(q(&root, "[data-part=confirm]").is_none());
+    assert!(dialog.is_visible(), "the first Escape only cancels");
+    let unlink = q(&root, &(row.to_owned() + "[data-action=unlink]")).unwrap();
+    assert!(active(&root).is_some_and(|a| a.is_same_node(Some(&unlink))));
+    assert!(key(&unlink, "Escape", false));
+    assert!(!dialog.is_visible());
+    assert_eq!(calls.borrow().len(), 1, "no unlink on Escape");
     dialog.dispose();
 }
 

@@ -540,15 +540,24 @@ impl Inner {
     }
 
     fn on_keydown(&self, event: &KeyboardEvent) {
-        if !self.modal || !self.visible.get() {
+        if !self.visible.get() {
             return;
         }
         match event.key().as_str() {
             "Escape" => {
-                event.prevent_default();
-                self.request_close();
+                // An open unlink confirmation is cancelled first (both modes); then Escape
+                // closes a modal dialog.
+                if let Ok(Some(confirm)) = self.list.query_selector("[data-part=confirm]") {
+                    event.prevent_default();
+                    if let Ok(Some(row)) = confirm.closest("li") {
+                        self.close_confirmation(&row, true);
+                    }
+                } else if self.modal {
+                    event.prevent_default();
+                    self.request_close();
+                }
             }
-            "Tab" => {
+            "Tab" if self.modal => {
                 let items = self.focusables();
                 let (Some(first), Some(last)) = (items.first(), items.last()) else {
                     event.prevent_default();
