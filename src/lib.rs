@@ -11,3 +11,8 @@
 pub mod error;
 
 pub use error::{Error, ErrorCode};
+
+// Flow modules: plain functions and types the widget facade calls (see docs/ARCHITECTURE.md).
+pub mod base64url;
+pub mod oauth;
+pub mod secret;
