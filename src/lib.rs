@@ -14,5 +14,7 @@ pub use error::{Error, ErrorCode};
 
 // Flow modules: plain functions and types the widget facade calls (see docs/ARCHITECTURE.md).
 pub mod base64url;
+pub mod http;
+pub mod id_token;
 pub mod oauth;
 pub mod secret;
