@@ -17,4 +17,5 @@ pub mod base64url;
 pub mod http;
 pub mod id_token;
 pub mod oauth;
+pub mod popup;
 pub mod secret;
