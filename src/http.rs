@@ -188,11 +188,30 @@ impl Drop for TimerGuard {
     }
 }
 
-/// Sends a request and returns the parsed JSON body (`null` for an empty 2xx body).
-///
-/// Errors: `network_error` when fetch fails or the timeout aborts it; the mapping of
-/// [`error_for_status`] for non-2xx; `api_error` for a 2xx body that is not JSON.
-pub async fn send(req: Request<'_>) -> Result<JsValue> {
+/// A response whose body was read: the status, the parsed JSON (`null` when empty or not JSON)
+/// and the rate-limit reset header.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// Parsed body, `null` when empty or not JSON.
+    pub json: JsValue,
+    /// Whether the body was non-empty and not JSON.
+    pub invalid_json: bool,
+    /// `x-ratelimit-reset`, when the server exposes it through CORS.
+    pub ratelimit_reset: Option<String>,
+}
+
+impl Reply {
+    /// Whether the status is 2xx.
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Sends a request and reads the whole answer, whatever its status. Fails only with
+/// `network_error` (fetch failed, or the timeout aborted it).
+pub async fn fetch(req: Request<'_>) -> Result<Reply> {
     let window = web_sys::window().ok_or_else(|| network_error("no window"))?;
     let headers = web_sys::Headers::new().map_err(|_| network_error("headers"))?;
     let _ = headers.set("Accept", "application/json");
@@ -226,51 +245,68 @@ pub async fn send(req: Request<'_>) -> Result<JsValue> {
             req.timeout_ms,
         )
         .map_err(|_| network_error("timer"))?;
+    // Dropped on every return below (and if this future is dropped): the timer never outlives us.
     let _timer = TimerGuard {
         handle,
         _closure: abort,
     };
 
-    let response = JsFuture::from(window.fetch_with_str_and_init(req.url, &init))
-        .await
-        .map_err(|_| {
+    let aborted_or = |what: &'static str| {
+        let controller = controller.clone();
+        move |_| {
             if controller.signal().aborted() {
                 network_error("timeout")
             } else {
-                network_error("fetch failed")
+                network_error(what)
             }
-        })?;
-    let response: web_sys::Response = response.unchecked_into();
-    let text = match response.text() {
-        Ok(p) => JsFuture::from(p)
-            .await
-            .map_err(|_| network_error("body read failed"))?,
-        Err(_) => return Err(network_error("body read failed")),
-    };
-    let text = text.as_string().unwrap_or_default();
-    let json = if text.trim().is_empty() {
-        JsValue::NULL
-    } else {
-        match js_sys::JSON::parse(&text) {
-            Ok(v) => v,
-            Err(_) if response.ok() => {
-                return Err(Error::new(
-                    ErrorCode::ApiError,
-                    "The server answered with invalid JSON.",
-                )
-                .with_status(response.status()))
-            }
-            Err(_) => JsValue::NULL,
         }
     };
-    if response.ok() {
-        return Ok(json);
+    let response = JsFuture::from(window.fetch_with_str_and_init(req.url, &init))
+        .await
+        .map_err(aborted_or("fetch failed"))?;
+    let response: web_sys::Response = response.unchecked_into();
+    let text = response.text().map_err(aborted_or("body read failed"))?;
+    let text = JsFuture::from(text)
+        .await
+        .map_err(aborted_or("body read failed"))?
+        .as_string()
+        .unwrap_or_default();
+    let (json, invalid_json) = if text.trim().is_empty() {
+        (JsValue::NULL, false)
+    } else {
+        match js_sys::JSON::parse(&text) {
+            Ok(v) => (v, false),
+            Err(_) => (JsValue::NULL, true),
+        }
+    };
+    Ok(Reply {
+        status: response.status(),
+        json,
+        invalid_json,
+        ratelimit_reset: response.headers().get("x-ratelimit-reset").ok().flatten(),
+    })
+}
+
+/// Sends a request and returns the parsed JSON body (`null` for an empty 2xx body).
+///
+/// Errors: `network_error` when fetch fails or the timeout aborts it; the mapping of
+/// [`error_for_status`] for non-2xx; `api_error` for a 2xx body that is not JSON.
+pub async fn send(req: Request<'_>) -> Result<JsValue> {
+    let reply = fetch(req).await?;
+    if reply.ok() {
+        if reply.invalid_json {
+            return Err(Error::new(
+                ErrorCode::ApiError,
+                "The server answered with invalid JSON.",
+            )
+            .with_status(reply.status));
+        }
+        return Ok(reply.json);
     }
-    let reset = response.headers().get("x-ratelimit-reset").ok().flatten();
     Err(error_for_status(
-        response.status(),
-        error_body(&json),
-        reset.as_deref(),
+        reply.status,
+        error_body(&reply.json),
+        reply.ratelimit_reset.as_deref(),
     ))
 }
 
