@@ -15,9 +15,11 @@ pub use error::{Error, ErrorCode};
 // Flow modules: plain functions and types the widget facade calls (see docs/ARCHITECTURE.md).
 pub mod api;
 pub mod base64url;
+pub mod flow;
 pub mod http;
 pub mod id_token;
 pub mod oauth;
 pub mod popup;
 pub mod secret;
 pub mod token;
+pub mod transaction;

@@ -1,6 +1,9 @@
 //! Browser tests of ID token decoding and RS256 verification with WebCrypto. Self-contained: the
 //! test generates an RSA key pair, signs tokens with it and seeds the JWKS cache with its public JWK.
 
+// Browser-only: `cargo test` on the host skips this file.
+#![cfg(target_arch = "wasm32")]
+
 use account_link::base64url;
 use account_link::error::ErrorCode;
 use account_link::id_token::{self, Expected, JwksCache};

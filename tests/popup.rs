@@ -5,6 +5,9 @@
 //! (for close and timeout; chromedriver disables popup blocking). Messages are synthetic
 //! `MessageEvent`s dispatched on `window`, with `origin` and `source` set through `MessageEventInit`.
 
+// Browser-only: `cargo test` on the host skips this file.
+#![cfg(target_arch = "wasm32")]
+
 use account_link::error::ErrorCode;
 use account_link::oauth::CallbackResponse;
 use account_link::popup::{self, live_guards, PopupSlot, RunOptions, MESSAGE_TYPE};
