@@ -352,3 +352,50 @@ fn null_window_open_is_popup_blocked_at_once() {
 
 // Keep the Future trait in scope for `poll` above.
 use core::future::Future;
+
+#[wasm_bindgen(module = "/js/callback.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = handlePopupCallback)]
+    fn handle_popup_callback(location: &JsValue) -> String;
+}
+
+fn fake_location(search: &str) -> JsValue {
+    let path = window().location().pathname().unwrap();
+    obj(&[("search", search.into()), ("pathname", path.into())])
+}
+
+#[wasm_bindgen_test]
+async fn callback_page_reports_to_the_waiting_popup_run() {
+    let (f, ours) = frame();
+    let out = spawn(&ours, opts(10_000), &PopupSlot::new());
+    sleep(20).await;
+    assert_eq!(
+        handle_popup_callback(&fake_location("?code=cb-code&state=wrong")),
+        "popup"
+    );
+    sleep(50).await;
+    assert!(out.borrow().is_none(), "another state is ignored");
+    let page = handle_popup_callback(&fake_location(&format!("?code=cb-code&state={STATE}")));
+    assert_eq!(page, "popup");
+    sleep(50).await;
+    assert_eq!(code_of(out.borrow().as_ref().unwrap()), "cb-code");
+    assert_eq!(live_guards(), 0);
+    f.remove();
+}
+
+#[wasm_bindgen_test]
+fn callback_page_leaves_redirect_mode_and_non_callbacks_alone() {
+    let storage = window().session_storage().unwrap().unwrap();
+    storage
+        .set_item("account-link.tx.redirect-state", "{}")
+        .unwrap();
+    assert_eq!(
+        handle_popup_callback(&fake_location("?code=c&state=redirect-state")),
+        "redirect"
+    );
+    storage
+        .remove_item("account-link.tx.redirect-state")
+        .unwrap();
+    assert_eq!(handle_popup_callback(&fake_location("?foo=1")), "none");
+    assert_eq!(handle_popup_callback(&fake_location("?code=c")), "none");
+}
