@@ -8,6 +8,11 @@
 //!   CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test api
 //! ```
 //! Without `EMULATOR_URL` at compile time every test returns at once (and says so in the console).
+//!
+//! The popup tests need `WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION=1`: by default the runner page
+//! is served with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy:
+//! require-corp`, which blocks the emulator's page in a frame and severs a popup's opener.
+//! Without it they are skipped.
 
 // Browser-only: `cargo test` on the host skips this file.
 #![cfg(target_arch = "wasm32")]
@@ -380,4 +385,83 @@ async fn flow_helpers_use_a_token_provider_and_the_jwt_sub() {
     );
     let e = flow::identities(&empty).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::Unauthorized);
+}
+
+/// An iframe plays the popup: the emulator's web_message page posts to `window.parent` when
+/// there is no opener, and its frame-ancestors allow the app origin.
+fn frame_window() -> (web_sys::HtmlIFrameElement, web_sys::Window) {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let f: web_sys::HtmlIFrameElement = doc.create_element("iframe").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&f).unwrap();
+    let w = f.content_window().unwrap();
+    (f, w)
+}
+
+/// Whether the runner page is cross-origin isolated (COOP + COEP), which blocks the frame.
+fn isolated() -> bool {
+    let isolated = js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    if isolated {
+        web_sys::console::log_1(
+            &"runner page is cross-origin isolated: set WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION=1; test skipped".into(),
+        );
+    }
+    isolated
+}
+
+fn app_redirect() -> String {
+    web_sys::window().unwrap().location().origin().unwrap() + "/"
+}
+
+#[wasm_bindgen_test]
+async fn popup_flow_against_the_emulator_delivers_its_oauth_error() {
+    let Some(base) = emu() else { return };
+    if isolated() {
+        return;
+    }
+    reset(base).await;
+    let (token, _) = mint(base, ALICE, None, None).await;
+    let (frame, popup) = frame_window();
+    let ctx = FlowContext::new(
+        base,
+        CLIENT,
+        app_redirect(),
+        TokenSource::new(Configured::Static(token)),
+    );
+    // An unknown connection makes the real /authorize answer with an OAuth error through
+    // web_message: exact origin, our frame as source, our state: accepted and reported.
+    let e = flow::link_with_popup(&ctx, popup, "no-such-connection")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::AuthorizationError);
+    assert_eq!(e.oauth_error.as_deref(), Some("invalid_request"));
+    assert_eq!(account_link::popup::live_guards(), 0);
+    frame.remove();
+}
+
+#[wasm_bindgen_test]
+async fn popup_flow_times_out_on_the_login_page_and_cleans_up() {
+    let Some(base) = emu() else { return };
+    if isolated() {
+        return;
+    }
+    reset(base).await;
+    let (token, _) = mint(base, ALICE, None, None).await;
+    let (frame, popup) = frame_window();
+    let mut ctx = FlowContext::new(
+        base,
+        CLIENT,
+        app_redirect(),
+        TokenSource::new(Configured::Static(token)),
+    );
+    ctx.popup_timeout_ms = 1500;
+    // A valid request stops at the emulator's login page, waiting for a person: timeout.
+    let e = flow::sign_in_with_popup(&ctx, popup, "github")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Timeout);
+    assert_eq!(account_link::popup::live_guards(), 0);
+    frame.remove();
 }
