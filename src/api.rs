@@ -29,12 +29,19 @@ pub struct Identity {
 }
 
 /// Reads a user id that Auth0 may send as a string or, for some providers (GitHub), a number.
+/// The number is printed by JS (`Number#toString`), which keeps float formatting out of the wasm.
 fn id_string(value: &JsValue) -> Option<String> {
     if let Some(s) = value.as_string() {
         return Some(s);
     }
     let n = value.as_f64()?;
-    (n.fract() == 0.0 && n.abs() < 9.0e15).then(|| format!("{n:.0}"))
+    if n.fract() != 0.0 || n.abs() >= 9.0e15 {
+        return None;
+    }
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .ok()
+        .map(String::from)
 }
 
 impl Identity {

@@ -117,7 +117,9 @@ pub fn error_for_status(status: u16, body: ErrorBody, ratelimit_reset: Option<&s
     };
     error.detail = detail;
     if code == ErrorCode::RateLimited {
-        error.reset_at = ratelimit_reset.and_then(|r| r.trim().parse::<f64>().ok());
+        // UNIX seconds are integers; integer parsing keeps float parsing (~5 KB) out of the wasm.
+        error.reset_at =
+            ratelimit_reset.and_then(|r| r.trim().parse::<u64>().ok().map(|v| v as f64));
     }
     if code == ErrorCode::ApiError {
         if let Some(d) = &error.detail {

@@ -131,35 +131,20 @@ pub fn read_payload(data: &JsValue) -> (Option<String>, Option<CallbackFields>) 
 /// or the browser blocks it. It opens `about:blank`; [`run`] navigates it. A null result is
 /// `popup_blocked`, at once.
 pub fn open_popup(window: &Window) -> Result<Window> {
-    let num =
-        |v: core::result::Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-    let blocked = || {
-        Error::new(
-            ErrorCode::PopupBlocked,
-            "The browser blocked the popup: allow popups for this site, or use the redirect flow.",
-        )
+    // Integers only: formatting an f64 would pull float formatting (~10 KB) into the wasm.
+    let num = |v: core::result::Result<JsValue, JsValue>| {
+        v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32
     };
-    let (w, h) = (480.0, 640.0);
-    let left = num(window.screen_x())
-        + (window
-            .outer_width()
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(w)
-            - w)
-            / 2.0;
-    let top = num(window.screen_y())
-        + (window
-            .outer_height()
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(h)
-            - h)
-            / 2.0;
+    let (w, h) = (480, 640);
+    let left = num(window.screen_x()) + (num(window.outer_width()) - w).max(0) / 2;
+    let top = num(window.screen_y()) + (num(window.outer_height()) - h).max(0) / 2;
     let features = format!("popup=yes,width={w},height={h},left={left},top={top}");
     match window.open_with_url_and_target_and_features("", POPUP_NAME, &features) {
         Ok(Some(popup)) => Ok(popup),
-        _ => Err(blocked()),
+        _ => Err(Error::new(
+            ErrorCode::PopupBlocked,
+            "The browser blocked the popup: allow popups for this site, or use the redirect flow.",
+        )),
     }
 }
 

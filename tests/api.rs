@@ -465,3 +465,27 @@ async fn popup_flow_times_out_on_the_login_page_and_cleans_up() {
     assert_eq!(account_link::popup::live_guards(), 0);
     frame.remove();
 }
+
+#[wasm_bindgen_test]
+fn identities_read_numeric_ids_profiles_and_skip_junk() {
+    // No emulator needed: GitHub identities carry a numeric user_id in Auth0.
+    let list = js_sys::JSON::parse(
+        r#"[{"provider":"auth0","user_id":"alice","connection":"db","isSocial":false},
+            {"provider":"github","user_id":1234567,"connection":"github","isSocial":true,
+             "profileData":{"name":"Octo","email":"o@example.com","picture":"https://p/x.png"}},
+            {"provider":"github","user_id":1.5},
+            {"user_id":"x"}, 42, null]"#,
+    )
+    .unwrap();
+    let user = obj(&[("name", "Alice".into()), ("email", "a@example.com".into())]);
+    let ids = api::identities_from_json(&list, Some(&user));
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0].name.as_deref(), Some("Alice"));
+    assert_eq!(ids[1].full_id(), "github|1234567");
+    assert!(ids[1].is_social);
+    assert_eq!(ids[1].picture.as_deref(), Some("https://p/x.png"));
+    let js = ids[1].to_js();
+    assert_eq!(field_str(&js, "userId").as_deref(), Some("1234567"));
+    let profile = js_sys::Reflect::get(&js, &"profile".into()).unwrap();
+    assert_eq!(field_str(&profile, "name").as_deref(), Some("Octo"));
+}
