@@ -228,6 +228,7 @@ async fn exchange_and_validate(
     redirect_uri: &str,
     nonce: &str,
     primary: Option<&str>,
+    auth_after_secs: Option<f64>,
 ) -> Result<(api::TokenResponse, id_token::Decoded)> {
     let tokens =
         api::exchange_code(&ctx.origin, &ctx.client_id, code, verifier, redirect_uri).await?;
@@ -238,6 +239,7 @@ async fn exchange_and_validate(
         nonce,
         primary_user_id: primary,
         now_secs: now_secs(),
+        auth_after_secs,
     };
     let decoded = id_token::validate(&tokens.id_token, &ctx.origin, &expected, &ctx.jwks).await?;
     Ok((tokens, decoded))
@@ -272,6 +274,7 @@ pub async fn link_with_popup(
     connection: &str,
 ) -> Result<LinkResult> {
     let (_, user_id) = close_on_error(&popup, access(ctx).await)?;
+    let started = now_secs();
     let (secrets, code, redirect_uri) =
         popup_authorize(ctx, &popup, Purpose::Link, connection).await?;
     let (tokens, decoded) = exchange_and_validate(
@@ -281,6 +284,7 @@ pub async fn link_with_popup(
         &redirect_uri,
         &secrets.nonce,
         Some(&user_id),
+        Some(started),
     )
     .await?;
     link_id_token(
@@ -329,6 +333,7 @@ pub async fn sign_in_with_popup(
         &secrets.verifier,
         &redirect_uri,
         &secrets.nonce,
+        None,
         None,
     )
     .await?;
@@ -493,6 +498,7 @@ pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<Re
                 &ctx.redirect_uri,
                 &tx.nonce,
                 Some(&user_id),
+                Some(tx.created_at_ms / 1000.0),
             )
             .await?;
             let result = link_id_token(
@@ -505,9 +511,16 @@ pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<Re
             Ok(RedirectResult::Linked(result))
         }
         Kind::SignIn => {
-            let (tokens, decoded) =
-                exchange_and_validate(ctx, &code, &tx.verifier, &ctx.redirect_uri, &tx.nonce, None)
-                    .await?;
+            let (tokens, decoded) = exchange_and_validate(
+                ctx,
+                &code,
+                &tx.verifier,
+                &ctx.redirect_uri,
+                &tx.nonce,
+                None,
+                None,
+            )
+            .await?;
             Ok(RedirectResult::SignedIn(finish_sign_in(
                 ctx, tokens, decoded,
             )?))

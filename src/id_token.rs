@@ -44,6 +44,8 @@ pub struct Claims {
     pub nbf: Option<f64>,
     /// The nonce we sent.
     pub nonce: Option<String>,
+    /// When the user authenticated, UNIX seconds.
+    pub auth_time: Option<f64>,
     /// Profile: display name.
     pub name: Option<String>,
     /// Profile: e-mail address.
@@ -65,6 +67,9 @@ pub struct Expected<'a> {
     pub primary_user_id: Option<&'a str>,
     /// Current time, UNIX seconds.
     pub now_secs: f64,
+    /// When we sent `max_age=0` (linking): the time the request started, UNIX seconds; the
+    /// login must not be older (OIDC Core 3.1.3.7 step 13, `auth_time`).
+    pub auth_after_secs: Option<f64>,
 }
 
 fn invalid(check: &str, message: &str) -> Error {
@@ -83,8 +88,8 @@ pub fn check_header(header: &Header) -> Result<()> {
     Ok(())
 }
 
-/// The claim checks of OIDC Core 3.1.3.7 steps 2-4, 9-11, plus `nbf` (RFC 7519 4.1.5) and `sub`
-/// different from the primary user. Each failure names the check in `detail`.
+/// The claim checks of OIDC Core 3.1.3.7 steps 2-5, 9-11 and 13, plus `nbf` (RFC 7519 4.1.5)
+/// and `sub` different from the primary user. Each failure names the check in `detail`.
 pub fn check_claims(claims: &Claims, expected: &Expected<'_>) -> Result<()> {
     if claims.iss.as_deref() != Some(expected.issuer) {
         return Err(invalid("iss", "The ID token comes from another issuer."));
@@ -144,6 +149,17 @@ pub fn check_claims(claims: &Claims, expected: &Expected<'_>) -> Result<()> {
             "nonce",
             "The ID token does not belong to this login (nonce).",
         ));
+    }
+    if let Some(after) = expected.auth_after_secs {
+        match claims.auth_time {
+            Some(t) if t + LEEWAY_SECS >= after => {}
+            _ => {
+                return Err(invalid(
+                    "auth_time",
+                    "The login was not fresh: sign in with the account to link again.",
+                ))
+            }
+        }
     }
     match claims.sub.as_deref() {
         None | Some("") => return Err(invalid("sub", "The ID token has no subject.")),
@@ -236,6 +252,7 @@ pub fn claims_from_json(json: &JsValue) -> Claims {
         iat: field_f64(json, "iat"),
         nbf: field_f64(json, "nbf"),
         nonce: field_str(json, "nonce"),
+        auth_time: field_f64(json, "auth_time"),
         name: field_str(json, "name").or_else(|| field_str(json, "nickname")),
         email: field_str(json, "email"),
         picture: field_str(json, "picture"),
@@ -434,6 +451,7 @@ mod tests {
             iat: Some(NOW - 5.0),
             nbf: None,
             nonce: Some("n0nce".into()),
+            auth_time: Some(NOW - 10.0),
             ..Claims::default()
         }
     }
@@ -445,6 +463,7 @@ mod tests {
             nonce: "n0nce",
             primary_user_id: Some("auth0|primary"),
             now_secs: NOW,
+            auth_after_secs: Some(NOW - 30.0),
         }
     }
 
@@ -619,6 +638,36 @@ mod tests {
             }),
             "nonce"
         );
+    }
+
+    #[test]
+    fn stale_or_missing_auth_time_when_max_age_was_sent() {
+        assert_eq!(
+            failed_check(Claims {
+                auth_time: Some(NOW - 30.0 - 61.0),
+                ..good()
+            }),
+            "auth_time"
+        );
+        assert_eq!(
+            failed_check(Claims {
+                auth_time: None,
+                ..good()
+            }),
+            "auth_time"
+        );
+        let sign_in = Expected {
+            auth_after_secs: None,
+            ..expected()
+        };
+        check_claims(
+            &Claims {
+                auth_time: None,
+                ..good()
+            },
+            &sign_in,
+        )
+        .unwrap();
     }
 
     #[test]

@@ -157,9 +157,9 @@ pub fn management_audience(origin: &str) -> String {
     format!("{origin}/api/v2/")
 }
 
-/// The `/authorize` URL for a code + PKCE S256 request (DESIGN.md 4). `prompt=login` and
-/// `max_age=0` force a fresh login, so the user picks the account to link rather than reusing the
-/// primary session.
+/// The `/authorize` URL for a code + PKCE S256 request (DESIGN.md 4). For a link, `prompt=login`
+/// and `max_age=0` force a fresh login, so the user picks the account to link rather than reusing
+/// the primary session; a sign-in may reuse the tenant session.
 pub fn authorize_url(req: &AuthorizeRequest<'_>) -> String {
     let audience = management_audience(req.origin);
     let mut pairs: Vec<(&str, &str)> = vec![
@@ -187,9 +187,12 @@ pub fn authorize_url(req: &AuthorizeRequest<'_>) -> String {
         ("code_challenge", req.code_challenge),
         ("code_challenge_method", "S256"),
         ("connection", req.connection),
-        ("prompt", "login"),
-        ("max_age", "0"),
     ]);
+    // Linking must not silently reuse the tenant session (that is the primary user): force a fresh
+    // login (OIDC Core 3.1.2.1 `prompt`, `max_age`). A sign-in may reuse the session.
+    if req.purpose == Purpose::Link {
+        pairs.extend([("prompt", "login"), ("max_age", "0")]);
+    }
     format!("{}/authorize?{}", req.origin, form_encode(&pairs))
 }
 
@@ -534,6 +537,10 @@ mod tests {
         ));
         assert!(url.contains("&audience=https%3A%2F%2Ftenant.eu.auth0.com%2Fapi%2Fv2%2F&"));
         assert!(url.contains("&code_challenge_method=S256&"));
+        assert!(
+            url.ends_with("&connection=google-oauth2"),
+            "no forced login for sign-in"
+        );
     }
 
     #[test]

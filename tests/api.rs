@@ -337,6 +337,7 @@ async fn emulator_id_token_validates_against_its_jwks() {
         nonce: "the-nonce",
         primary_user_id: Some(ALICE),
         now_secs: now,
+        auth_after_secs: None,
     };
     let jwks = JwksCache::new();
     let decoded = id_token::validate(&id, base, &expected, &jwks)

@@ -102,6 +102,7 @@ fn expected(nonce: &str) -> Expected<'_> {
         nonce,
         primary_user_id: Some("auth0|primary"),
         now_secs: now(),
+        auth_after_secs: None,
     }
 }
 
