@@ -8,6 +8,20 @@
 //!   popup::run (one validated message) -> /oauth/token -> id_token::validate (JWKS, claims) ->
 //!   POST /api/v2/users/{id}/identities -> { identity, identities }
 //! ```
+//!
+//! How the facade calls it (sketch; `inner: Rc<Inner>` holds the context):
+//! ```ignore
+//! let popup = popup::open_popup(&window)?;          // in the click, before any await
+//! let inner = self.inner.clone();
+//! future_to_promise(async move {
+//!     let linked = flow::link_with_popup(&inner.flow, popup, &connection).await?;
+//!     // fire `linked` with linked.to_js(), then:
+//!     Ok(linked.to_js())
+//! })
+//! ```
+//! Redirect mode: `start_link_redirect` (or `start_legacy_link` when `legacy`) on click, and
+//! `handle_redirect_callback(&ctx, &location.href)` on return. `destroy` ends a running popup.
+//! Errors convert to the JS `LinkWidgetError` with `JsValue::from(error)`.
 
 use crate::api::{self, Identity};
 use crate::error::{Error, ErrorCode, Result};
