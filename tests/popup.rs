@@ -399,3 +399,77 @@ fn callback_page_leaves_redirect_mode_and_non_callbacks_alone() {
     assert_eq!(handle_popup_callback(&fake_location("?foo=1")), "none");
     assert_eq!(handle_popup_callback(&fake_location("?code=c")), "none");
 }
+
+/// Whether this page is cross-origin isolated (the runner's default COOP + COEP headers).
+fn isolated() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// A cross-origin URL served by the runner itself (`localhost` instead of `127.0.0.1`).
+fn cross_origin_url() -> String {
+    let port = window().location().port().unwrap();
+    format!("http://localhost:{port}/")
+}
+
+#[wasm_bindgen_test]
+async fn coop_severed_popup_reads_closed_but_can_still_report_within_grace() {
+    // The runner page sends `Cross-Origin-Opener-Policy: same-origin`; navigating our popup to
+    // another origin severs it, so `popup.closed` reads true while the popup is open.
+    if !isolated() {
+        web_sys::console::log_1(&"page not cross-origin isolated: test skipped".into());
+        return;
+    }
+    let popup = popup::open_popup(&window()).unwrap();
+    let url = cross_origin_url();
+    let out = {
+        let out: Slot = Rc::new(RefCell::new(None));
+        let (popup, out2) = (popup.clone(), out.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let o = RunOptions {
+                url: Some(&url),
+                closed_grace_ms: 3000,
+                ..opts(10_000)
+            };
+            *out2.borrow_mut() = Some(popup::run(&popup, o, &PopupSlot::new()).await);
+        });
+        out
+    };
+    sleep(1000).await;
+    assert!(popup.closed().unwrap(), "the severed popup reads closed");
+    assert!(
+        out.borrow().is_none(),
+        "not cancelled within the grace period"
+    );
+    let channel = web_sys::BroadcastChannel::new(&format!("account-link:{STATE}")).unwrap();
+    channel
+        .post_message(&response("after-coop", Some(STATE)))
+        .unwrap();
+    sleep(50).await;
+    assert_eq!(code_of(out.borrow().as_ref().unwrap()), "after-coop");
+    assert_eq!(live_guards(), 0);
+    channel.close();
+}
+
+#[wasm_bindgen_test]
+async fn coop_severed_popup_without_an_answer_is_cancelled_after_grace() {
+    if !isolated() {
+        return;
+    }
+    let popup = popup::open_popup(&window()).unwrap();
+    let url = cross_origin_url();
+    let out: Slot = Rc::new(RefCell::new(None));
+    let (p, out2) = (popup.clone(), out.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        let o = RunOptions {
+            url: Some(&url),
+            ..opts(10_000)
+        };
+        *out2.borrow_mut() = Some(popup::run(&p, o, &PopupSlot::new()).await);
+    });
+    sleep(2500).await;
+    assert_eq!(err_code(&out.borrow()), ErrorCode::Cancelled);
+    assert_eq!(live_guards(), 0);
+}
