@@ -18,3 +18,15 @@ pub mod widget;
 pub use error::{Error, ErrorCode};
 #[cfg(target_arch = "wasm32")]
 pub use widget::LinkWidget;
+
+// Flow modules: plain functions and types the widget facade calls (see docs/ARCHITECTURE.md).
+pub mod api;
+pub mod base64url;
+pub mod flow;
+pub mod http;
+pub mod id_token;
+pub mod oauth;
+pub mod popup;
+pub mod secret;
+pub mod token;
+pub mod transaction;

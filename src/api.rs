@@ -1,0 +1,297 @@
+//! Auth0 endpoints the widget calls: the Management API (list, link, unlink identities), the
+//! token endpoint, and the deprecated `POST /unlink`. Plain async functions over [`crate::http`].
+//!
+//! Nothing here retries: a link sent twice could link twice (DESIGN.md 4).
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::{self, field, field_f64, field_str, set_field, Body, Request};
+use crate::oauth::{self, percent_encode};
+use crate::secret::Secret;
+use wasm_bindgen::prelude::*;
+
+/// One identity of a user, as `GET /api/v2/users/{id}` lists it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Identity {
+    /// Provider, e.g. `github`, `google-oauth2`, `auth0`.
+    pub provider: String,
+    /// The bare user id within the provider (the part after `|` of the full id).
+    pub user_id: String,
+    /// Connection name.
+    pub connection: String,
+    /// Whether the provider is a social one.
+    pub is_social: bool,
+    /// Display name (from `profileData`, or the user's own for the primary identity).
+    pub name: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Picture URL, not yet vetted: the dialog shows only https (or the emulator's origin).
+    pub picture: Option<String>,
+}
+
+/// Reads a user id that Auth0 may send as a string or, for some providers (GitHub), a number.
+/// The number is printed by JS (`Number#toString`), which keeps float formatting out of the wasm.
+fn id_string(value: &JsValue) -> Option<String> {
+    if let Some(s) = value.as_string() {
+        return Some(s);
+    }
+    let n = value.as_f64()?;
+    if n.fract() != 0.0 || n.abs() >= 9.0e15 {
+        return None;
+    }
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .ok()
+        .map(String::from)
+}
+
+impl Identity {
+    /// The full id `provider|user_id`, as in `sub` and in the DOM's `data-identity`.
+    pub fn full_id(&self) -> String {
+        format!("{}|{}", self.provider, self.user_id)
+    }
+
+    /// Reads one element of `identities[]`; `None` when `provider` or `user_id` is missing.
+    pub fn from_json(json: &JsValue) -> Option<Identity> {
+        let profile = field(json, "profileData");
+        Some(Identity {
+            provider: field_str(json, "provider").filter(|p| !p.is_empty())?,
+            user_id: id_string(&field(json, "user_id")).filter(|u| !u.is_empty())?,
+            connection: field_str(json, "connection").unwrap_or_default(),
+            is_social: field(json, "isSocial").as_bool().unwrap_or(false),
+            name: field_str(&profile, "name").or_else(|| field_str(&profile, "nickname")),
+            email: field_str(&profile, "email"),
+            picture: field_str(&profile, "picture"),
+        })
+    }
+
+    /// A plain JS object: `{ provider, userId, connection, isSocial, profile: { name, email,
+    /// picture } }` (absent profile fields are left out).
+    pub fn to_js(&self) -> JsValue {
+        let o = js_sys::Object::new();
+        set_field(&o, "provider", &self.provider.as_str().into());
+        set_field(&o, "userId", &self.user_id.as_str().into());
+        set_field(&o, "connection", &self.connection.as_str().into());
+        set_field(&o, "isSocial", &self.is_social.into());
+        let p = js_sys::Object::new();
+        for (k, v) in [
+            ("name", &self.name),
+            ("email", &self.email),
+            ("picture", &self.picture),
+        ] {
+            if let Some(v) = v {
+                set_field(&p, k, &v.as_str().into());
+            }
+        }
+        set_field(&o, "profile", &p);
+        o.into()
+    }
+}
+
+/// A list of identities as a JS array of [`Identity::to_js`] objects.
+pub fn identities_to_js(list: &[Identity]) -> js_sys::Array {
+    list.iter().map(Identity::to_js).collect()
+}
+
+/// Reads an `identities` array (the link and unlink answers, or a user's `identities`).
+/// The first entry is the primary identity; when `user` is given its top-level profile fills in
+/// the primary's, which has no `profileData`.
+pub fn identities_from_json(array: &JsValue, user: Option<&JsValue>) -> Vec<Identity> {
+    if !js_sys::Array::is_array(array) {
+        return Vec::new();
+    }
+    let mut list: Vec<Identity> = js_sys::Array::from(array)
+        .iter()
+        .filter_map(|v| Identity::from_json(&v))
+        .collect();
+    if let (Some(user), Some(primary)) = (user, list.first_mut()) {
+        primary.name = primary.name.take().or_else(|| field_str(user, "name"));
+        primary.email = primary.email.take().or_else(|| field_str(user, "email"));
+        primary.picture = primary
+            .picture
+            .take()
+            .or_else(|| field_str(user, "picture"));
+    }
+    list
+}
+
+/// `https://DOMAIN/api/v2/users/{id}` with the id percent-encoded (`auth0|x` -> `auth0%7Cx`).
+pub fn user_url(origin: &str, user_id: &str) -> String {
+    format!("{origin}/api/v2/users/{}", percent_encode(user_id))
+}
+
+/// `.../users/{id}/identities/{provider}/{user_id}`, every segment percent-encoded (DESIGN.md 6.8).
+pub fn identity_url(origin: &str, user_id: &str, provider: &str, bare_user_id: &str) -> String {
+    format!(
+        "{}/identities/{}/{}",
+        user_url(origin, user_id),
+        percent_encode(provider),
+        percent_encode(bare_user_id)
+    )
+}
+
+/// Whether `provider` + `bare_user_id` is the primary identity of `user_id`.
+pub fn is_primary(user_id: &str, provider: &str, bare_user_id: &str) -> bool {
+    user_id.split_once('|') == Some((provider, bare_user_id))
+}
+
+/// The error for an attempt to unlink the primary identity (refused locally, DESIGN.md 4).
+pub fn primary_unlink_error() -> Error {
+    Error::invalid_options("The primary identity cannot be unlinked; choose a linked account.")
+        .with_detail("primary_identity")
+}
+
+fn req<'a>(
+    method: &'a str,
+    url: &'a str,
+    token: Option<&'a Secret>,
+    body: Body<'a>,
+) -> Request<'a> {
+    Request {
+        method,
+        url,
+        bearer: token,
+        body,
+        timeout_ms: http::DEFAULT_TIMEOUT_MS,
+    }
+}
+
+/// `GET /api/v2/users/{id}` -> the user's identities, primary first.
+pub async fn get_identities(origin: &str, token: &Secret, user_id: &str) -> Result<Vec<Identity>> {
+    let url = user_url(origin, user_id);
+    let user = http::send(req("GET", &url, Some(token), Body::Empty)).await?;
+    Ok(identities_from_json(
+        &field(&user, "identities"),
+        Some(&user),
+    ))
+}
+
+/// `POST /api/v2/users/{id}/identities { link_with }` -> the new identities array.
+/// Sent once, never retried.
+pub async fn link(
+    origin: &str,
+    token: &Secret,
+    user_id: &str,
+    id_token: &Secret,
+) -> Result<Vec<Identity>> {
+    let url = format!("{}/identities", user_url(origin, user_id));
+    let body = js_sys::Object::new();
+    set_field(&body, "link_with", &id_token.expose().into());
+    let json = http::send(req("POST", &url, Some(token), Body::Json(&body))).await?;
+    Ok(identities_from_json(&json, None))
+}
+
+/// `DELETE /api/v2/users/{id}/identities/{provider}/{user_id}` -> the remaining identities.
+/// Refuses the primary identity without a request.
+pub async fn unlink(
+    origin: &str,
+    token: &Secret,
+    user_id: &str,
+    provider: &str,
+    bare_user_id: &str,
+) -> Result<Vec<Identity>> {
+    if is_primary(user_id, provider, bare_user_id) {
+        return Err(primary_unlink_error());
+    }
+    let url = identity_url(origin, user_id, provider, bare_user_id);
+    let json = http::send(req("DELETE", &url, Some(token), Body::Empty)).await?;
+    Ok(identities_from_json(&json, None))
+}
+
+/// Deprecated `POST /unlink { access_token, user_id: "provider|id" }` (legacy mode only).
+pub async fn legacy_unlink(origin: &str, token: &Secret, full_user_id: &str) -> Result<()> {
+    let url = format!("{origin}/unlink");
+    let body = js_sys::Object::new();
+    set_field(&body, "access_token", &token.expose().into());
+    set_field(&body, "user_id", &full_user_id.into());
+    http::send(req("POST", &url, None, Body::Json(&body))).await?;
+    Ok(())
+}
+
+/// The token endpoint's answer (RFC 6749 5.1, OIDC Core 3.1.3.3).
+#[derive(Clone, Debug)]
+pub struct TokenResponse {
+    /// The ID token (not yet validated).
+    pub id_token: Secret,
+    /// The access token (for sign-in: the Management API token).
+    pub access_token: Option<Secret>,
+    /// Lifetime of the access token in seconds.
+    pub expires_in: Option<f64>,
+    /// Granted scopes, when the server says.
+    pub scope: Option<String>,
+}
+
+/// `POST /oauth/token` with `grant_type=authorization_code` and the PKCE verifier
+/// (RFC 6749 4.1.3, RFC 7636 4.5), form-encoded. An OAuth error answer (e.g. `invalid_grant` for
+/// a used code) becomes `authorization_error`; 429 stays `rate_limited`.
+pub async fn exchange_code(
+    origin: &str,
+    client_id: &str,
+    code: &Secret,
+    verifier: &Secret,
+    redirect_uri: &str,
+) -> Result<TokenResponse> {
+    let url = format!("{origin}/oauth/token");
+    let form = oauth::form_encode(&[
+        ("grant_type", "authorization_code"),
+        ("client_id", client_id),
+        ("code", code.expose()),
+        ("code_verifier", verifier.expose()),
+        ("redirect_uri", redirect_uri),
+    ]);
+    let reply = http::fetch(req("POST", &url, None, Body::Form(&form))).await?;
+    if !reply.ok() {
+        let body = http::error_body(&reply.json);
+        return Err(match (reply.status, body.error.clone()) {
+            (429, _) | (500.., _) | (_, None) => {
+                http::error_for_status(reply.status, body, reply.ratelimit_reset.as_deref())
+            }
+            (status, Some(error)) => {
+                oauth::authorization_error(error, body.message).with_status(status)
+            }
+        });
+    }
+    let id_token = field_str(&reply.json, "id_token")
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidIdToken,
+                "The token endpoint returned no ID token.",
+            )
+            .with_detail("missing")
+        })?;
+    Ok(TokenResponse {
+        id_token: Secret::new(id_token),
+        access_token: field_str(&reply.json, "access_token").map(Secret::new),
+        expires_in: field_f64(&reply.json, "expires_in"),
+        scope: field_str(&reply.json, "scope"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_encode_every_segment() {
+        assert_eq!(
+            user_url("https://t.example", "auth0|a/b?c"),
+            "https://t.example/api/v2/users/auth0%7Ca%2Fb%3Fc"
+        );
+        assert_eq!(
+            identity_url("https://t.example", "auth0|1", "google-oauth2", "../../x#y"),
+            "https://t.example/api/v2/users/auth0%7C1/identities/google-oauth2/..%2F..%2Fx%23y"
+        );
+    }
+
+    #[test]
+    fn primary_identity_is_recognised() {
+        assert!(is_primary("auth0|abc", "auth0", "abc"));
+        assert!(is_primary("oauth2|custom|x|y", "oauth2", "custom|x|y"));
+        assert!(!is_primary("auth0|abc", "github", "abc"));
+        assert!(!is_primary("auth0|abc", "auth0", "abcd"));
+        assert_eq!(
+            primary_unlink_error().detail.as_deref(),
+            Some("primary_identity")
+        );
+    }
+}

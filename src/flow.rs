@@ -1,0 +1,624 @@
+//! Orchestration: one function per thing the widget does (link by popup or redirect, sign in,
+//! list, unlink, legacy variants). Each takes a [`FlowContext`] of plain fields, so the
+//! `LinkWidget` facade builds one from its validated options and calls these from
+//! `future_to_promise(async move { ... })`, holding no `RefCell` borrow across `.await`.
+//!
+//! ```text
+//! click -> popup::open_popup (sync) -> link_with_popup: token + user id -> PKCE/state/nonce ->
+//!   popup::run (one validated message) -> /oauth/token -> id_token::validate (JWKS, claims) ->
+//!   POST /api/v2/users/{id}/identities -> { identity, identities }
+//! ```
+//!
+//! How the facade calls it (sketch; `inner: Rc<Inner>` holds the context):
+//! ```ignore
+//! let popup = popup::open_popup(&window)?;          // in the click, before any await
+//! let inner = self.inner.clone();
+//! future_to_promise(async move {
+//!     let linked = flow::link_with_popup(&inner.flow, popup, &connection).await?;
+//!     // fire `linked` with linked.to_js(), then:
+//!     Ok(linked.to_js())
+//! })
+//! ```
+//! Redirect mode: `start_link_redirect` (or `start_legacy_link` when `legacy`) on click, and
+//! `handle_redirect_callback(&ctx, &location.href)` on return. `destroy` ends a running popup.
+//! Errors convert to the JS `LinkWidgetError` with `JsValue::from(error)`.
+
+use crate::api::{self, Identity};
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::set_field;
+use crate::id_token::{self, Expected, JwksCache};
+use crate::oauth::{self, AuthSecrets, AuthorizeRequest, CallbackFields, Purpose, ResponseMode};
+use crate::popup::{self, PopupSlot, RunOptions};
+use crate::secret::Secret;
+use crate::token::{self, TokenSource};
+use crate::transaction::{Kind, Transaction};
+use core::cell::Cell;
+use wasm_bindgen::prelude::*;
+use web_sys::Window;
+
+/// Everything a flow needs, as plain fields. One per widget; share it in an `Rc`.
+#[derive(Debug)]
+pub struct FlowContext {
+    /// Tenant origin, no trailing slash: `https://tenant.eu.auth0.com` or `http://127.0.0.1:4010`.
+    pub origin: String,
+    /// The application's client id.
+    pub client_id: String,
+    /// The callback page, for redirect mode and the popup's query fallback.
+    pub redirect_uri: String,
+    /// Give the popup this long to answer.
+    pub popup_timeout_ms: i32,
+    /// `popup.closed` must hold this long before `cancelled`.
+    pub closed_grace_ms: i32,
+    /// `WebMessage` (default) or `Query` (the popup lands on `redirect_uri`, whose callback page
+    /// reports through BroadcastChannel; for apps whose pages set COOP).
+    pub popup_response_mode: ResponseMode,
+    /// Deprecated Authentication API linking, opt-in only.
+    pub legacy: bool,
+    /// The primary user id; taken from the access token's `sub` when `None`.
+    pub user_id: Option<String>,
+    /// Where the primary user's access token comes from.
+    pub tokens: TokenSource,
+    /// The tenant's keys, fetched once.
+    pub jwks: JwksCache,
+    /// The running popup transaction, so a new one or `destroy` can end it.
+    pub popup_slot: PopupSlot,
+}
+
+impl FlowContext {
+    /// A context with defaults: 60 s popup timeout, 1.5 s closed grace, `web_message`, not legacy.
+    pub fn new(
+        origin: impl Into<String>,
+        client_id: impl Into<String>,
+        redirect_uri: impl Into<String>,
+        tokens: TokenSource,
+    ) -> Self {
+        FlowContext {
+            origin: origin.into().trim_end_matches('/').to_owned(),
+            client_id: client_id.into(),
+            redirect_uri: redirect_uri.into(),
+            popup_timeout_ms: popup::DEFAULT_TIMEOUT_MS,
+            closed_grace_ms: popup::DEFAULT_CLOSED_GRACE_MS,
+            popup_response_mode: ResponseMode::WebMessage,
+            legacy: false,
+            user_id: None,
+            tokens,
+            jwks: JwksCache::new(),
+            popup_slot: PopupSlot::new(),
+        }
+    }
+
+    /// The exact `iss` expected in ID tokens: the origin plus `/`.
+    pub fn issuer(&self) -> String {
+        format!("{}/", self.origin)
+    }
+}
+
+/// The result of a link: the new identity (when recognisable) and the updated list.
+#[derive(Clone, Debug)]
+pub struct LinkResult {
+    /// The identity just linked.
+    pub identity: Option<Identity>,
+    /// All identities of the primary user, primary first.
+    pub identities: Vec<Identity>,
+}
+
+impl LinkResult {
+    /// `{ identity, identities }` for JS (`identity` is `null` when unknown).
+    pub fn to_js(&self) -> JsValue {
+        let o = js_sys::Object::new();
+        let identity = self
+            .identity
+            .as_ref()
+            .map_or(JsValue::NULL, Identity::to_js);
+        set_field(&o, "identity", &identity);
+        set_field(&o, "identities", &api::identities_to_js(&self.identities));
+        o.into()
+    }
+}
+
+/// The result of a primary sign-in.
+#[derive(Clone, Debug)]
+pub struct SignInResult {
+    /// The Management API access token (also kept in the context for linking).
+    pub access_token: Secret,
+    /// The validated ID token.
+    pub id_token: Secret,
+    /// The ID token's claims as a JS object.
+    pub profile: JsValue,
+    /// When the access token expires, ms since the UNIX epoch.
+    pub expires_at_ms: Option<f64>,
+    /// The signed-in user's id (`sub`).
+    pub user_id: String,
+}
+
+impl SignInResult {
+    /// `{ accessToken, idToken, profile, expiresAt }` for JS (`expiresAt` in ms, `Date`-ready).
+    pub fn to_js(&self) -> JsValue {
+        let o = js_sys::Object::new();
+        set_field(&o, "accessToken", &self.access_token.expose().into());
+        set_field(&o, "idToken", &self.id_token.expose().into());
+        set_field(&o, "profile", &self.profile);
+        let at = self.expires_at_ms.map_or(JsValue::NULL, JsValue::from);
+        set_field(&o, "expiresAt", &at);
+        o.into()
+    }
+}
+
+/// What a redirect callback completed.
+#[derive(Clone, Debug)]
+pub enum RedirectResult {
+    /// A link (modern or legacy).
+    Linked(LinkResult),
+    /// A primary sign-in.
+    SignedIn(SignInResult),
+}
+
+fn window() -> Result<Window> {
+    web_sys::window()
+        .ok_or_else(|| Error::invalid_options("account-link runs in a browser window."))
+}
+
+/// The primary user's id: the `user_id` option, else the access token's `sub`.
+pub fn primary_user_id(ctx: &FlowContext, token: &Secret) -> Result<String> {
+    ctx.user_id
+        .clone()
+        .or_else(|| token::jwt_sub(token))
+        .ok_or_else(|| {
+            Error::invalid_options(
+                "userId is required: the access token is not a JWT, so its user cannot be read.",
+            )
+        })
+}
+
+async fn access(ctx: &FlowContext) -> Result<(Secret, String)> {
+    let token = ctx.tokens.get().await?;
+    let user_id = primary_user_id(ctx, &token)?;
+    Ok((token, user_id))
+}
+
+fn app_origin() -> Result<String> {
+    window()?
+        .location()
+        .origin()
+        .map_err(|_| Error::invalid_options("The page has no origin."))
+}
+
+/// Runs the authorize step in `popup` and returns the secrets, the code and the redirect_uri used.
+async fn popup_authorize(
+    ctx: &FlowContext,
+    popup: &Window,
+    purpose: Purpose,
+    connection: &str,
+) -> Result<(AuthSecrets, Secret, String)> {
+    let secrets = close_on_error(popup, AuthSecrets::generate().await)?;
+    let redirect_uri = match ctx.popup_response_mode {
+        ResponseMode::WebMessage => close_on_error(popup, app_origin())?,
+        ResponseMode::Query => ctx.redirect_uri.clone(),
+    };
+    let url = oauth::authorize_url(&AuthorizeRequest {
+        origin: &ctx.origin,
+        client_id: &ctx.client_id,
+        redirect_uri: &redirect_uri,
+        response_mode: ctx.popup_response_mode,
+        purpose,
+        connection,
+        state: &secrets.state,
+        nonce: &secrets.nonce,
+        code_challenge: &secrets.challenge,
+    });
+    let response = popup::run(
+        popup,
+        RunOptions {
+            url: Some(&url),
+            expected_origin: &ctx.origin,
+            state: &secrets.state,
+            timeout_ms: ctx.popup_timeout_ms,
+            closed_grace_ms: ctx.closed_grace_ms,
+        },
+        &ctx.popup_slot,
+    )
+    .await?;
+    let code = response.into_code(&secrets.state)?;
+    Ok((secrets, code, redirect_uri))
+}
+
+/// Closes `popup` when `result` is an error raised before the popup runner took charge of it.
+fn close_on_error<T>(popup: &Window, result: Result<T>) -> Result<T> {
+    if result.is_err() {
+        let _ = popup.close();
+    }
+    result
+}
+
+fn now_secs() -> f64 {
+    oauth::now_ms() / 1000.0
+}
+
+/// Exchanges the code and validates the ID token; `primary` is the user it must differ from.
+async fn exchange_and_validate(
+    ctx: &FlowContext,
+    code: &Secret,
+    verifier: &Secret,
+    redirect_uri: &str,
+    nonce: &str,
+    primary: Option<&str>,
+    auth_after_secs: Option<f64>,
+) -> Result<(api::TokenResponse, id_token::Decoded)> {
+    let tokens =
+        api::exchange_code(&ctx.origin, &ctx.client_id, code, verifier, redirect_uri).await?;
+    let issuer = ctx.issuer();
+    let expected = Expected {
+        issuer: &issuer,
+        client_id: &ctx.client_id,
+        nonce,
+        primary_user_id: primary,
+        now_secs: now_secs(),
+        auth_after_secs,
+    };
+    let decoded = id_token::validate(&tokens.id_token, &ctx.origin, &expected, &ctx.jwks).await?;
+    Ok((tokens, decoded))
+}
+
+async fn link_id_token(
+    ctx: &FlowContext,
+    user_id: &str,
+    id_token: &Secret,
+    sub: Option<&str>,
+) -> Result<LinkResult> {
+    // Ask the source again: a provider may have refreshed the token while the user logged in.
+    let token = ctx.tokens.get().await?;
+    let identities = api::link(&ctx.origin, &token, user_id, id_token).await?;
+    let identity = identities
+        .iter()
+        .find(|i| Some(i.full_id().as_str()) == sub)
+        .cloned();
+    Ok(LinkResult {
+        identity,
+        identities,
+    })
+}
+
+/// Links the account the user logs into in `popup` (already opened by [`popup::open_popup`] in
+/// the click handler) to the primary user. Errors: `unauthorized`/`invalid_options` before the
+/// popup is used (it is then closed), `cancelled`, `timeout`, `authorization_error`,
+/// `invalid_id_token`, `same_identity`, the API errors.
+pub async fn link_with_popup(
+    ctx: &FlowContext,
+    popup: Window,
+    connection: &str,
+) -> Result<LinkResult> {
+    let (_, user_id) = close_on_error(&popup, access(ctx).await)?;
+    let started = now_secs();
+    let (secrets, code, redirect_uri) =
+        popup_authorize(ctx, &popup, Purpose::Link, connection).await?;
+    let (tokens, decoded) = exchange_and_validate(
+        ctx,
+        &code,
+        &secrets.verifier,
+        &redirect_uri,
+        &secrets.nonce,
+        Some(&user_id),
+        Some(started),
+    )
+    .await?;
+    link_id_token(
+        ctx,
+        &user_id,
+        &tokens.id_token,
+        decoded.claims.sub.as_deref(),
+    )
+    .await
+}
+
+fn finish_sign_in(
+    ctx: &FlowContext,
+    tokens: api::TokenResponse,
+    decoded: id_token::Decoded,
+) -> Result<SignInResult> {
+    let access_token = tokens.access_token.filter(|t| !t.is_empty()).ok_or_else(|| {
+        Error::new(
+            ErrorCode::AuthorizationError,
+            "The sign-in returned no access token: authorize the application for the Management API.",
+        )
+    })?;
+    let expires_at_ms = tokens.expires_in.map(|s| oauth::now_ms() + s * 1000.0);
+    ctx.tokens.set_captured(access_token.clone(), expires_at_ms);
+    Ok(SignInResult {
+        access_token,
+        id_token: tokens.id_token,
+        profile: decoded.payload,
+        expires_at_ms,
+        user_id: decoded.claims.sub.unwrap_or_default(),
+    })
+}
+
+/// Signs the primary user in through `popup` for the Management API audience and keeps the
+/// access token for linking (issue 4 item 6).
+pub async fn sign_in_with_popup(
+    ctx: &FlowContext,
+    popup: Window,
+    connection: &str,
+) -> Result<SignInResult> {
+    let (secrets, code, redirect_uri) =
+        popup_authorize(ctx, &popup, Purpose::SignIn, connection).await?;
+    let (tokens, decoded) = exchange_and_validate(
+        ctx,
+        &code,
+        &secrets.verifier,
+        &redirect_uri,
+        &secrets.nonce,
+        None,
+        None,
+    )
+    .await?;
+    finish_sign_in(ctx, tokens, decoded)
+}
+
+async fn start_redirect(ctx: &FlowContext, kind: Kind, connection: &str) -> Result<()> {
+    let secrets = AuthSecrets::generate().await?;
+    let request = AuthorizeRequest {
+        origin: &ctx.origin,
+        client_id: &ctx.client_id,
+        redirect_uri: &ctx.redirect_uri,
+        response_mode: ResponseMode::Query,
+        purpose: if kind == Kind::SignIn {
+            Purpose::SignIn
+        } else {
+            Purpose::Link
+        },
+        connection,
+        state: &secrets.state,
+        nonce: &secrets.nonce,
+        code_challenge: &secrets.challenge,
+    };
+    let url = if kind == Kind::Legacy {
+        let token = ctx.tokens.get().await?;
+        warn_legacy_once();
+        oauth::legacy_authorize_url(&request, &token)
+    } else {
+        oauth::authorize_url(&request)
+    };
+    let now = oauth::now_ms();
+    Transaction::purge_stale(now);
+    Transaction {
+        state: secrets.state.clone(),
+        nonce: secrets.nonce.clone(),
+        verifier: secrets.verifier.clone(),
+        connection: connection.to_owned(),
+        created_at_ms: now,
+        kind,
+    }
+    .save()?;
+    window()?
+        .location()
+        .assign(&url)
+        .map_err(|_| Error::invalid_options("Could not navigate to the login page."))
+}
+
+/// Redirect mode: stores the transaction and navigates to `/authorize` (the promise never
+/// matters: the page unloads). Checks the access token first, so a missing one fails here.
+pub async fn start_link_redirect(ctx: &FlowContext, connection: &str) -> Result<()> {
+    access(ctx).await?;
+    start_redirect(ctx, Kind::Link, connection).await
+}
+
+/// Redirect mode sign-in of the primary user.
+pub async fn start_sign_in_redirect(ctx: &FlowContext, connection: &str) -> Result<()> {
+    start_redirect(ctx, Kind::SignIn, connection).await
+}
+
+/// Legacy link (only with `legacy: true`): redirects with the primary access token in the URL,
+/// and the server links on login. Warns once in the console; never logs the URL.
+pub async fn start_legacy_link(ctx: &FlowContext, connection: &str) -> Result<()> {
+    if !ctx.legacy {
+        return Err(Error::invalid_options(
+            "Legacy linking is off: set legacy: true only if your tenant still needs it.",
+        ));
+    }
+    access(ctx).await?;
+    start_redirect(ctx, Kind::Legacy, connection).await
+}
+
+thread_local! {
+    static LEGACY_WARNED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Prints the legacy warning once per page.
+pub fn warn_legacy_once() {
+    if !LEGACY_WARNED.with(|w| w.replace(true)) {
+        web_sys::console::warn_1(&JsValue::from_str(
+            "account-link: legacy mode puts the user's access token in the /authorize URL, where \
+             browser history, proxies and server logs can keep it (RFC 9700 section 4.3.2). \
+             Remove `legacy: true` to use the Management API flow (code + PKCE, token in a header).",
+        ));
+    }
+}
+
+/// The query part of a URL (without `?` and fragment).
+pub fn query_of(url: &str) -> &str {
+    let no_fragment = url.split('#').next().unwrap_or("");
+    no_fragment.split_once('?').map_or("", |(_, q)| q)
+}
+
+/// `url` without the OAuth callback parameters (`code`, `state`, `error`, `error_description`),
+/// other parameters and the fragment kept; for `history.replaceState`.
+pub fn strip_callback_params(url: &str) -> String {
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let (base, query) = before_fragment
+        .split_once('?')
+        .unwrap_or((before_fragment, ""));
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter(|p| {
+            let key = p.split_once('=').map_or(*p, |(k, _)| k);
+            !matches!(
+                oauth::form_decode(key).as_str(),
+                "code" | "state" | "error" | "error_description"
+            )
+        })
+        .collect();
+    let mut out = base.to_owned();
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
+    }
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+fn clean_address_bar() {
+    let Ok(w) = window() else { return };
+    let Ok(href) = w.location().href() else {
+        return;
+    };
+    let clean = strip_callback_params(&href);
+    if clean != href {
+        if let Ok(history) = w.history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
+        }
+    }
+}
+
+/// Completes a redirect: parses `url` (the current `location.href` when the widget passes it),
+/// cleans `code`/`state` from the address bar, takes (reads and deletes) the stored transaction
+/// for the state, then finishes the link, sign-in or legacy link. A callback with no state, no
+/// transaction, a stale one or a wrong state is `state_mismatch` and links nothing.
+pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<RedirectResult> {
+    let fields = CallbackFields::from_query(query_of(url));
+    clean_address_bar();
+    if !fields.is_response() {
+        return Err(Error::new(
+            ErrorCode::StateMismatch,
+            "This URL carries no login result: call handleRedirectCallback() on the callback page.",
+        ));
+    }
+    let response = fields.into_response()?;
+    let tx = Transaction::take(response.state(), oauth::now_ms())?;
+    let code = response.into_code(&tx.state)?;
+    match tx.kind {
+        Kind::Link => {
+            let (_, user_id) = access(ctx).await?;
+            let (tokens, decoded) = exchange_and_validate(
+                ctx,
+                &code,
+                &tx.verifier,
+                &ctx.redirect_uri,
+                &tx.nonce,
+                Some(&user_id),
+                Some(tx.created_at_ms / 1000.0),
+            )
+            .await?;
+            let result = link_id_token(
+                ctx,
+                &user_id,
+                &tokens.id_token,
+                decoded.claims.sub.as_deref(),
+            )
+            .await?;
+            Ok(RedirectResult::Linked(result))
+        }
+        Kind::SignIn => {
+            let (tokens, decoded) = exchange_and_validate(
+                ctx,
+                &code,
+                &tx.verifier,
+                &ctx.redirect_uri,
+                &tx.nonce,
+                None,
+                None,
+            )
+            .await?;
+            Ok(RedirectResult::SignedIn(finish_sign_in(
+                ctx, tokens, decoded,
+            )?))
+        }
+        Kind::Legacy => {
+            // The server linked during the login; the code is not needed. Report the new list.
+            let identities = identities(ctx).await?;
+            let identity = identities
+                .iter()
+                .skip(1)
+                .rfind(|i| i.connection == tx.connection)
+                .cloned();
+            Ok(RedirectResult::Linked(LinkResult {
+                identity,
+                identities,
+            }))
+        }
+    }
+}
+
+/// The primary user's identities, primary first.
+pub async fn identities(ctx: &FlowContext) -> Result<Vec<Identity>> {
+    let (token, user_id) = access(ctx).await?;
+    api::get_identities(&ctx.origin, &token, &user_id).await
+}
+
+/// Unlinks `provider`/`bare_user_id` from the primary user and returns the remaining identities.
+/// The primary identity is refused locally. In legacy mode uses `POST /unlink`.
+pub async fn unlink(
+    ctx: &FlowContext,
+    provider: &str,
+    bare_user_id: &str,
+) -> Result<Vec<Identity>> {
+    let (token, user_id) = access(ctx).await?;
+    if api::is_primary(&user_id, provider, bare_user_id) {
+        return Err(api::primary_unlink_error());
+    }
+    if ctx.legacy {
+        warn_legacy_once();
+        api::legacy_unlink(&ctx.origin, &token, &format!("{provider}|{bare_user_id}")).await?;
+        return api::get_identities(&ctx.origin, &token, &user_id).await;
+    }
+    api::unlink(&ctx.origin, &token, &user_id, provider, bare_user_id).await
+}
+
+/// Ends the running popup transaction with `destroyed` (closing the popup) and forgets the
+/// captured token. For `LinkWidget.destroy()`.
+pub fn destroy(ctx: &FlowContext) {
+    ctx.popup_slot.cancel(
+        Error::new(
+            ErrorCode::Destroyed,
+            "The widget was destroyed; create a new one.",
+        ),
+        true,
+    );
+    ctx.tokens.clear_captured();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_extraction() {
+        assert_eq!(
+            query_of("https://a.test/cb?code=1&state=2#frag"),
+            "code=1&state=2"
+        );
+        assert_eq!(query_of("https://a.test/cb#x?code=1"), "");
+        assert_eq!(query_of("https://a.test/cb"), "");
+    }
+
+    #[test]
+    fn strips_only_callback_params() {
+        assert_eq!(
+            strip_callback_params("https://a.test/cb?code=1&state=2"),
+            "https://a.test/cb"
+        );
+        assert_eq!(
+            strip_callback_params(
+                "https://a.test/cb?x=1&code=1&state=2&error=e&error_description=d&y=2#h"
+            ),
+            "https://a.test/cb?x=1&y=2#h"
+        );
+        assert_eq!(strip_callback_params("https://a.test/"), "https://a.test/");
+    }
+}

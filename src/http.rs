@@ -1,0 +1,379 @@
+//! The one place that calls `fetch`: JSON in and out through the browser's own `JSON`, a timeout
+//! through `AbortController`, and every non-2xx answer turned into a typed [`Error`]
+//! (DESIGN.md 4, "Errors"). Raw web-sys instead of gloo-net: it adds no code of its own to the wasm.
+//!
+//! Requests carry tokens only in the `Authorization` header or a body, never in the URL, and no
+//! error built here contains a token (DESIGN.md 6.5).
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::secret::Secret;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Default time a request may take before it is aborted and reported as `network_error`.
+pub const DEFAULT_TIMEOUT_MS: i32 = 15_000;
+
+/// Longest server error text copied into an [`Error`], so a hostile body cannot bloat the UI.
+const MAX_SERVER_TEXT: usize = 300;
+
+/// A request body.
+#[derive(Clone, Copy, Debug)]
+pub enum Body<'a> {
+    /// No body (GET, DELETE).
+    Empty,
+    /// A JS value sent as `application/json` through `JSON.stringify`.
+    Json(&'a JsValue),
+    /// An already encoded `application/x-www-form-urlencoded` body (RFC 6749 4.1.3).
+    Form(&'a str),
+}
+
+/// One HTTP request.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    /// `GET`, `POST`, `DELETE`...
+    pub method: &'a str,
+    /// Absolute URL; path segments already percent-encoded.
+    pub url: &'a str,
+    /// Bearer token for the `Authorization` header (RFC 6750 2.1).
+    pub bearer: Option<&'a Secret>,
+    /// Body.
+    pub body: Body<'a>,
+    /// Abort after this many milliseconds.
+    pub timeout_ms: i32,
+}
+
+/// The fields of an Auth0 error body (`{ statusCode, error, message, errorCode }`) or an OAuth
+/// error (`{ error, error_description }`, RFC 6749 5.2).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ErrorBody {
+    /// `error`: HTTP reason or OAuth error code.
+    pub error: Option<String>,
+    /// `message` (Management API) or `error_description` (OAuth).
+    pub message: Option<String>,
+    /// Auth0's `errorCode`, e.g. `inexistent_user`.
+    pub error_code: Option<String>,
+}
+
+fn clip(text: String) -> String {
+    if text.len() <= MAX_SERVER_TEXT {
+        return text;
+    }
+    let mut end = MAX_SERVER_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &text[..end])
+}
+
+/// Maps a non-2xx answer to its error code (DESIGN.md 4 and issue 4 item 5):
+/// 400 saying the identities are the same -> `same_identity`, 409 -> `already_linked`,
+/// 401 -> `unauthorized`, 403 -> `forbidden`, 429 -> `rate_limited` with `reset_at` from
+/// `x-ratelimit-reset` (UNIX seconds), anything else -> `api_error` with the status and Auth0's
+/// `message`/`errorCode` in `detail`.
+pub fn error_for_status(status: u16, body: ErrorBody, ratelimit_reset: Option<&str>) -> Error {
+    let server_text = body.message.clone().map(clip);
+    let is_same_identity = status == 400 && {
+        let text = format!(
+            "{} {}",
+            body.error_code.as_deref().unwrap_or(""),
+            body.message.as_deref().unwrap_or("")
+        )
+        .to_ascii_lowercase();
+        // Auth0 answers "Main identity and the new one are the same."; the emulator may also set
+        // an errorCode naming it.
+        text.contains("same")
+    };
+    let (code, message) = match status {
+        _ if is_same_identity => (
+            ErrorCode::SameIdentity,
+            "That account is the one you are signed in with; choose another account.",
+        ),
+        409 => (
+            ErrorCode::AlreadyLinked,
+            "That account is already linked to a user.",
+        ),
+        401 => (
+            ErrorCode::Unauthorized,
+            "The access token is missing, expired or was rejected; sign in again.",
+        ),
+        403 => (
+            ErrorCode::Forbidden,
+            "The access token may not do this: it needs the read:current_user and \
+             update:current_user_identities scopes for this user.",
+        ),
+        429 => (
+            ErrorCode::RateLimited,
+            "Too many requests; try again after the rate limit resets.",
+        ),
+        _ => (ErrorCode::ApiError, "The server refused the request."),
+    };
+    let mut error = Error::new(code, message).with_status(status);
+    let detail = match (body.error_code.map(clip), server_text) {
+        (Some(c), Some(m)) => Some(format!("{c}: {m}")),
+        (Some(c), None) => Some(c),
+        (None, Some(m)) => Some(m),
+        (None, None) => body.error.map(clip),
+    };
+    error.detail = detail;
+    if code == ErrorCode::RateLimited {
+        // UNIX seconds are integers; integer parsing keeps float parsing (~5 KB) out of the wasm.
+        error.reset_at =
+            ratelimit_reset.and_then(|r| r.trim().parse::<u64>().ok().map(|v| v as f64));
+    }
+    if code == ErrorCode::ApiError {
+        if let Some(d) = &error.detail {
+            error.message = format!("The server refused the request (HTTP {status}): {d}");
+        } else {
+            error.message = format!("The server refused the request (HTTP {status}).");
+        }
+    }
+    error
+}
+
+/// A network failure (offline, DNS, CORS, abort); `detail` says which when known.
+pub fn network_error(detail: &str) -> Error {
+    Error::new(
+        ErrorCode::NetworkError,
+        "The request got no answer: check the connection and the tenant's allowed web origins.",
+    )
+    .with_detail(detail)
+}
+
+/// Reads a string property of a JS object; `None` when absent or not a string.
+pub fn field_str(object: &JsValue, key: &str) -> Option<String> {
+    js_sys::Reflect::get(object, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+/// Reads a number property of a JS object; `None` when absent or not a number.
+pub fn field_f64(object: &JsValue, key: &str) -> Option<f64> {
+    js_sys::Reflect::get(object, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_f64())
+}
+
+/// Reads any property of a JS object (`undefined` when absent or when `object` is not an object).
+pub fn field(object: &JsValue, key: &str) -> JsValue {
+    if !object.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Sets a property on a JS object (a fresh plain object: cannot fail).
+pub fn set_field(object: &js_sys::Object, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+/// Reads an Auth0 or OAuth error body.
+pub fn error_body(json: &JsValue) -> ErrorBody {
+    ErrorBody {
+        error: field_str(json, "error"),
+        message: field_str(json, "message").or_else(|| field_str(json, "error_description")),
+        error_code: field_str(json, "errorCode"),
+    }
+}
+
+/// Clears a `setTimeout` when dropped, so no timer outlives its request.
+struct TimerGuard {
+    handle: i32,
+    _closure: Closure<dyn FnMut()>,
+}
+
+impl Drop for TimerGuard {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            w.clear_timeout_with_handle(self.handle);
+        }
+    }
+}
+
+/// A response whose body was read: the status, the parsed JSON (`null` when empty or not JSON)
+/// and the rate-limit reset header.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// Parsed body, `null` when empty or not JSON.
+    pub json: JsValue,
+    /// Whether the body was non-empty and not JSON.
+    pub invalid_json: bool,
+    /// `x-ratelimit-reset`, when the server exposes it through CORS.
+    pub ratelimit_reset: Option<String>,
+}
+
+impl Reply {
+    /// Whether the status is 2xx.
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Sends a request and reads the whole answer, whatever its status. Fails only with
+/// `network_error` (fetch failed, or the timeout aborted it).
+pub async fn fetch(req: Request<'_>) -> Result<Reply> {
+    let window = web_sys::window().ok_or_else(|| network_error("no window"))?;
+    let headers = web_sys::Headers::new().map_err(|_| network_error("headers"))?;
+    let _ = headers.set("Accept", "application/json");
+    if let Some(token) = req.bearer {
+        let _ = headers.set("Authorization", &format!("Bearer {}", token.expose()));
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method(req.method);
+    match req.body {
+        Body::Empty => {}
+        Body::Json(value) => {
+            let text = js_sys::JSON::stringify(value).map_err(|_| network_error("body"))?;
+            let _ = headers.set("Content-Type", "application/json");
+            init.set_body(&text);
+        }
+        Body::Form(text) => {
+            let _ = headers.set("Content-Type", "application/x-www-form-urlencoded");
+            init.set_body(&JsValue::from_str(text));
+        }
+    }
+    init.set_headers(&headers);
+    let controller = web_sys::AbortController::new().map_err(|_| network_error("abort"))?;
+    init.set_signal(Some(&controller.signal()));
+    let abort = {
+        let controller = controller.clone();
+        Closure::<dyn FnMut()>::new(move || controller.abort())
+    };
+    let handle = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            abort.as_ref().unchecked_ref(),
+            req.timeout_ms,
+        )
+        .map_err(|_| network_error("timer"))?;
+    // Dropped on every return below (and if this future is dropped): the timer never outlives us.
+    let _timer = TimerGuard {
+        handle,
+        _closure: abort,
+    };
+
+    let aborted_or = |what: &'static str| {
+        let controller = controller.clone();
+        move |_| {
+            if controller.signal().aborted() {
+                network_error("timeout")
+            } else {
+                network_error(what)
+            }
+        }
+    };
+    let response = JsFuture::from(window.fetch_with_str_and_init(req.url, &init))
+        .await
+        .map_err(aborted_or("fetch failed"))?;
+    let response: web_sys::Response = response.unchecked_into();
+    let text = response.text().map_err(aborted_or("body read failed"))?;
+    let text = JsFuture::from(text)
+        .await
+        .map_err(aborted_or("body read failed"))?
+        .as_string()
+        .unwrap_or_default();
+    let (json, invalid_json) = if text.trim().is_empty() {
+        (JsValue::NULL, false)
+    } else {
+        match js_sys::JSON::parse(&text) {
+            Ok(v) => (v, false),
+            Err(_) => (JsValue::NULL, true),
+        }
+    };
+    Ok(Reply {
+        status: response.status(),
+        json,
+        invalid_json,
+        ratelimit_reset: response.headers().get("x-ratelimit-reset").ok().flatten(),
+    })
+}
+
+/// Sends a request and returns the parsed JSON body (`null` for an empty 2xx body).
+///
+/// Errors: `network_error` when fetch fails or the timeout aborts it; the mapping of
+/// [`error_for_status`] for non-2xx; `api_error` for a 2xx body that is not JSON.
+pub async fn send(req: Request<'_>) -> Result<JsValue> {
+    let reply = fetch(req).await?;
+    if reply.ok() {
+        if reply.invalid_json {
+            return Err(Error::new(
+                ErrorCode::ApiError,
+                "The server answered with invalid JSON.",
+            )
+            .with_status(reply.status));
+        }
+        return Ok(reply.json);
+    }
+    Err(error_for_status(
+        reply.status,
+        error_body(&reply.json),
+        reply.ratelimit_reset.as_deref(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(message: &str, code: Option<&str>) -> ErrorBody {
+        ErrorBody {
+            error: Some("Bad Request".into()),
+            message: Some(message.into()),
+            error_code: code.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn maps_each_status() {
+        let same = error_for_status(
+            400,
+            body("Main identity and the new one are the same.", None),
+            None,
+        );
+        assert_eq!(same.code, ErrorCode::SameIdentity);
+        let bad = error_for_status(
+            400,
+            body("Payload validation error", Some("invalid_body")),
+            None,
+        );
+        assert_eq!(bad.code, ErrorCode::ApiError);
+        assert_eq!(bad.status, Some(400));
+        assert_eq!(
+            bad.detail.as_deref(),
+            Some("invalid_body: Payload validation error")
+        );
+        assert!(bad.message.contains("HTTP 400"));
+        assert_eq!(
+            error_for_status(409, ErrorBody::default(), None).code,
+            ErrorCode::AlreadyLinked
+        );
+        assert_eq!(
+            error_for_status(401, ErrorBody::default(), None).code,
+            ErrorCode::Unauthorized
+        );
+        assert_eq!(
+            error_for_status(403, ErrorBody::default(), None).code,
+            ErrorCode::Forbidden
+        );
+        let e500 = error_for_status(500, ErrorBody::default(), None);
+        assert_eq!((e500.code, e500.status), (ErrorCode::ApiError, Some(500)));
+    }
+
+    #[test]
+    fn rate_limit_carries_reset() {
+        let e = error_for_status(429, body("Too Many Requests", None), Some("1764000000"));
+        assert_eq!(e.code, ErrorCode::RateLimited);
+        assert_eq!(e.reset_at, Some(1_764_000_000.0));
+        assert_eq!(
+            error_for_status(429, ErrorBody::default(), Some("soon")).reset_at,
+            None
+        );
+    }
+
+    #[test]
+    fn server_text_is_clipped() {
+        let e = error_for_status(500, body(&"x".repeat(5000), None), None);
+        assert!(e.detail.unwrap().len() < 400);
+    }
+}

@@ -1,0 +1,701 @@
+//! ID token validation (OIDC Core 3.1.3.7) and its RS256 signature (RFC 7515, RFC 7518 3.3) checked
+//! with WebCrypto against the tenant's JWKS.
+//!
+//! The claim checks are a pure function over an already parsed [`Claims`], so host tests cover each
+//! one; decoding uses `js_sys::JSON` (no serde in the package).
+
+use crate::base64url;
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::{self, field, field_f64, field_str, set_field};
+use crate::secret::Secret;
+use core::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Clock skew tolerated on `exp`, `iat` and `nbf`, in seconds (DESIGN.md 4).
+pub const LEEWAY_SECS: f64 = 60.0;
+
+/// The JOSE header fields we look at.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Header {
+    /// `alg`: only `RS256` is accepted.
+    pub alg: String,
+    /// `kid`: selects the JWKS key.
+    pub kid: Option<String>,
+}
+
+/// The ID token claims the checks and the widget use.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Claims {
+    /// Issuer.
+    pub iss: Option<String>,
+    /// Subject: the user id, e.g. `github|123`.
+    pub sub: Option<String>,
+    /// Audiences (a single string is read as a list of one).
+    pub aud: Vec<String>,
+    /// Authorized party.
+    pub azp: Option<String>,
+    /// Expiry, UNIX seconds.
+    pub exp: Option<f64>,
+    /// Issued at, UNIX seconds.
+    pub iat: Option<f64>,
+    /// Not before, UNIX seconds.
+    pub nbf: Option<f64>,
+    /// The nonce we sent.
+    pub nonce: Option<String>,
+    /// When the user authenticated, UNIX seconds.
+    pub auth_time: Option<f64>,
+    /// Profile: display name.
+    pub name: Option<String>,
+    /// Profile: e-mail address.
+    pub email: Option<String>,
+    /// Profile: picture URL (not yet vetted: the dialog checks the scheme).
+    pub picture: Option<String>,
+}
+
+/// What a token must match.
+#[derive(Clone, Copy, Debug)]
+pub struct Expected<'a> {
+    /// Exact issuer: the tenant origin plus `/`, e.g. `https://tenant.eu.auth0.com/`.
+    pub issuer: &'a str,
+    /// Our client id.
+    pub client_id: &'a str,
+    /// The nonce of this transaction.
+    pub nonce: &'a str,
+    /// The signed-in (primary) user, whose own account must not be linked to itself.
+    pub primary_user_id: Option<&'a str>,
+    /// Current time, UNIX seconds.
+    pub now_secs: f64,
+    /// When we sent `max_age=0` (linking): the time the request started, UNIX seconds; the
+    /// login must not be older (OIDC Core 3.1.3.7 step 13, `auth_time`).
+    pub auth_after_secs: Option<f64>,
+}
+
+fn invalid(check: &str, message: &str) -> Error {
+    Error::new(ErrorCode::InvalidIdToken, message).with_detail(check)
+}
+
+/// Checks the header: RS256 only, so `none` and the HMAC family (whose "key" would be public) are
+/// refused (RFC 8725 3.1, DESIGN.md 4).
+pub fn check_header(header: &Header) -> Result<()> {
+    if header.alg != "RS256" {
+        return Err(invalid(
+            "alg",
+            "The ID token is not signed with RS256; set the application's signing algorithm to RS256.",
+        ));
+    }
+    Ok(())
+}
+
+/// The claim checks of OIDC Core 3.1.3.7 steps 2-5, 9-11 and 13, plus `nbf` (RFC 7519 4.1.5)
+/// and `sub` different from the primary user. Each failure names the check in `detail`.
+pub fn check_claims(claims: &Claims, expected: &Expected<'_>) -> Result<()> {
+    if claims.iss.as_deref() != Some(expected.issuer) {
+        return Err(invalid("iss", "The ID token comes from another issuer."));
+    }
+    if !claims.aud.iter().any(|a| a == expected.client_id) {
+        return Err(invalid(
+            "aud",
+            "The ID token is meant for another application.",
+        ));
+    }
+    // Step 4-5: with several audiences `azp` must be present; when present it must be us.
+    if claims.aud.len() > 1 && claims.azp.is_none() {
+        return Err(invalid(
+            "azp",
+            "The ID token has several audiences and no azp.",
+        ));
+    }
+    if let Some(azp) = &claims.azp {
+        if azp != expected.client_id {
+            return Err(invalid(
+                "azp",
+                "The ID token was issued to another application.",
+            ));
+        }
+    }
+    let now = expected.now_secs;
+    match claims.exp {
+        Some(exp) if now <= exp + LEEWAY_SECS => {}
+        Some(_) => {
+            return Err(invalid(
+                "exp",
+                "The ID token has expired; check the device clock.",
+            ))
+        }
+        None => return Err(invalid("exp", "The ID token has no expiry.")),
+    }
+    match claims.iat {
+        Some(iat) if iat <= now + LEEWAY_SECS => {}
+        Some(_) => {
+            return Err(invalid(
+                "iat",
+                "The ID token is issued in the future; check the device clock.",
+            ))
+        }
+        None => return Err(invalid("iat", "The ID token has no issue time.")),
+    }
+    if let Some(nbf) = claims.nbf {
+        if nbf > now + LEEWAY_SECS {
+            return Err(invalid(
+                "nbf",
+                "The ID token is not valid yet; check the device clock.",
+            ));
+        }
+    }
+    if claims.nonce.as_deref() != Some(expected.nonce) {
+        return Err(invalid(
+            "nonce",
+            "The ID token does not belong to this login (nonce).",
+        ));
+    }
+    if let Some(after) = expected.auth_after_secs {
+        match claims.auth_time {
+            Some(t) if t + LEEWAY_SECS >= after => {}
+            _ => {
+                return Err(invalid(
+                    "auth_time",
+                    "The login was not fresh: sign in with the account to link again.",
+                ))
+            }
+        }
+    }
+    match claims.sub.as_deref() {
+        None | Some("") => return Err(invalid("sub", "The ID token has no subject.")),
+        Some(sub) if Some(sub) == expected.primary_user_id => {
+            return Err(Error::new(
+                ErrorCode::SameIdentity,
+                "That account is the one you are signed in with; choose another account.",
+            )
+            .with_detail("sub"))
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+/// The three base64url parts of a compact JWS (RFC 7515 7.1).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Parts<'a> {
+    /// Encoded header.
+    pub header: &'a str,
+    /// Encoded payload.
+    pub payload: &'a str,
+    /// Encoded signature.
+    pub signature: &'a str,
+}
+
+impl<'a> Parts<'a> {
+    /// The bytes the signature covers: `header.payload`.
+    pub fn signing_input(&self) -> String {
+        format!("{}.{}", self.header, self.payload)
+    }
+}
+
+/// Splits a compact JWS into exactly three non-empty parts.
+pub fn split(token: &str) -> Result<Parts<'_>> {
+    let mut it = token.split('.');
+    match (it.next(), it.next(), it.next(), it.next()) {
+        (Some(h), Some(p), Some(s), None) if !h.is_empty() && !p.is_empty() && !s.is_empty() => {
+            Ok(Parts {
+                header: h,
+                payload: p,
+                signature: s,
+            })
+        }
+        _ => Err(invalid("format", "The ID token is not a signed JWT.")),
+    }
+}
+
+/// Decodes one base64url JSON part with the browser's `JSON.parse`.
+pub fn decode_json_part(part: &str) -> Result<JsValue> {
+    let bytes =
+        base64url::decode(part).ok_or_else(|| invalid("format", "The ID token is malformed."))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| invalid("format", "The ID token is malformed."))?;
+    let value =
+        js_sys::JSON::parse(&text).map_err(|_| invalid("format", "The ID token is malformed."))?;
+    if !value.is_object() {
+        return Err(invalid("format", "The ID token is malformed."));
+    }
+    Ok(value)
+}
+
+/// Reads the header fields from parsed JSON.
+pub fn header_from_json(json: &JsValue) -> Header {
+    Header {
+        alg: field_str(json, "alg").unwrap_or_default(),
+        kid: field_str(json, "kid"),
+    }
+}
+
+/// Reads the claims from parsed JSON (`aud` as a string or an array of strings).
+pub fn claims_from_json(json: &JsValue) -> Claims {
+    let aud = field(json, "aud");
+    let aud = if let Some(one) = aud.as_string() {
+        vec![one]
+    } else if js_sys::Array::is_array(&aud) {
+        js_sys::Array::from(&aud)
+            .iter()
+            .filter_map(|v| v.as_string())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Claims {
+        iss: field_str(json, "iss"),
+        sub: field_str(json, "sub"),
+        aud,
+        azp: field_str(json, "azp"),
+        exp: field_f64(json, "exp"),
+        iat: field_f64(json, "iat"),
+        nbf: field_f64(json, "nbf"),
+        nonce: field_str(json, "nonce"),
+        auth_time: field_f64(json, "auth_time"),
+        name: field_str(json, "name").or_else(|| field_str(json, "nickname")),
+        email: field_str(json, "email"),
+        picture: field_str(json, "picture"),
+    }
+}
+
+/// A decoded, not yet verified token.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    /// Header.
+    pub header: Header,
+    /// Claims.
+    pub claims: Claims,
+    /// The whole payload as a JS object (the `profile` returned by sign-in).
+    pub payload: JsValue,
+    /// `header.payload`, the signed bytes.
+    pub signing_input: String,
+    /// The raw signature.
+    pub signature: Vec<u8>,
+}
+
+/// Decodes a compact JWS without verifying anything.
+pub fn decode(token: &str) -> Result<Decoded> {
+    let parts = split(token)?;
+    let header = header_from_json(&decode_json_part(parts.header)?);
+    let payload = decode_json_part(parts.payload)?;
+    let signature = base64url::decode(parts.signature)
+        .ok_or_else(|| invalid("format", "The ID token is malformed."))?;
+    Ok(Decoded {
+        header,
+        claims: claims_from_json(&payload),
+        payload,
+        signing_input: parts.signing_input(),
+        signature,
+    })
+}
+
+fn rsassa_sha256() -> js_sys::Object {
+    let alg = js_sys::Object::new();
+    set_field(&alg, "name", &"RSASSA-PKCS1-v1_5".into());
+    set_field(&alg, "hash", &"SHA-256".into());
+    alg
+}
+
+fn subtle() -> Result<web_sys::SubtleCrypto> {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.subtle())
+        .ok_or_else(|| {
+            invalid(
+                "signature",
+                "WebCrypto is not available: serve the page over https.",
+            )
+        })
+}
+
+/// Verifies the RS256 signature with `crypto.subtle` against one JWK from the JWKS.
+/// Only `kty`, `n` and `e` are copied from the server's key, so its `x5c`, `use` or a hostile `alg`
+/// cannot change how the key is imported.
+pub async fn verify_signature(decoded: &Decoded, jwk: &JsValue) -> Result<()> {
+    let bad_key = || invalid("signature", "The tenant's signing key is unusable.");
+    if field_str(jwk, "kty").as_deref() != Some("RSA") {
+        return Err(bad_key());
+    }
+    let clean = js_sys::Object::new();
+    set_field(&clean, "kty", &"RSA".into());
+    set_field(
+        &clean,
+        "n",
+        &field_str(jwk, "n").ok_or_else(bad_key)?.into(),
+    );
+    set_field(
+        &clean,
+        "e",
+        &field_str(jwk, "e").ok_or_else(bad_key)?.into(),
+    );
+    set_field(&clean, "alg", &"RS256".into());
+    set_field(&clean, "ext", &JsValue::TRUE);
+    let subtle = subtle()?;
+    let usages = js_sys::Array::of1(&"verify".into());
+    let key = subtle
+        .import_key_with_object("jwk", &clean, &rsassa_sha256(), false, &usages)
+        .map_err(|_| bad_key())?;
+    let key: web_sys::CryptoKey = JsFuture::from(key)
+        .await
+        .map_err(|_| bad_key())?
+        .unchecked_into();
+    let ok = subtle
+        .verify_with_object_and_u8_array_and_u8_array(
+            &rsassa_sha256(),
+            &key,
+            &decoded.signature,
+            decoded.signing_input.as_bytes(),
+        )
+        .map_err(|_| bad_key())?;
+    match JsFuture::from(ok).await {
+        Ok(v) if v.as_bool() == Some(true) => Ok(()),
+        _ => Err(invalid("signature", "The ID token signature is invalid.")),
+    }
+}
+
+/// The tenant's JWKS, fetched once per widget and refetched once when a `kid` is unknown
+/// (key rotation).
+#[derive(Debug, Default)]
+pub struct JwksCache {
+    keys: RefCell<Option<js_sys::Array>>,
+}
+
+fn find_key(keys: &js_sys::Array, kid: Option<&str>) -> Option<JsValue> {
+    let rsa: Vec<JsValue> = keys
+        .iter()
+        .filter(|k| field_str(k, "kty").as_deref() == Some("RSA"))
+        .collect();
+    match kid {
+        Some(kid) => rsa
+            .into_iter()
+            .find(|k| field_str(k, "kid").as_deref() == Some(kid)),
+        // No kid: only unambiguous when the set has one RSA key.
+        None if rsa.len() == 1 => rsa.into_iter().next(),
+        None => None,
+    }
+}
+
+impl JwksCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Seeds the cache (tests, or an app that ships its keys).
+    pub fn set(&self, keys: js_sys::Array) {
+        *self.keys.borrow_mut() = Some(keys);
+    }
+
+    async fn fetch(origin: &str) -> Result<js_sys::Array> {
+        let url = format!("{origin}/.well-known/jwks.json");
+        let json = http::send(http::Request {
+            method: "GET",
+            url: &url,
+            bearer: None,
+            body: http::Body::Empty,
+            timeout_ms: http::DEFAULT_TIMEOUT_MS,
+        })
+        .await?;
+        let keys = field(&json, "keys");
+        if !js_sys::Array::is_array(&keys) {
+            return Err(invalid("jwks", "The tenant's JWKS is malformed."));
+        }
+        Ok(keys.unchecked_into())
+    }
+
+    /// The key for `kid`, from the cache or the tenant. The borrow is never held across `.await`.
+    pub async fn key(&self, origin: &str, kid: Option<&str>) -> Result<JsValue> {
+        let cached = self.keys.borrow().clone();
+        if let Some(keys) = &cached {
+            if let Some(k) = find_key(keys, kid) {
+                return Ok(k);
+            }
+        }
+        let keys = Self::fetch(origin).await?;
+        let found = find_key(&keys, kid);
+        self.set(keys);
+        found.ok_or_else(|| invalid("kid", "No key of the tenant's JWKS matches the ID token."))
+    }
+}
+
+/// Full validation: format, header, RS256 signature against the tenant JWKS, then the claims.
+/// Returns the decoded token (claims and the payload object for the profile).
+pub async fn validate(
+    token: &Secret,
+    origin: &str,
+    expected: &Expected<'_>,
+    jwks: &JwksCache,
+) -> Result<Decoded> {
+    let decoded = decode(token.expose())?;
+    check_header(&decoded.header)?;
+    let key = jwks.key(origin, decoded.header.kid.as_deref()).await?;
+    verify_signature(&decoded, &key).await?;
+    check_claims(&decoded.claims, expected)?;
+    Ok(decoded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: f64 = 1_764_000_000.0;
+
+    fn good() -> Claims {
+        Claims {
+            iss: Some("https://tenant.eu.auth0.com/".into()),
+            sub: Some("github|42".into()),
+            aud: vec!["CLIENT".into()],
+            azp: None,
+            exp: Some(NOW + 600.0),
+            iat: Some(NOW - 5.0),
+            nbf: None,
+            nonce: Some("n0nce".into()),
+            auth_time: Some(NOW - 10.0),
+            ..Claims::default()
+        }
+    }
+
+    fn expected() -> Expected<'static> {
+        Expected {
+            issuer: "https://tenant.eu.auth0.com/",
+            client_id: "CLIENT",
+            nonce: "n0nce",
+            primary_user_id: Some("auth0|primary"),
+            now_secs: NOW,
+            auth_after_secs: Some(NOW - 30.0),
+        }
+    }
+
+    fn failed_check(claims: Claims) -> String {
+        let e = check_claims(&claims, &expected()).unwrap_err();
+        assert!(matches!(
+            e.code,
+            ErrorCode::InvalidIdToken | ErrorCode::SameIdentity
+        ));
+        e.detail.unwrap()
+    }
+
+    #[test]
+    fn good_token_passes_including_leeway_edges() {
+        check_claims(&good(), &expected()).unwrap();
+        let edge = Claims {
+            exp: Some(NOW - 59.0),
+            iat: Some(NOW + 59.0),
+            nbf: Some(NOW + 59.0),
+            ..good()
+        };
+        check_claims(&edge, &expected()).unwrap();
+        let multi = Claims {
+            aud: vec![
+                "CLIENT".into(),
+                "https://tenant.eu.auth0.com/userinfo".into(),
+            ],
+            azp: Some("CLIENT".into()),
+            ..good()
+        };
+        check_claims(&multi, &expected()).unwrap();
+    }
+
+    #[test]
+    fn alg_none_and_hs256_are_rejected() {
+        for alg in ["none", "HS256", "RS512", "PS256", ""] {
+            let e = check_header(&Header {
+                alg: alg.into(),
+                kid: None,
+            })
+            .unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidIdToken);
+            assert_eq!(e.detail.as_deref(), Some("alg"));
+        }
+        check_header(&Header {
+            alg: "RS256".into(),
+            kid: None,
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn wrong_or_missing_or_lookalike_iss() {
+        for iss in [
+            Some("https://tenant.eu.auth0.com"),
+            Some("https://evil.test/"),
+            Some("http://tenant.eu.auth0.com/"),
+            Some("https://tenant.eu.auth0.com.evil.test/"),
+            None,
+        ] {
+            assert_eq!(
+                failed_check(Claims {
+                    iss: iss.map(Into::into),
+                    ..good()
+                }),
+                "iss"
+            );
+        }
+    }
+
+    #[test]
+    fn wrong_aud() {
+        assert_eq!(
+            failed_check(Claims {
+                aud: vec!["OTHER".into()],
+                ..good()
+            }),
+            "aud"
+        );
+        assert_eq!(
+            failed_check(Claims {
+                aud: vec![],
+                ..good()
+            }),
+            "aud"
+        );
+    }
+
+    #[test]
+    fn several_aud_without_azp_or_wrong_azp() {
+        let aud = vec!["CLIENT".to_string(), "OTHER".to_string()];
+        assert_eq!(
+            failed_check(Claims {
+                aud: aud.clone(),
+                ..good()
+            }),
+            "azp"
+        );
+        assert_eq!(
+            failed_check(Claims {
+                aud,
+                azp: Some("OTHER".into()),
+                ..good()
+            }),
+            "azp"
+        );
+        assert_eq!(
+            failed_check(Claims {
+                azp: Some("OTHER".into()),
+                ..good()
+            }),
+            "azp"
+        );
+    }
+
+    #[test]
+    fn expired_or_missing_exp() {
+        assert_eq!(
+            failed_check(Claims {
+                exp: Some(NOW - 61.0),
+                ..good()
+            }),
+            "exp"
+        );
+        assert_eq!(
+            failed_check(Claims {
+                exp: None,
+                ..good()
+            }),
+            "exp"
+        );
+    }
+
+    #[test]
+    fn future_or_missing_iat_and_future_nbf() {
+        assert_eq!(
+            failed_check(Claims {
+                iat: Some(NOW + 61.0),
+                ..good()
+            }),
+            "iat"
+        );
+        assert_eq!(
+            failed_check(Claims {
+                iat: None,
+                ..good()
+            }),
+            "iat"
+        );
+        assert_eq!(
+            failed_check(Claims {
+                nbf: Some(NOW + 61.0),
+                ..good()
+            }),
+            "nbf"
+        );
+    }
+
+    #[test]
+    fn wrong_or_missing_nonce() {
+        assert_eq!(
+            failed_check(Claims {
+                nonce: Some("other".into()),
+                ..good()
+            }),
+            "nonce"
+        );
+        assert_eq!(
+            failed_check(Claims {
+                nonce: None,
+                ..good()
+            }),
+            "nonce"
+        );
+    }
+
+    #[test]
+    fn stale_or_missing_auth_time_when_max_age_was_sent() {
+        assert_eq!(
+            failed_check(Claims {
+                auth_time: Some(NOW - 30.0 - 61.0),
+                ..good()
+            }),
+            "auth_time"
+        );
+        assert_eq!(
+            failed_check(Claims {
+                auth_time: None,
+                ..good()
+            }),
+            "auth_time"
+        );
+        let sign_in = Expected {
+            auth_after_secs: None,
+            ..expected()
+        };
+        check_claims(
+            &Claims {
+                auth_time: None,
+                ..good()
+            },
+            &sign_in,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn missing_sub_and_same_sub() {
+        assert_eq!(
+            failed_check(Claims {
+                sub: None,
+                ..good()
+            }),
+            "sub"
+        );
+        let e = check_claims(
+            &Claims {
+                sub: Some("auth0|primary".into()),
+                ..good()
+            },
+            &expected(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::SameIdentity);
+    }
+
+    #[test]
+    fn split_needs_three_parts() {
+        assert!(split("a.b.c").is_ok());
+        for bad in ["a.b", "a.b.c.d", "a..c", "a.b.", ""] {
+            assert!(split(bad).is_err(), "{bad}");
+        }
+        assert_eq!(split("h.p.s").unwrap().signing_input(), "h.p");
+    }
+}

@@ -1,0 +1,608 @@
+//! The popup runner: open synchronously, navigate, await exactly one validated authorization
+//! response, and clean up on every exit (DESIGN.md 4 and 6.3, 6.9).
+//!
+//! ```text
+//! click handler ── open_popup() ──(sync: a null window is popup_blocked at once)
+//!               └─ spawn: run(&popup, options, &slot).await
+//!                    ├ window "message": exact origin, our popup as source, shape, size, state
+//!                    ├ BroadcastChannel "account-link:<state>": callback page fallback (COOP)
+//!                    ├ interval: popup.closed for a grace period -> cancelled
+//!                    └ timer: timeout -> popup closed, timeout
+//! ```
+//! Each listener, channel, interval and timer is owned by a guard that undoes it when dropped, so
+//! leaving `run` by any path (or dropping its future) removes all of them. [`live_guards`] counts
+//! the guards alive, for tests.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::{field, field_str};
+use crate::oauth::{CallbackFields, CallbackResponse, MAX_FIELD_LEN};
+use core::cell::{Cell, RefCell};
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Window};
+
+/// The popup's window name. One name means a second click reuses the one popup window
+/// (issue 4: "one popup remains") while the first transaction is cancelled.
+pub const POPUP_NAME: &str = "account-link";
+
+/// The `type` of the message the authorization server posts (Auth0 `web_message`).
+pub const MESSAGE_TYPE: &str = "authorization_response";
+
+/// Prefix of the BroadcastChannel name; the state follows it.
+pub const CHANNEL_PREFIX: &str = "account-link:";
+
+/// How long `popup.closed` must read true without a break before the user is deemed to have
+/// closed it: a popup cut off by Cross-Origin-Opener-Policy may read closed while it is open.
+///
+/// Why a short grace is enough: with `web_message` a severed popup can never answer (the server
+/// posts to `window.opener`), so closed means over. With the callback page (`query`), the app's
+/// own COOP severs the popup only when it lands on the callback page, which broadcasts the result
+/// at once, well inside the grace. Only a tenant whose login pages send COOP would need a longer
+/// grace (`FlowContext::closed_grace_ms`), leaving the timeout to end the wait.
+pub const DEFAULT_CLOSED_GRACE_MS: i32 = 1500;
+
+/// How often `popup.closed` is polled.
+pub const CLOSED_POLL_MS: i32 = 250;
+
+/// Default time to wait for an answer (`popupTimeoutSeconds` = 60).
+pub const DEFAULT_TIMEOUT_MS: i32 = 60_000;
+
+// ---------------------------------------------------------------------------------------------
+// Pure acceptance rules (host-tested)
+
+/// A message as seen by the acceptance rules, already read out of the browser event.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Incoming {
+    /// `event.origin`.
+    pub origin: String,
+    /// Whether `event.source` is our popup window.
+    pub from_our_popup: bool,
+    /// `data.type`, when `data` is an object with a string `type`.
+    pub kind: Option<String>,
+    /// The fields of `data.response`, when it is an object whose fields are all strings and short.
+    pub fields: Option<CallbackFields>,
+}
+
+/// Accepts a payload (from either channel) only if it has our type, a well formed response and
+/// exactly our state. Everything else yields `None`: the message is ignored, not an error, so a
+/// stray or hostile message cannot end the transaction (DESIGN.md 6.3).
+pub fn accept_payload(
+    kind: Option<&str>,
+    fields: Option<&CallbackFields>,
+    expected_state: &str,
+) -> Option<CallbackResponse> {
+    if kind != Some(MESSAGE_TYPE) {
+        return None;
+    }
+    let response = fields?.clone().into_response().ok()?;
+    (response.state() == expected_state).then_some(response)
+}
+
+/// Accepts a window message only from exactly the tenant origin (no prefix or look-alike match)
+/// and from our popup, then applies [`accept_payload`].
+pub fn accept_message(
+    msg: &Incoming,
+    expected_origin: &str,
+    expected_state: &str,
+) -> Option<CallbackResponse> {
+    if msg.origin != expected_origin || !msg.from_our_popup {
+        return None;
+    }
+    accept_payload(msg.kind.as_deref(), msg.fields.as_ref(), expected_state)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading browser payloads, bounded
+
+fn short_string(value: &JsValue) -> core::result::Result<Option<String>, ()> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_string() {
+        Some(s) if s.len() <= MAX_FIELD_LEN => Ok(Some(s)),
+        _ => Err(()),
+    }
+}
+
+/// Reads `{ type, response: { code, state, error, error_description } }` out of message data.
+/// Non-objects, arrays, non-string fields and fields longer than [`MAX_FIELD_LEN`] give no fields.
+pub fn read_payload(data: &JsValue) -> (Option<String>, Option<CallbackFields>) {
+    if !data.is_object() || js_sys::Array::is_array(data) {
+        return (None, None);
+    }
+    let kind = field_str(data, "type").filter(|k| k.len() <= 64);
+    let response = field(data, "response");
+    if !response.is_object() || js_sys::Array::is_array(&response) {
+        return (kind, None);
+    }
+    let read = || -> core::result::Result<CallbackFields, ()> {
+        Ok(CallbackFields {
+            code: short_string(&field(&response, "code"))?,
+            state: short_string(&field(&response, "state"))?,
+            error: short_string(&field(&response, "error"))?,
+            error_description: short_string(&field(&response, "error_description"))?,
+        })
+    };
+    (kind, read().ok())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening
+
+/// Opens the popup window, **synchronously**: call it in the click handler before any `.await`,
+/// or the browser blocks it. It opens `about:blank`; [`run`] navigates it. A null result is
+/// `popup_blocked`, at once.
+pub fn open_popup(window: &Window) -> Result<Window> {
+    // Integers only: formatting an f64 would pull float formatting (~10 KB) into the wasm.
+    let num = |v: core::result::Result<JsValue, JsValue>| {
+        v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32
+    };
+    let (w, h) = (480, 640);
+    let left = num(window.screen_x()) + (num(window.outer_width()) - w).max(0) / 2;
+    let top = num(window.screen_y()) + (num(window.outer_height()) - h).max(0) / 2;
+    let features = format!("popup=yes,width={w},height={h},left={left},top={top}");
+    match window.open_with_url_and_target_and_features("", POPUP_NAME, &features) {
+        Ok(Some(popup)) => Ok(popup),
+        _ => Err(Error::new(
+            ErrorCode::PopupBlocked,
+            "The browser blocked the popup: allow popups for this site, or use the redirect flow.",
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One-shot outcome shared by the listeners and the waiting future
+
+struct Outcome {
+    value: RefCell<Option<(Result<CallbackResponse>, bool)>>,
+    settled: Cell<bool>,
+    waker: RefCell<Option<Waker>>,
+}
+
+impl Outcome {
+    fn new() -> Rc<Outcome> {
+        Rc::new(Outcome {
+            value: RefCell::new(None),
+            settled: Cell::new(false),
+            waker: RefCell::new(None),
+        })
+    }
+
+    /// Records the first result only; later ones (a second message, a late timer) are dropped.
+    /// `close` says whether the popup should be closed on the way out.
+    fn settle(&self, result: Result<CallbackResponse>, close: bool) {
+        if self.settled.replace(true) {
+            return;
+        }
+        *self.value.borrow_mut() = Some((result, close));
+        if let Some(w) = self.waker.borrow_mut().take() {
+            w.wake();
+        }
+    }
+}
+
+struct Wait(Rc<Outcome>);
+
+impl Future for Wait {
+    type Output = (Result<CallbackResponse>, bool);
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Some(v) = self.0.value.borrow_mut().take() {
+            return Poll::Ready(v);
+        }
+        *self.0.waker.borrow_mut() = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+/// Where the current popup transaction is registered, so a newer one (or `destroy`) can end it.
+/// Share one per widget.
+#[derive(Clone, Default)]
+pub struct PopupSlot {
+    current: Rc<RefCell<Option<Weak<Outcome>>>>,
+}
+
+impl core::fmt::Debug for PopupSlot {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("PopupSlot")
+    }
+}
+
+impl PopupSlot {
+    /// A slot with no transaction.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Ends the running transaction, if any, with `error`; `close_popup` closes its window
+    /// (true for `destroy`, false when a newer transaction reuses the window).
+    pub fn cancel(&self, error: Error, close_popup: bool) {
+        let old = self.current.borrow_mut().take();
+        if let Some(outcome) = old.and_then(|w| w.upgrade()) {
+            outcome.settle(Err(error), close_popup);
+        }
+    }
+
+    /// Whether a transaction is waiting.
+    pub fn is_busy(&self) -> bool {
+        self.current
+            .borrow()
+            .as_ref()
+            .and_then(|w| w.upgrade())
+            .is_some_and(|o| !o.settled.get())
+    }
+
+    fn register(&self, outcome: &Rc<Outcome>) {
+        self.cancel(
+            Error::new(
+                ErrorCode::Cancelled,
+                "A newer popup transaction replaced this one.",
+            ),
+            false,
+        );
+        *self.current.borrow_mut() = Some(Rc::downgrade(outcome));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RAII guards
+
+thread_local! {
+    static LIVE_GUARDS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How many listener, channel, interval and timer guards are alive (all popup runs together).
+/// Zero when no popup transaction runs: tests use it to prove every exit cleans up.
+pub fn live_guards() -> usize {
+    LIVE_GUARDS.with(Cell::get)
+}
+
+fn count(delta: isize) {
+    LIVE_GUARDS.with(|c| c.set(c.get().wrapping_add_signed(delta)));
+}
+
+/// Removes a `message` listener from the window when dropped.
+struct ListenerGuard {
+    target: Window,
+    closure: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl ListenerGuard {
+    fn new(target: &Window, closure: Closure<dyn FnMut(MessageEvent)>) -> Result<Self> {
+        target
+            .add_event_listener_with_callback("message", closure.as_ref().unchecked_ref())
+            .map_err(|_| Error::new(ErrorCode::Cancelled, "Could not listen for messages."))?;
+        count(1);
+        Ok(ListenerGuard {
+            target: target.clone(),
+            closure,
+        })
+    }
+}
+
+impl Drop for ListenerGuard {
+    fn drop(&mut self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback("message", self.closure.as_ref().unchecked_ref());
+        count(-1);
+    }
+}
+
+/// Closes a BroadcastChannel (and drops its handler) when dropped.
+struct ChannelGuard {
+    channel: web_sys::BroadcastChannel,
+    _closure: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Drop for ChannelGuard {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+        count(-1);
+    }
+}
+
+/// Clears an interval or a timeout when dropped.
+struct TimerGuard {
+    window: Window,
+    handle: i32,
+    interval: bool,
+    _closure: Closure<dyn FnMut()>,
+}
+
+impl TimerGuard {
+    fn new(
+        window: &Window,
+        ms: i32,
+        interval: bool,
+        closure: Closure<dyn FnMut()>,
+    ) -> Result<Self> {
+        let f = closure.as_ref().unchecked_ref();
+        let handle = if interval {
+            window.set_interval_with_callback_and_timeout_and_arguments_0(f, ms)
+        } else {
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(f, ms)
+        }
+        .map_err(|_| Error::new(ErrorCode::Cancelled, "Could not start a timer."))?;
+        count(1);
+        Ok(TimerGuard {
+            window: window.clone(),
+            handle,
+            interval,
+            _closure: closure,
+        })
+    }
+}
+
+impl Drop for TimerGuard {
+    fn drop(&mut self) {
+        if self.interval {
+            self.window.clear_interval_with_handle(self.handle);
+        } else {
+            self.window.clear_timeout_with_handle(self.handle);
+        }
+        count(-1);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running
+
+/// What [`run`] waits for.
+#[derive(Clone, Copy, Debug)]
+pub struct RunOptions<'a> {
+    /// Where to navigate the popup (the authorize URL); `None` when it is already navigated.
+    pub url: Option<&'a str>,
+    /// The tenant origin messages must come from, exactly (`https://tenant.eu.auth0.com`).
+    pub expected_origin: &'a str,
+    /// Our state; also names the BroadcastChannel.
+    pub state: &'a str,
+    /// Give up after this long: `timeout`, popup closed.
+    pub timeout_ms: i32,
+    /// `popup.closed` must read true this long before `cancelled`.
+    pub closed_grace_ms: i32,
+}
+
+/// Navigates `popup` and waits for one accepted authorization response, or `cancelled` (closed,
+/// replaced through `slot`), `timeout`. The state is checked here; the response may still be an
+/// OAuth error (use [`CallbackResponse::into_code`]). All listeners and timers are removed on
+/// return, and also if this future is dropped.
+pub async fn run(
+    popup: &Window,
+    opts: RunOptions<'_>,
+    slot: &PopupSlot,
+) -> Result<CallbackResponse> {
+    let window = web_sys::window()
+        .ok_or_else(|| Error::new(ErrorCode::Cancelled, "No window to listen on."))?;
+    let outcome = Outcome::new();
+    slot.register(&outcome);
+
+    let on_message = {
+        let outcome = Rc::downgrade(&outcome);
+        let popup = popup.clone();
+        let origin = opts.expected_origin.to_owned();
+        let state = opts.state.to_owned();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let from_our_popup = event
+                .source()
+                .is_some_and(|s| js_sys::Object::is(&s, &popup));
+            // Cheap checks first: a hostile sender's data is not even read.
+            if event.origin() != origin || !from_our_popup {
+                return;
+            }
+            let (kind, fields) = read_payload(&event.data());
+            let incoming = Incoming {
+                origin: event.origin(),
+                from_our_popup,
+                kind,
+                fields,
+            };
+            if let (Some(r), Some(o)) = (
+                accept_message(&incoming, &origin, &state),
+                outcome.upgrade(),
+            ) {
+                o.settle(Ok(r), true);
+            }
+        })
+    };
+    let _message = ListenerGuard::new(&window, on_message)?;
+
+    // Fallback: the app's callback page (same origin, so BroadcastChannel is the right scope)
+    // reports here when Cross-Origin-Opener-Policy severed `window.opener`.
+    let _channel = match web_sys::BroadcastChannel::new(&format!("{CHANNEL_PREFIX}{}", opts.state))
+    {
+        Ok(channel) => {
+            let outcome = Rc::downgrade(&outcome);
+            let state = opts.state.to_owned();
+            let closure = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let (kind, fields) = read_payload(&event.data());
+                if let (Some(r), Some(o)) = (
+                    accept_payload(kind.as_deref(), fields.as_ref(), &state),
+                    outcome.upgrade(),
+                ) {
+                    o.settle(Ok(r), true);
+                }
+            });
+            channel.set_onmessage(Some(closure.as_ref().unchecked_ref()));
+            count(1);
+            Some(ChannelGuard {
+                channel,
+                _closure: closure,
+            })
+        }
+        Err(_) => None,
+    };
+
+    let poll = {
+        let outcome = Rc::downgrade(&outcome);
+        let popup = popup.clone();
+        let grace = f64::from(opts.closed_grace_ms);
+        let closed_since: Cell<Option<f64>> = Cell::new(None);
+        Closure::<dyn FnMut()>::new(move || {
+            if popup.closed().unwrap_or(false) {
+                let now = js_sys::Date::now();
+                let since = closed_since.get().unwrap_or(now);
+                closed_since.set(Some(since));
+                if now - since >= grace {
+                    if let Some(o) = outcome.upgrade() {
+                        o.settle(
+                            Err(Error::new(
+                                ErrorCode::Cancelled,
+                                "The popup was closed before the login finished.",
+                            )),
+                            false,
+                        );
+                    }
+                }
+            } else {
+                closed_since.set(None);
+            }
+        })
+    };
+    let _poll = TimerGuard::new(&window, CLOSED_POLL_MS, true, poll)?;
+
+    let on_timeout = {
+        let outcome = Rc::downgrade(&outcome);
+        Closure::<dyn FnMut()>::new(move || {
+            if let Some(o) = outcome.upgrade() {
+                o.settle(
+                    Err(Error::new(
+                        ErrorCode::Timeout,
+                        "The popup did not answer in time; try again.",
+                    )),
+                    true,
+                );
+            }
+        })
+    };
+    let _timeout = TimerGuard::new(&window, opts.timeout_ms, false, on_timeout)?;
+
+    // Navigate only once every listener is in place, so no answer can be missed.
+    if let Some(url) = opts.url {
+        if popup.location().set_href(url).is_err() {
+            outcome.settle(
+                Err(Error::new(
+                    ErrorCode::PopupBlocked,
+                    "The popup could not be navigated; use the redirect flow.",
+                )),
+                true,
+            );
+        }
+    }
+
+    let (result, close) = Wait(outcome.clone()).await;
+    if close {
+        let _ = popup.close();
+    }
+    // Unregister, unless a newer transaction already took the slot.
+    {
+        let mut current = slot.current.borrow_mut();
+        if current
+            .as_ref()
+            .is_some_and(|w| w.as_ptr() == Rc::as_ptr(&outcome))
+        {
+            *current = None;
+        }
+    }
+    result
+    // Guards drop here in reverse order: timeout, interval, channel, message listener.
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGIN: &str = "https://tenant.example.com";
+
+    fn good() -> Incoming {
+        Incoming {
+            origin: ORIGIN.into(),
+            from_our_popup: true,
+            kind: Some(MESSAGE_TYPE.into()),
+            fields: Some(CallbackFields {
+                code: Some("c".into()),
+                state: Some("s".into()),
+                ..CallbackFields::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn accepts_the_right_message() {
+        let r = accept_message(&good(), ORIGIN, "s").unwrap();
+        assert_eq!(r.state(), "s");
+    }
+
+    #[test]
+    fn ignores_wrong_and_lookalike_origins() {
+        for origin in [
+            "https://tenant.example.com.evil.test",
+            "https://tenant.example.com:8443",
+            "http://tenant.example.com",
+            "https://evil.tenant.example.com",
+            "https://tenant.example.co",
+            "null",
+            "",
+        ] {
+            let m = Incoming {
+                origin: origin.into(),
+                ..good()
+            };
+            assert!(accept_message(&m, ORIGIN, "s").is_none(), "{origin}");
+        }
+    }
+
+    #[test]
+    fn ignores_other_windows_types_and_states() {
+        let m = Incoming {
+            from_our_popup: false,
+            ..good()
+        };
+        assert!(accept_message(&m, ORIGIN, "s").is_none());
+        let m = Incoming {
+            kind: Some("other".into()),
+            ..good()
+        };
+        assert!(accept_message(&m, ORIGIN, "s").is_none());
+        let m = Incoming {
+            kind: None,
+            ..good()
+        };
+        assert!(accept_message(&m, ORIGIN, "s").is_none());
+        let m = Incoming {
+            fields: None,
+            ..good()
+        };
+        assert!(accept_message(&m, ORIGIN, "s").is_none());
+        assert!(accept_message(&good(), ORIGIN, "other").is_none());
+        let no_state = Incoming {
+            fields: Some(CallbackFields {
+                code: Some("c".into()),
+                ..CallbackFields::default()
+            }),
+            ..good()
+        };
+        assert!(accept_message(&no_state, ORIGIN, "s").is_none());
+    }
+
+    #[test]
+    fn error_responses_with_our_state_are_accepted_for_reporting() {
+        let m = Incoming {
+            fields: Some(CallbackFields {
+                error: Some("access_denied".into()),
+                state: Some("s".into()),
+                ..CallbackFields::default()
+            }),
+            ..good()
+        };
+        let e = accept_message(&m, ORIGIN, "s")
+            .unwrap()
+            .into_code("s")
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::AuthorizationError);
+    }
+}

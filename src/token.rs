@@ -1,0 +1,136 @@
+//! Where the primary user's Management API access token comes from (issue 4, item 6): a static
+//! string, an async provider function called before each API request (so an SDK such as
+//! auth0-spa-js can refresh it), or the token captured by `signIn`.
+//!
+//! Tokens stay in memory only (DESIGN.md 6.5).
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::id_token;
+use crate::secret::Secret;
+use core::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The configured source, as given in the `accessToken` option.
+#[derive(Clone, Debug)]
+pub enum Configured {
+    /// No `accessToken` option: only a token captured by sign-in can be used.
+    None,
+    /// A fixed token string.
+    Static(Secret),
+    /// A function returning a token or a Promise of one, called before each request.
+    Provider(js_sys::Function),
+}
+
+#[derive(Clone, Debug)]
+struct Captured {
+    token: Secret,
+    expires_at_ms: Option<f64>,
+}
+
+/// The access token source of one widget.
+#[derive(Debug)]
+pub struct TokenSource {
+    configured: Configured,
+    captured: RefCell<Option<Captured>>,
+}
+
+fn unauthorized(message: &str) -> Error {
+    Error::new(ErrorCode::Unauthorized, message)
+}
+
+impl TokenSource {
+    /// A source from a configured value.
+    pub fn new(configured: Configured) -> Self {
+        TokenSource {
+            configured,
+            captured: RefCell::new(None),
+        }
+    }
+
+    /// Reads the `accessToken` option: a non-empty string, a function, or `undefined`/`null`.
+    /// Anything else is `invalid_options`.
+    pub fn from_js(value: &JsValue) -> Result<Self> {
+        let configured = if value.is_undefined() || value.is_null() {
+            Configured::None
+        } else if let Some(s) = value.as_string() {
+            if s.trim().is_empty() {
+                return Err(Error::invalid_options(
+                    "accessToken is empty: pass the user's Management API token, or a function returning it.",
+                ));
+            }
+            Configured::Static(Secret::new(s))
+        } else if let Some(f) = value.dyn_ref::<js_sys::Function>() {
+            Configured::Provider(f.clone())
+        } else {
+            return Err(Error::invalid_options(
+                "accessToken must be a string or a function returning one (or a Promise of one).",
+            ));
+        };
+        Ok(Self::new(configured))
+    }
+
+    /// Keeps the token a sign-in returned; used when no `accessToken` option was given.
+    pub fn set_captured(&self, token: Secret, expires_at_ms: Option<f64>) {
+        *self.captured.borrow_mut() = Some(Captured {
+            token,
+            expires_at_ms,
+        });
+    }
+
+    /// Forgets the captured token (`destroy`).
+    pub fn clear_captured(&self) {
+        *self.captured.borrow_mut() = None;
+    }
+
+    /// Whether a token can be had without calling anything (static, or captured and unexpired).
+    pub fn has_token(&self) -> bool {
+        matches!(
+            self.configured,
+            Configured::Static(_) | Configured::Provider(_)
+        ) || self.captured_token().is_some()
+    }
+
+    fn captured_token(&self) -> Option<Secret> {
+        let captured = self.captured.borrow();
+        let c = captured.as_ref()?;
+        match c.expires_at_ms {
+            Some(at) if js_sys::Date::now() >= at => None,
+            _ => Some(c.token.clone()),
+        }
+    }
+
+    /// The token to use now. A provider is called each time and may return a Promise; it must
+    /// yield a non-empty string. Failures are `unauthorized` (the provider's own error text is
+    /// not copied: it might contain a token).
+    pub async fn get(&self) -> Result<Secret> {
+        match &self.configured {
+            Configured::Static(t) => Ok(t.clone()),
+            Configured::Provider(f) => {
+                let fail = || unauthorized("The accessToken function failed or returned no token.");
+                let value = f.call0(&JsValue::UNDEFINED).map_err(|_| fail())?;
+                // Promise.resolve also accepts plain strings and foreign thenables.
+                let value = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&value))
+                    .await
+                    .map_err(|_| fail())?;
+                match value.as_string() {
+                    Some(s) if !s.trim().is_empty() => Ok(Secret::new(s)),
+                    _ => Err(fail()),
+                }
+            }
+            Configured::None => self.captured_token().ok_or_else(|| {
+                unauthorized(
+                    "No access token: pass accessToken to createLinkWidget, or call signIn() first.",
+                )
+            }),
+        }
+    }
+}
+
+/// The `sub` of a JWT access token, without verifying it: only used to learn the primary user's
+/// id when `userId` is not given (the API checks the token itself). `None` for opaque tokens.
+pub fn jwt_sub(token: &Secret) -> Option<String> {
+    let parts = id_token::split(token.expose()).ok()?;
+    let payload = id_token::decode_json_part(parts.payload).ok()?;
+    crate::http::field_str(&payload, "sub").filter(|s| !s.is_empty())
+}

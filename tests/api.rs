@@ -1,0 +1,492 @@
+//! Browser tests of the Management API client, the token endpoint, JWKS validation and the flow
+//! helpers against the running emulator over real HTTP.
+//!
+//! Run with the emulator on 4110 and the runner page on 4120 (an allowed web origin):
+//! ```sh
+//! account-link-emulator --memory --test-control --port 4110 --config tests/emulator.toml &
+//! EMULATOR_URL=http://127.0.0.1:4110 WASM_BINDGEN_TEST_ADDRESS=127.0.0.1:4120 \
+//!   CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test api
+//! ```
+//! Without `EMULATOR_URL` at compile time every test returns at once (and says so in the console).
+//!
+//! The popup tests need `WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION=1`: by default the runner page
+//! is served with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy:
+//! require-corp`, which blocks the emulator's page in a frame and severs a popup's opener.
+//! Without it they are skipped.
+
+// Browser-only: `cargo test` on the host skips this file.
+#![cfg(target_arch = "wasm32")]
+
+use account_link::api;
+use account_link::error::ErrorCode;
+use account_link::flow::{self, FlowContext};
+use account_link::http::{self, field_str, set_field, Body, Request};
+use account_link::id_token::{self, Expected, JwksCache};
+use account_link::secret::Secret;
+use account_link::token::{Configured, TokenSource};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CLIENT: &str = "account-link-demo";
+const ALICE: &str = "auth0|alice";
+const ALICE_GOOGLE: &str = "google-oauth2|1001";
+
+fn emu() -> Option<&'static str> {
+    let url = option_env!("EMULATOR_URL");
+    if url.is_none() {
+        web_sys::console::log_1(&"EMULATOR_URL not set at compile time: test skipped".into());
+    }
+    url.map(|u| u.trim_end_matches('/'))
+}
+
+fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        set_field(&o, k, v);
+    }
+    o.into()
+}
+
+async fn control(base: &str, path: &str, body: &JsValue) -> JsValue {
+    let url = format!("{base}/__test__/{path}");
+    http::send(Request {
+        method: "POST",
+        url: &url,
+        bearer: None,
+        body: Body::Json(body),
+        timeout_ms: 10_000,
+    })
+    .await
+    .unwrap_or_else(|e| panic!("control {path}: {e}"))
+}
+
+async fn reset(base: &str) {
+    control(base, "reset", &JsValue::NULL).await;
+}
+
+/// Mints `{ access_token, id_token }` for `sub` through the control API.
+async fn mint(base: &str, sub: &str, scope: Option<&str>, nonce: Option<&str>) -> (Secret, Secret) {
+    let mut pairs = vec![
+        ("sub", JsValue::from_str(sub)),
+        ("client_id", CLIENT.into()),
+    ];
+    if let Some(s) = scope {
+        pairs.push(("scope", s.into()));
+    }
+    if let Some(n) = nonce {
+        pairs.push(("nonce", n.into()));
+    }
+    let t = control(base, "tokens", &obj(&pairs)).await;
+    (
+        Secret::new(field_str(&t, "access_token").unwrap()),
+        Secret::new(field_str(&t, "id_token").unwrap()),
+    )
+}
+
+async fn fault(base: &str, pairs: &[(&str, JsValue)]) {
+    control(base, "faults", &obj(pairs)).await;
+}
+
+#[wasm_bindgen_test]
+async fn get_identities_lists_the_primary_with_its_profile() {
+    let Some(base) = emu() else { return };
+    reset(base).await;
+    let (token, _) = mint(base, ALICE, None, None).await;
+    let list = api::get_identities(base, &token, ALICE).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (list[0].provider.as_str(), list[0].user_id.as_str()),
+        ("auth0", "alice")
+    );
+    assert_eq!(list[0].name.as_deref(), Some("Alice Example"));
+    assert_eq!(list[0].full_id(), ALICE);
+}
+
+#[wasm_bindgen_test]
+async fn link_then_unlink() {
+    let Some(base) = emu() else { return };
+    reset(base).await;
+    let (token, _) = mint(base, ALICE, None, None).await;
+    let (_, google_id) = mint(base, ALICE_GOOGLE, None, None).await;
+    let list = api::link(base, &token, ALICE, &google_id).await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(list.iter().any(|i| i.full_id() == ALICE_GOOGLE));
+    let list = api::get_identities(base, &token, ALICE).await.unwrap();
+    assert_eq!(list.len(), 2, "the link persisted");
+    let list = api::unlink(base, &token, ALICE, "google-oauth2", "1001")
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].full_id(), ALICE);
+}
+
+#[wasm_bindgen_test]
+async fn linking_yourself_is_same_identity() {
+    let Some(base) = emu() else { return };
+    reset(base).await;
+    let (token, own_id) = mint(base, ALICE, None, None).await;
+    let e = api::link(base, &token, ALICE, &own_id).await.unwrap_err();
+    assert_eq!((e.code, e.status), (ErrorCode::SameIdentity, Some(400)));
+}
+
+#[wasm_bindgen_test]
+async fn linking_an_account_linked_elsewhere_is_already_linked() {
+    let Some(base) = emu() else { return };
+    reset(base).await;
+    let bob = control(
+        base,
+        "users",
+        &obj(&[("connection", "github".into()), ("name", "Bob".into())]),
+    )
+    .await;
+    let bob_id = field_str(&bob, "user_id").unwrap();
+    let (bob_token, _) = mint(base, &bob_id, None, None).await;
+    let (_, google_id) = mint(base, ALICE_GOOGLE, None, None).await;
+    api::link(base, &bob_token, &bob_id, &google_id)
+        .await
+        .unwrap();
+    let (alice_token, _) = mint(base, ALICE, None, None).await;
+    let e = api::link(base, &alice_token, ALICE, &google_id)
+        .await
+        .unwrap_err();
+    assert_eq!((e.code, e.status), (ErrorCode::AlreadyLinked, Some(409)));
+}
+
+#[wasm_bindgen_test]
+async fn bad_token_is_unauthorized_and_missing_scope_is_forbidden() {
+    let Some(base) = emu() else { return };
+    reset(base).await;
+    let e = api::get_identities(base, &Secret::new("not-a-token"), ALICE)
+        .await
+        .unwrap_err();
+    assert_eq!((e.code, e.status), (ErrorCode::Unauthorized, Some(401)));
+    assert!(
+        !e.message.contains("not-a-token") && !e.detail.unwrap_or_default().contains("not-a-token")
+    );
+    let (read_only, _) = mint(base, ALICE, Some("read:current_user"), None).await;
+    let (_, google_id) = mint(base, ALICE_GOOGLE, None, None).await;
+    let e = api::link(base, &read_only, ALICE, &google_id)
+        .await
+        .unwrap_err();
+    assert_eq!((e.code, e.status), (ErrorCode::Forbidden, Some(403)));
+    // Another user's id with alice's token.
+    let (token, _) = mint(base, ALICE, None, None).await;
+    let e = api::get_identities(base, &token, ALICE_GOOGLE)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+}
+
+#[wasm_bindgen_test]
+async fn injected_429_is_rate_limited_with_reset_time() {
+    let Some(base) = emu() else { return };
+    reset(base).await;
+    let (token, _) = mint(base, ALICE, None, None).await;
+    fault(
+        base,
+        &[
+            ("path", "/api/v2/users".into()),
+            ("status", 429.into()),
+            (
+                "headers",
+                obj(&[("x-ratelimit-reset", "1764000000".into())]),
+            ),
+        ],
+    )
+    .await;
+    let e = api::get_identities(base, &token, ALICE).await.unwrap_err();
+    assert_eq!((e.code, e.status), (ErrorCode::RateLimited, Some(429)));
+    assert_eq!(e.reset_at, Some(1_764_000_000.0));
+}
+
+#[wasm_bindgen_test]
+async fn injected_500_is_api_error_with_the_server_message() {
+    let Some(base) = emu() else { return };
+    reset(base).await;
+    let (token, _) = mint(base, ALICE, None, None).await;
+    fault(
+        base,
+        &[
+            ("path", "/api/v2/users".into()),
+            ("status", 500.into()),
+            (
+                "body",
+                obj(&[
+                    ("statusCode", 500.into()),
+                    ("message", "boom".into()),
+                    ("errorCode", "internal".into()),
+                ]),
+            ),
+        ],
+    )
+    .await;
+    let e = api::get_identities(base, &token, ALICE).await.unwrap_err();
+    assert_eq!((e.code, e.status), (ErrorCode::ApiError, Some(500)));
+    assert_eq!(e.detail.as_deref(), Some("internal: boom"));
+}
+
+#[wasm_bindgen_test]
+async fn dropped_connection_and_timeout_are_network_errors() {
+    let Some(base) = emu() else { return };
+    reset(base).await;
+    let (token, _) = mint(base, ALICE, None, None).await;
+    // Chromium retries a GET once when a reused connection closes with no answer, so the fault
+    // applies to a few requests; the reset below clears what is left.
+    fault(
+        base,
+        &[
+            ("path", "/api/v2/users".into()),
+            ("drop", true.into()),
+            ("times", 3.into()),
+        ],
+    )
+    .await;
+    let e = api::get_identities(base, &token, ALICE).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::NetworkError);
+    reset(base).await;
+    fault(
+        base,
+        &[("path", "/api/v2/users".into()), ("delay_ms", 2000.into())],
+    )
+    .await;
+    let url = api::user_url(base, ALICE);
+    let e = http::send(Request {
+        method: "GET",
+        url: &url,
+        bearer: Some(&token),
+        body: Body::Empty,
+        timeout_ms: 300,
+    })
+    .await
+    .unwrap_err();
+    assert_eq!(
+        (e.code, e.detail.as_deref()),
+        (ErrorCode::NetworkError, Some("timeout"))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn unlinking_the_primary_is_refused_locally() {
+    let Some(base) = emu() else { return };
+    // A fault that would fail the request proves no request was sent.
+    reset(base).await;
+    fault(
+        base,
+        &[("path", "/api/v2/users".into()), ("status", 500.into())],
+    )
+    .await;
+    let (token, _) = mint(base, ALICE, None, None).await;
+    let e = api::unlink(base, &token, ALICE, "auth0", "alice")
+        .await
+        .unwrap_err();
+    assert_eq!(e.detail.as_deref(), Some("primary_identity"));
+    // The fault is still pending: the next real request meets it.
+    let e = api::get_identities(base, &token, ALICE).await.unwrap_err();
+    assert_eq!(e.status, Some(500));
+}
+
+#[wasm_bindgen_test]
+async fn legacy_unlink_removes_the_identity() {
+    let Some(base) = emu() else { return };
+    reset(base).await;
+    let (token, _) = mint(base, ALICE, None, None).await;
+    let (_, google_id) = mint(base, ALICE_GOOGLE, None, None).await;
+    api::link(base, &token, ALICE, &google_id).await.unwrap();
+    api::legacy_unlink(base, &token, ALICE_GOOGLE)
+        .await
+        .unwrap();
+    assert_eq!(
+        api::get_identities(base, &token, ALICE)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[wasm_bindgen_test]
+async fn unknown_code_is_an_authorization_error() {
+    let Some(base) = emu() else { return };
+    reset(base).await;
+    let e = api::exchange_code(
+        base,
+        CLIENT,
+        &Secret::new("nope"),
+        &Secret::new("v".repeat(43)),
+        "http://127.0.0.1:4120",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::AuthorizationError);
+    assert!(e.oauth_error.is_some());
+}
+
+#[wasm_bindgen_test]
+async fn emulator_id_token_validates_against_its_jwks() {
+    let Some(base) = emu() else { return };
+    reset(base).await;
+    let (_, id) = mint(base, ALICE_GOOGLE, None, Some("the-nonce")).await;
+    let issuer = format!("{base}/");
+    let now = js_sys::Date::now() / 1000.0;
+    let expected = Expected {
+        issuer: &issuer,
+        client_id: CLIENT,
+        nonce: "the-nonce",
+        primary_user_id: Some(ALICE),
+        now_secs: now,
+        auth_after_secs: None,
+    };
+    let jwks = JwksCache::new();
+    let decoded = id_token::validate(&id, base, &expected, &jwks)
+        .await
+        .unwrap();
+    assert_eq!(decoded.claims.sub.as_deref(), Some(ALICE_GOOGLE));
+    let wrong = Expected {
+        nonce: "other",
+        ..expected
+    };
+    assert_eq!(
+        id_token::validate(&id, base, &wrong, &jwks)
+            .await
+            .unwrap_err()
+            .detail
+            .as_deref(),
+        Some("nonce")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn flow_helpers_use_a_token_provider_and_the_jwt_sub() {
+    let Some(base) = emu() else { return };
+    reset(base).await;
+    let (token, _) = mint(base, ALICE, None, None).await;
+    // An async provider: returns a Promise of the token; the user id comes from its `sub`.
+    let provider = js_sys::Function::new_with_args("t", "return Promise.resolve(t);")
+        .bind1(&JsValue::NULL, &token.expose().into())
+        .unchecked_into::<js_sys::Function>();
+    let ctx = FlowContext::new(
+        base,
+        CLIENT,
+        "http://127.0.0.1:4120/",
+        TokenSource::new(Configured::Provider(provider)),
+    );
+    let list = flow::identities(&ctx).await.unwrap();
+    assert_eq!(list[0].full_id(), ALICE);
+    let e = flow::unlink(&ctx, "auth0", "alice").await.unwrap_err();
+    assert_eq!(e.detail.as_deref(), Some("primary_identity"));
+    // No token at all: unauthorized, with a message naming the fix.
+    let empty = FlowContext::new(
+        base,
+        CLIENT,
+        "http://127.0.0.1:4120/",
+        TokenSource::new(Configured::None),
+    );
+    let e = flow::identities(&empty).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Unauthorized);
+}
+
+/// An iframe plays the popup: the emulator's web_message page posts to `window.parent` when
+/// there is no opener, and its frame-ancestors allow the app origin.
+fn frame_window() -> (web_sys::HtmlIFrameElement, web_sys::Window) {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let f: web_sys::HtmlIFrameElement = doc.create_element("iframe").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&f).unwrap();
+    let w = f.content_window().unwrap();
+    (f, w)
+}
+
+/// Whether the runner page is cross-origin isolated (COOP + COEP), which blocks the frame.
+fn isolated() -> bool {
+    let isolated = js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    if isolated {
+        web_sys::console::log_1(
+            &"runner page is cross-origin isolated: set WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION=1; test skipped".into(),
+        );
+    }
+    isolated
+}
+
+fn app_redirect() -> String {
+    web_sys::window().unwrap().location().origin().unwrap() + "/"
+}
+
+#[wasm_bindgen_test]
+async fn popup_flow_against_the_emulator_delivers_its_oauth_error() {
+    let Some(base) = emu() else { return };
+    if isolated() {
+        return;
+    }
+    reset(base).await;
+    let (token, _) = mint(base, ALICE, None, None).await;
+    let (frame, popup) = frame_window();
+    let ctx = FlowContext::new(
+        base,
+        CLIENT,
+        app_redirect(),
+        TokenSource::new(Configured::Static(token)),
+    );
+    // An unknown connection makes the real /authorize answer with an OAuth error through
+    // web_message: exact origin, our frame as source, our state: accepted and reported.
+    let e = flow::link_with_popup(&ctx, popup, "no-such-connection")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::AuthorizationError);
+    assert_eq!(e.oauth_error.as_deref(), Some("invalid_request"));
+    assert_eq!(account_link::popup::live_guards(), 0);
+    frame.remove();
+}
+
+#[wasm_bindgen_test]
+async fn popup_flow_times_out_on_the_login_page_and_cleans_up() {
+    let Some(base) = emu() else { return };
+    if isolated() {
+        return;
+    }
+    reset(base).await;
+    let (token, _) = mint(base, ALICE, None, None).await;
+    let (frame, popup) = frame_window();
+    let mut ctx = FlowContext::new(
+        base,
+        CLIENT,
+        app_redirect(),
+        TokenSource::new(Configured::Static(token)),
+    );
+    ctx.popup_timeout_ms = 1500;
+    // A valid request stops at the emulator's login page, waiting for a person: timeout.
+    let e = flow::sign_in_with_popup(&ctx, popup, "github")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Timeout);
+    assert_eq!(account_link::popup::live_guards(), 0);
+    frame.remove();
+}
+
+#[wasm_bindgen_test]
+fn identities_read_numeric_ids_profiles_and_skip_junk() {
+    // No emulator needed: GitHub identities carry a numeric user_id in Auth0.
+    let list = js_sys::JSON::parse(
+        r#"[{"provider":"auth0","user_id":"alice","connection":"db","isSocial":false},
+            {"provider":"github","user_id":1234567,"connection":"github","isSocial":true,
+             "profileData":{"name":"Octo","email":"o@example.com","picture":"https://p/x.png"}},
+            {"provider":"github","user_id":1.5},
+            {"user_id":"x"}, 42, null]"#,
+    )
+    .unwrap();
+    let user = obj(&[("name", "Alice".into()), ("email", "a@example.com".into())]);
+    let ids = api::identities_from_json(&list, Some(&user));
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0].name.as_deref(), Some("Alice"));
+    assert_eq!(ids[1].full_id(), "github|1234567");
+    assert!(ids[1].is_social);
+    assert_eq!(ids[1].picture.as_deref(), Some("https://p/x.png"));
+    let js = ids[1].to_js();
+    assert_eq!(field_str(&js, "userId").as_deref(), Some("1234567"));
+    let profile = js_sys::Reflect::get(&js, &"profile".into()).unwrap();
+    assert_eq!(field_str(&profile, "name").as_deref(), Some("Octo"));
+}

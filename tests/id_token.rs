@@ -1,0 +1,204 @@
+//! Browser tests of ID token decoding and RS256 verification with WebCrypto. Self-contained: the
+//! test generates an RSA key pair, signs tokens with it and seeds the JWKS cache with its public JWK.
+
+// Browser-only: `cargo test` on the host skips this file.
+#![cfg(target_arch = "wasm32")]
+
+use account_link::base64url;
+use account_link::error::ErrorCode;
+use account_link::id_token::{self, Expected, JwksCache};
+use account_link::secret::Secret;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const ORIGIN: &str = "https://tenant.example.com";
+
+fn subtle() -> web_sys::SubtleCrypto {
+    web_sys::window().unwrap().crypto().unwrap().subtle()
+}
+
+fn set(o: &js_sys::Object, k: &str, v: JsValue) {
+    js_sys::Reflect::set(o, &k.into(), &v).unwrap();
+}
+
+fn alg() -> js_sys::Object {
+    let a = js_sys::Object::new();
+    set(&a, "name", "RSASSA-PKCS1-v1_5".into());
+    set(&a, "hash", "SHA-256".into());
+    a
+}
+
+/// Returns (private key, public JWK with `kid`).
+async fn key_pair(kid: &str) -> (web_sys::CryptoKey, JsValue) {
+    let params = alg();
+    set(&params, "modulusLength", 2048.into());
+    set(
+        &params,
+        "publicExponent",
+        js_sys::Uint8Array::from(&[1u8, 0, 1][..]).into(),
+    );
+    let usages = js_sys::Array::of2(&"sign".into(), &"verify".into());
+    let pair = JsFuture::from(
+        subtle()
+            .generate_key_with_object(&params, true, &usages)
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let private: web_sys::CryptoKey = js_sys::Reflect::get(&pair, &"privateKey".into())
+        .unwrap()
+        .unchecked_into();
+    let public: web_sys::CryptoKey = js_sys::Reflect::get(&pair, &"publicKey".into())
+        .unwrap()
+        .unchecked_into();
+    let jwk = JsFuture::from(subtle().export_key("jwk", &public).unwrap())
+        .await
+        .unwrap();
+    js_sys::Reflect::set(&jwk, &"kid".into(), &kid.into()).unwrap();
+    (private, jwk)
+}
+
+async fn sign(key: &web_sys::CryptoKey, header: &str, payload: &JsValue) -> String {
+    let h = base64url::encode(header.as_bytes());
+    let p = base64url::encode(String::from(js_sys::JSON::stringify(payload).unwrap()).as_bytes());
+    let input = format!("{h}.{p}");
+    let sig = JsFuture::from(
+        subtle()
+            .sign_with_object_and_u8_array(&alg(), key, input.as_bytes())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    format!(
+        "{input}.{}",
+        base64url::encode(&js_sys::Uint8Array::new(&sig).to_vec())
+    )
+}
+
+fn now() -> f64 {
+    (js_sys::Date::now() / 1000.0).floor()
+}
+
+fn claims(nonce: &str) -> JsValue {
+    let c = js_sys::Object::new();
+    set(&c, "iss", format!("{ORIGIN}/").into());
+    set(&c, "sub", "github|42".into());
+    set(&c, "aud", "CLIENT".into());
+    set(&c, "exp", (now() + 600.0).into());
+    set(&c, "iat", now().into());
+    set(&c, "nonce", nonce.into());
+    set(&c, "name", "Octo Cat".into());
+    c.into()
+}
+
+fn expected(nonce: &str) -> Expected<'_> {
+    Expected {
+        issuer: "https://tenant.example.com/",
+        client_id: "CLIENT",
+        nonce,
+        primary_user_id: Some("auth0|primary"),
+        now_secs: now(),
+        auth_after_secs: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn good_signature_is_accepted_and_claims_decoded() {
+    let (key, jwk) = key_pair("k1").await;
+    let token = sign(
+        &key,
+        r#"{"alg":"RS256","typ":"JWT","kid":"k1"}"#,
+        &claims("n1"),
+    )
+    .await;
+    let jwks = JwksCache::new();
+    jwks.set(js_sys::Array::of1(&jwk));
+    let decoded = id_token::validate(&Secret::new(token), ORIGIN, &expected("n1"), &jwks)
+        .await
+        .unwrap();
+    assert_eq!(decoded.claims.sub.as_deref(), Some("github|42"));
+    assert_eq!(decoded.claims.aud, vec!["CLIENT".to_string()]);
+    assert_eq!(decoded.claims.name.as_deref(), Some("Octo Cat"));
+}
+
+#[wasm_bindgen_test]
+async fn bad_signature_is_rejected() {
+    let (key, jwk) = key_pair("k1").await;
+    let (other_key, _) = key_pair("k2").await;
+    let jwks = JwksCache::new();
+    jwks.set(js_sys::Array::of1(&jwk));
+    // Signed by another key under our kid.
+    let forged = sign(&other_key, r#"{"alg":"RS256","kid":"k1"}"#, &claims("n1")).await;
+    let e = id_token::validate(&Secret::new(forged), ORIGIN, &expected("n1"), &jwks)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.code, e.detail.as_deref()),
+        (ErrorCode::InvalidIdToken, Some("signature"))
+    );
+    // A genuine token whose payload was swapped after signing.
+    let good = sign(&key, r#"{"alg":"RS256","kid":"k1"}"#, &claims("n1")).await;
+    let other_payload = sign(&key, r#"{"alg":"RS256","kid":"k1"}"#, &claims("n2")).await;
+    let parts: Vec<&str> = good.split('.').collect();
+    let swapped = format!(
+        "{}.{}.{}",
+        parts[0],
+        other_payload.split('.').nth(1).unwrap(),
+        parts[2]
+    );
+    let e = id_token::validate(&Secret::new(swapped), ORIGIN, &expected("n2"), &jwks)
+        .await
+        .unwrap_err();
+    assert_eq!(e.detail.as_deref(), Some("signature"));
+}
+
+#[wasm_bindgen_test]
+async fn alg_none_and_hs256_are_rejected_before_any_key_lookup() {
+    let jwks = JwksCache::new(); // empty: a lookup would try the network and fail differently
+    let payload =
+        base64url::encode(String::from(js_sys::JSON::stringify(&claims("n1")).unwrap()).as_bytes());
+    for header in [r#"{"alg":"none"}"#, r#"{"alg":"HS256","kid":"k1"}"#] {
+        let token = format!("{}.{payload}.c2ln", base64url::encode(header.as_bytes()));
+        let e = id_token::validate(&Secret::new(token), ORIGIN, &expected("n1"), &jwks)
+            .await
+            .unwrap_err();
+        assert_eq!(e.detail.as_deref(), Some("alg"), "{header}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn signed_token_with_wrong_nonce_or_same_sub_is_rejected() {
+    let (key, jwk) = key_pair("k1").await;
+    let jwks = JwksCache::new();
+    jwks.set(js_sys::Array::of1(&jwk));
+    let token = sign(&key, r#"{"alg":"RS256","kid":"k1"}"#, &claims("n1")).await;
+    let e = id_token::validate(
+        &Secret::new(token.clone()),
+        ORIGIN,
+        &expected("other"),
+        &jwks,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.detail.as_deref(), Some("nonce"));
+    let same = Expected {
+        primary_user_id: Some("github|42"),
+        ..expected("n1")
+    };
+    let e = id_token::validate(&Secret::new(token), ORIGIN, &same, &jwks)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::SameIdentity);
+}
+
+#[wasm_bindgen_test]
+fn malformed_tokens_are_rejected() {
+    for t in ["", "a.b", "a.b.c", "!!.e30.c2ln", "e30.bm90IGpzb24.c2ln"] {
+        let e = id_token::decode(t).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidIdToken, "{t}");
+    }
+}

@@ -1,0 +1,262 @@
+//! Browser tests of the parts of the OAuth flow that need WebCrypto, sessionStorage, history or
+//! the console: PKCE through `crypto.subtle`, random strings, the redirect transaction, the
+//! redirect callback's rejections, token sources and the legacy warning. No server needed: the
+//! context points at an unroutable origin, so any request would fail as `network_error` and show.
+
+// Browser-only: `cargo test` on the host skips this file.
+#![cfg(target_arch = "wasm32")]
+
+use account_link::error::ErrorCode;
+use account_link::flow::{self, FlowContext};
+use account_link::oauth::{self, AuthSecrets, VERIFIER_ALPHABET};
+use account_link::secret::Secret;
+use account_link::token::{self, Configured, TokenSource};
+use account_link::transaction::{storage_key, Kind, Transaction, MAX_AGE_MS};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Nothing listens here; a request would fail with `network_error`.
+const NOWHERE: &str = "http://127.0.0.1:9";
+
+fn ctx() -> FlowContext {
+    FlowContext::new(
+        NOWHERE,
+        "CLIENT",
+        "http://127.0.0.1/cb",
+        TokenSource::new(Configured::Static(Secret::new(
+            "header.eyJzdWIiOiJhdXRoMHxhbGljZSJ9.sig",
+        ))),
+    )
+}
+
+fn storage() -> web_sys::Storage {
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+}
+
+fn tx(state: &str, created_at_ms: f64) -> Transaction {
+    Transaction {
+        state: state.into(),
+        nonce: "nonce".into(),
+        verifier: Secret::new("v".repeat(64)),
+        connection: "github".into(),
+        created_at_ms,
+        kind: Kind::Link,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn rfc7636_appendix_b_through_subtle_digest() {
+    let digest = oauth::sha256(b"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+        .await
+        .unwrap();
+    assert_eq!(
+        oauth::challenge_from_digest(&digest),
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn secrets_are_fresh_long_and_in_the_alphabet() {
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..50 {
+        let s = AuthSecrets::generate().await.unwrap();
+        for v in [s.verifier.expose(), &s.state, &s.nonce] {
+            assert_eq!(v.len(), oauth::RANDOM_LEN);
+            assert!(v.bytes().all(|b| VERIFIER_ALPHABET.contains(&b)));
+            assert!(seen.insert(v.to_owned()), "a repeated random value");
+        }
+        let digest = oauth::sha256(s.verifier.expose().as_bytes()).await.unwrap();
+        assert_eq!(s.challenge, oauth::challenge_from_digest(&digest));
+        assert_ne!(s.challenge, s.verifier.expose(), "never the plain method");
+    }
+}
+
+#[wasm_bindgen_test]
+fn transaction_round_trips_and_is_single_use() {
+    let now = js_sys::Date::now();
+    let t = tx("single-use", now);
+    t.save().unwrap();
+    let raw = storage()
+        .get_item(&storage_key("single-use"))
+        .unwrap()
+        .unwrap();
+    assert!(!raw.contains("access_token"), "no token is stored");
+    assert_eq!(Transaction::take("single-use", now).unwrap(), t);
+    let e = Transaction::take("single-use", now).unwrap_err();
+    assert_eq!(
+        (e.code, e.detail.as_deref()),
+        (ErrorCode::StateMismatch, Some("no_transaction"))
+    );
+}
+
+#[wasm_bindgen_test]
+fn stale_transaction_is_rejected_and_deleted() {
+    let now = js_sys::Date::now();
+    tx("stale", now - MAX_AGE_MS - 1000.0).save().unwrap();
+    let e = Transaction::take("stale", now).unwrap_err();
+    assert_eq!(e.detail.as_deref(), Some("stale"));
+    assert!(storage().get_item(&storage_key("stale")).unwrap().is_none());
+    // purge_stale removes abandoned ones and keeps fresh ones.
+    tx("old", now - MAX_AGE_MS - 1000.0).save().unwrap();
+    tx("fresh", now).save().unwrap();
+    Transaction::purge_stale(now);
+    assert!(storage().get_item(&storage_key("old")).unwrap().is_none());
+    assert!(storage().get_item(&storage_key("fresh")).unwrap().is_some());
+    storage().remove_item(&storage_key("fresh")).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn callback_without_transaction_or_state_links_nothing() {
+    let c = ctx();
+    for url in [
+        "http://127.0.0.1/cb?code=abc&state=unknown",
+        "http://127.0.0.1/cb?code=abc",
+        "http://127.0.0.1/cb?code=abc&state=",
+        "http://127.0.0.1/cb",
+    ] {
+        let e = flow::handle_redirect_callback(&c, url).await.unwrap_err();
+        assert_eq!(e.code, ErrorCode::StateMismatch, "{url}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn callback_with_another_state_leaves_ours_alone() {
+    let now = js_sys::Date::now();
+    tx("ours", now).save().unwrap();
+    let e = flow::handle_redirect_callback(&ctx(), "http://127.0.0.1/cb?code=abc&state=theirs")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::StateMismatch);
+    assert!(storage().get_item(&storage_key("ours")).unwrap().is_some());
+    storage().remove_item(&storage_key("ours")).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn oauth_error_callback_consumes_the_transaction() {
+    tx("denied", js_sys::Date::now()).save().unwrap();
+    let e = flow::handle_redirect_callback(
+        &ctx(),
+        "http://127.0.0.1/cb?error=access_denied&error_description=User%20cancelled&state=denied",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::AuthorizationError);
+    assert_eq!(e.oauth_error.as_deref(), Some("access_denied"));
+    assert!(storage()
+        .get_item(&storage_key("denied"))
+        .unwrap()
+        .is_none());
+}
+
+#[wasm_bindgen_test]
+async fn valid_callback_reaches_the_token_endpoint_only_after_the_checks() {
+    // With a matching fresh transaction the flow goes on to exchange the code: against NOWHERE
+    // that is a network_error, which proves every local check passed.
+    tx("good", js_sys::Date::now()).save().unwrap();
+    let e = flow::handle_redirect_callback(&ctx(), "http://127.0.0.1/cb?code=abc&state=good")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NetworkError);
+    assert!(storage().get_item(&storage_key("good")).unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn address_bar_is_cleaned_of_code_and_state() {
+    let w = web_sys::window().unwrap();
+    let history = w.history().unwrap();
+    let original = w.location().href().unwrap();
+    let dirty = format!(
+        "{}?keep=1&code=secret-code&state=s1#frag",
+        w.location().pathname().unwrap()
+    );
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&dirty))
+        .unwrap();
+    let href = w.location().href().unwrap();
+    let _ = flow::handle_redirect_callback(&ctx(), &href).await;
+    assert_eq!(w.location().search().unwrap(), "?keep=1");
+    assert_eq!(w.location().hash().unwrap(), "#frag");
+    assert!(!w.location().href().unwrap().contains("secret-code"));
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&original))
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn legacy_needs_the_flag_and_warns_once_without_the_url() {
+    let e = flow::start_legacy_link(&ctx(), "github").await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidOptions);
+
+    let console: JsValue = js_sys::Reflect::get(&js_sys::global(), &"console".into()).unwrap();
+    let original = js_sys::Reflect::get(&console, &"warn".into()).unwrap();
+    let calls = js_sys::Array::new();
+    let counting =
+        js_sys::Function::new_with_args("calls", "return function (m) { calls.push(String(m)); };")
+            .call1(&JsValue::NULL, &calls)
+            .unwrap();
+    js_sys::Reflect::set(&console, &"warn".into(), &counting).unwrap();
+    flow::warn_legacy_once();
+    flow::warn_legacy_once();
+    js_sys::Reflect::set(&console, &"warn".into(), &original).unwrap();
+    assert_eq!(calls.length(), 1);
+    let text = calls.get(0).as_string().unwrap();
+    assert!(text.contains("RFC 9700") && !text.contains("/authorize?"));
+}
+
+#[wasm_bindgen_test]
+async fn token_sources() {
+    let f = |body: &str| -> JsValue { js_sys::Function::new_no_args(body).into() };
+    let ok = TokenSource::from_js(&f("return 'plain';")).unwrap();
+    assert_eq!(ok.get().await.unwrap().expose(), "plain");
+    let promised = TokenSource::from_js(&f("return Promise.resolve('later');")).unwrap();
+    assert_eq!(promised.get().await.unwrap().expose(), "later");
+    for body in [
+        "throw new Error('secret-in-error');",
+        "return Promise.reject(new Error('x'));",
+        "return '';",
+        "return 42;",
+    ] {
+        let e = TokenSource::from_js(&f(body))
+            .unwrap()
+            .get()
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Unauthorized, "{body}");
+        assert!(!e.message.contains("secret-in-error"));
+    }
+    assert_eq!(
+        TokenSource::from_js(&JsValue::from(42)).unwrap_err().code,
+        ErrorCode::InvalidOptions
+    );
+    assert_eq!(
+        TokenSource::from_js(&"".into()).unwrap_err().code,
+        ErrorCode::InvalidOptions
+    );
+
+    // Captured by sign-in: used until it expires.
+    let none = TokenSource::from_js(&JsValue::UNDEFINED).unwrap();
+    assert_eq!(none.get().await.unwrap_err().code, ErrorCode::Unauthorized);
+    none.set_captured(
+        Secret::new("captured"),
+        Some(js_sys::Date::now() + 60_000.0),
+    );
+    assert_eq!(none.get().await.unwrap().expose(), "captured");
+    none.set_captured(Secret::new("old"), Some(js_sys::Date::now() - 1.0));
+    assert_eq!(none.get().await.unwrap_err().code, ErrorCode::Unauthorized);
+
+    // The user id from a JWT access token's sub; none from an opaque token.
+    assert_eq!(
+        token::jwt_sub(&Secret::new(
+            "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhdXRoMHxhbGljZSJ9.c2ln"
+        ))
+        .as_deref(),
+        Some("auth0|alice")
+    );
+    assert_eq!(token::jwt_sub(&Secret::new("opaque-token")), None);
+}
