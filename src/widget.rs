@@ -6,29 +6,34 @@
 //! in the dialog's listener list (dropped on destroy); the unsubscribe functions returned by `on`
 //! belong to the caller and hold only a weak reference.
 //!
-//! Flow integration (issue 4): the flow methods (`linkWithPopup`, `linkWithRedirect`,
-//! `handleRedirectCallback`, `signIn`, `identities`, `unlink`) go in the marked `impl` block
-//! below as `js_name`d methods returning `js_sys::Promise` built with
-//! `wasm_bindgen_futures::future_to_promise(async move { ... })` on a clone of `self.inner`; the
-//! dialog's clicks arrive in [`Inner::connection_clicked`], [`Inner::unlink_confirmed`] and
-//! [`Inner::redirect_requested`].
+//! Flows (issue 4): the methods `linkWithPopup`, `linkWithRedirect`, `handleRedirectCallback`,
+//! `signIn`, `identities` and `unlink` return promises of the actions in [`actions`], which run
+//! on a clone of `self.inner` and its [`FlowContext`]; the dialog's clicks run the same actions
+//! ([`Inner::connection_clicked`], [`Inner::unlink_confirmed`], [`Inner::redirect_requested`]).
 
 use crate::dialog::{i18n::Msg, Dialog, IdentityRow};
 use crate::error::{Error, ErrorCode, Result};
 use crate::events::{EventKind, Events};
-use crate::options::Config;
-use js_sys::{Function, Object, Reflect};
-use std::cell::RefCell;
+use crate::flow::FlowContext;
+use crate::options::{Config, Mode};
+use js_sys::{Function, Object, Promise, Reflect};
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
+
+mod actions;
+use actions::{detach, promise};
 
 /// The widget state shared by the facade, the dialog hooks and (later) the flows.
 pub(crate) struct Inner {
     /// The validated options.
-    #[allow(dead_code)] // read by the flows (issue 4)
     pub(crate) config: Config,
     /// Listeners of `on`/`off`.
     pub(crate) events: Events,
+    /// What the flows need (tenant, client, token source, running popup), built from `config`.
+    flow: FlowContext,
+    /// The latest action that owns the dialog's status (see [`actions`]).
+    ticket: Cell<u32>,
     /// `None` once destroyed.
     dialog: RefCell<Option<Dialog>>,
 }
@@ -49,27 +54,24 @@ pub(crate) fn object(entries: &[(&str, &JsValue)]) -> JsValue {
     object.into()
 }
 
-#[allow(dead_code)] // helpers for the flows (issue 4)
 impl Inner {
     /// The dialog, or `destroyed`. A clone: no borrow is kept.
     pub(crate) fn dialog(&self) -> Result<Dialog> {
         self.dialog.borrow().clone().ok_or_else(destroyed)
     }
 
-    /// Whether `destroy()` was called.
-    pub(crate) fn is_destroyed(&self) -> bool {
-        self.dialog.borrow().is_none()
-    }
-
-    pub(crate) fn show(&self) -> Result<()> {
+    /// Shows the dialog, fires `show`, and lists the identities when a token is at hand.
+    pub(crate) fn show(self: &Rc<Self>) -> Result<()> {
         if self.dialog()?.show() {
             self.events.emit(EventKind::Show, &JsValue::UNDEFINED);
-            // FLOW (issue 4): load the identities here (`progress(Some(Msg::Loading), false)`,
-            // then `render_identities`), without holding any borrow across the await.
+            if self.can_list() {
+                detach(self.load_identities());
+            }
         }
         Ok(())
     }
 
+    /// Hides the dialog and fires `hide`.
     pub(crate) fn hide(&self) -> Result<()> {
         if self.dialog()?.hide() {
             self.events.emit(EventKind::Hide, &JsValue::UNDEFINED);
@@ -111,21 +113,23 @@ impl Inner {
     fn connection_clicked(self: &Rc<Self>, connection: &str) {
         let payload = object(&[("connection", &JsValue::from_str(connection))]);
         self.events.emit(EventKind::Connection, &payload);
-        // FLOW (issue 4): open the popup here, before any await, e.g.
-        // `crate::flow::start_link(self, connection)` choosing popup/redirect by `config.mode`.
+        let connection = JsValue::from_str(connection);
+        if self.config.mode == Mode::Popup && !self.config.legacy {
+            // Opens the popup now, inside the click.
+            detach(self.link_with_popup(&connection));
+        } else {
+            detach(self.link_with_redirect(&connection));
+        }
     }
 
     /// The user confirmed unlinking `provider|user_id` in the dialog.
     fn unlink_confirmed(self: &Rc<Self>, provider: &str, user_id: &str) {
-        let _ = (provider, user_id);
-        // FLOW (issue 4): `crate::flow::unlink(self, provider, user_id)`, then
-        // `render_identities` and emit `unlinked`.
+        detach(self.unlink(&provider.into(), &user_id.into()));
     }
 
     /// "Continue in this window" after `popup_blocked`.
     fn redirect_requested(self: &Rc<Self>, connection: &str) {
-        let _ = connection;
-        // FLOW (issue 4): `crate::flow::link_with_redirect(self, connection)`.
+        detach(self.link_with_redirect(&connection.into()));
     }
 }
 
@@ -153,11 +157,14 @@ impl LinkWidget {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> core::result::Result<LinkWidget, JsValue> {
         let config = js(Config::from_js(&options))?;
+        let flow = js(actions::flow_context(&config))?;
         let dialog = js(Dialog::new(&config))?;
         let inner = Rc::new(Inner {
             config,
             events: Events::new(),
             dialog: RefCell::new(Some(dialog.clone())),
+            flow,
+            ticket: Cell::new(0),
         });
         let weak: Weak<Inner> = Rc::downgrade(&inner);
         dialog.set_on_close({
@@ -222,9 +229,11 @@ impl LinkWidget {
         })())
     }
 
-    /// Removes the dialog's DOM and every listener and callback. Idempotent; every other method
-    /// throws (or rejects with) `destroyed` afterwards.
+    /// Removes the dialog's DOM and every listener and callback, and ends a running popup
+    /// transaction (the popup closes; its promise rejects with `destroyed`). Idempotent; every
+    /// other method throws (or rejects with) `destroyed` afterwards.
     pub fn destroy(&self) {
+        self.inner.end_flows();
         let dialog = self.inner.dialog.borrow_mut().take();
         if let Some(dialog) = dialog {
             dialog.dispose();
@@ -243,6 +252,49 @@ impl LinkWidget {
     }
 }
 
-// FLOW (issue 4): `#[wasm_bindgen] impl LinkWidget { #[wasm_bindgen(js_name = linkWithPopup)] ... }`
-// with linkWithPopup, linkWithRedirect, handleRedirectCallback, signIn, identities and unlink,
-// each starting with `self.inner.dialog()?` (or rejecting with `destroyed`).
+#[wasm_bindgen]
+impl LinkWidget {
+    /// Links the account the user logs into in a popup to the signed-in user. Opens the popup
+    /// synchronously, so call it inside a click handler. Resolves with `{ identity, identities }`
+    /// and fires `linked`; rejects with a `LinkWidgetError` (`popup_blocked`, `cancelled`,
+    /// `timeout`, `same_identity`, `already_linked`, ...) and fires `error`.
+    #[wasm_bindgen(js_name = linkWithPopup)]
+    pub fn link_with_popup(&self, connection: JsValue) -> Promise {
+        promise(self.inner.link_with_popup(&connection))
+    }
+
+    /// Redirect mode: keeps the transaction in `sessionStorage` and navigates to the login page
+    /// (with `legacy: true`, the deprecated flow). Finish on return with `handleRedirectCallback`.
+    #[wasm_bindgen(js_name = linkWithRedirect)]
+    pub fn link_with_redirect(&self, connection: JsValue) -> Promise {
+        promise(self.inner.link_with_redirect(&connection))
+    }
+
+    /// Finishes a redirect (default URL: the current address): validates the state, exchanges
+    /// the code, links, cleans `code` and `state` from the address bar. Resolves with
+    /// `{ identity, identities }` (firing `linked`), or for a redirect sign-in with the sign-in
+    /// result (firing `authenticated`).
+    #[wasm_bindgen(js_name = handleRedirectCallback)]
+    pub fn handle_redirect_callback(&self, url: Option<String>) -> Promise {
+        promise(self.inner.handle_redirect_callback(url))
+    }
+
+    /// Signs the primary user in through a popup (opened synchronously: call it in a click) for
+    /// the Management API; resolves with `{ accessToken, idToken, profile, expiresAt }`, fires
+    /// `authenticated`, and keeps the token in memory for linking.
+    #[wasm_bindgen(js_name = signIn)]
+    pub fn sign_in(&self, options: JsValue) -> Promise {
+        promise(self.inner.sign_in(&options))
+    }
+
+    /// The signed-in user's identities, primary first (also shown in the dialog).
+    pub fn identities(&self) -> Promise {
+        promise(self.inner.load_identities())
+    }
+
+    /// Unlinks `provider`/`userId` (the bare id) from the signed-in user; resolves with the
+    /// remaining identities and fires `unlinked`. The primary identity is refused locally.
+    pub fn unlink(&self, provider: JsValue, user_id: JsValue) -> Promise {
+        promise(self.inner.unlink(&provider, &user_id))
+    }
+}

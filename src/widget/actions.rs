@@ -1,0 +1,321 @@
+//! The glue between the facade, the dialog and the flows (issue 4): each action is a future that
+//! reports to the dialog, the events and its caller. [`promise`] hands one to JS; [`detach`] runs
+//! one for a dialog click (its failure is already shown and fired, so nothing is left unhandled).
+//!
+//! The dialog's status belongs to the latest action (a ticket from [`Inner::begin`]): an action
+//! replaced by a newer one (a second connection click cancels the first popup) still rejects its
+//! promise and fires `error`, but leaves the dialog to the newer one.
+
+use super::{object, Inner};
+use crate::api::{self, Identity};
+use crate::dialog::{i18n::Msg, IdentityRow};
+use crate::error::{Error, Result};
+use crate::events::EventKind;
+use crate::flow::{self, FlowContext, LinkResult, RedirectResult, SignInResult};
+use crate::options::{check_connection_name, Config};
+use crate::popup;
+use crate::token::TokenSource;
+use core::future::Future;
+use js_sys::{Promise, Reflect};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::Window;
+
+/// What every action resolves or rejects with.
+type Outcome = core::result::Result<JsValue, JsValue>;
+
+/// The flow context of a widget, from its validated options.
+pub(super) fn flow_context(config: &Config) -> Result<FlowContext> {
+    let tokens = TokenSource::from_js(config.access_token.as_ref().unwrap_or(&JsValue::UNDEFINED))?;
+    let mut ctx = FlowContext::new(
+        config.origin(),
+        config.client_id.as_str(),
+        config.redirect_uri.as_str(),
+        tokens,
+    );
+    ctx.popup_timeout_ms = (config.popup_timeout_seconds * 1000.0).min(i32::MAX as f64) as i32;
+    ctx.legacy = config.legacy;
+    ctx.user_id = config.user_id.clone();
+    Ok(ctx)
+}
+
+/// A JS promise of `action`.
+pub(super) fn promise(action: impl Future<Output = Outcome> + 'static) -> Promise {
+    wasm_bindgen_futures::future_to_promise(action)
+}
+
+/// Runs `action` for a dialog click: its failure was shown and fired already.
+pub(super) fn detach(action: impl Future<Output = Outcome> + 'static) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = action.await;
+    });
+}
+
+/// The dialog rows of `list` (the first is the primary identity).
+fn rows(list: &[Identity]) -> Vec<IdentityRow> {
+    list.iter()
+        .enumerate()
+        .map(|(i, id)| IdentityRow {
+            provider: id.provider.clone(),
+            user_id: id.user_id.clone(),
+            connection: id.connection.clone(),
+            name: id.name.clone(),
+            email: id.email.clone(),
+            picture: id.picture.clone(),
+            primary: i == 0,
+        })
+        .collect()
+}
+
+/// A string argument (numbers are accepted and printed by JS, e.g. GitHub's numeric ids).
+fn arg(value: &JsValue, what: &str) -> Result<String> {
+    let text = match value.as_f64() {
+        Some(_) => js_sys::Number::from(value.clone())
+            .to_string_with_radix(10)
+            .ok()
+            .map(String::from),
+        None => value.as_string(),
+    };
+    text.filter(|s| !s.is_empty())
+        .ok_or_else(|| Error::invalid_options(what.to_owned() + " must be a non-empty string"))
+}
+
+fn connection_arg(value: &JsValue) -> Result<String> {
+    let name = arg(value, "connection")?;
+    check_connection_name(&name)?;
+    Ok(name)
+}
+
+fn window() -> Result<Window> {
+    web_sys::window()
+        .ok_or_else(|| Error::invalid_options("account-link runs in a browser window."))
+}
+
+/// Opens the popup now, in the caller's click (before any await).
+fn open_popup() -> Result<Window> {
+    popup::open_popup(&window()?)
+}
+
+impl Inner {
+    /// Starts an action that owns the dialog's status line; returns its ticket.
+    fn begin(&self, status: Option<Msg>, busy: bool) -> u32 {
+        let ticket = self.ticket.get().wrapping_add(1);
+        self.ticket.set(ticket);
+        self.progress(status, busy);
+        ticket
+    }
+
+    /// Whether `ticket` is still the latest action.
+    fn current(&self, ticket: u32) -> bool {
+        self.ticket.get() == ticket
+    }
+
+    /// Ends the action `ticket` with `status` (when still the latest).
+    fn end(&self, ticket: u32, status: Option<Msg>) {
+        if self.current(ticket) {
+            self.progress(status, false);
+        }
+    }
+
+    /// Reports a failure of `ticket`: shown in the dialog when it is still the latest action,
+    /// fired as `error` always; returns the `LinkWidgetError` to reject with.
+    fn fail_action(&self, ticket: u32, error: Error) -> JsValue {
+        if self.current(ticket) {
+            return self.fail(error);
+        }
+        let value: JsValue = error.into();
+        self.events.emit(EventKind::Error, &value);
+        value
+    }
+
+    /// Ends every running action: the popup is closed and its promise rejects with `destroyed`.
+    pub(super) fn end_flows(&self) {
+        self.ticket.set(self.ticket.get().wrapping_add(1));
+        flow::destroy(&self.flow);
+    }
+
+    /// Shows a link's result: the list, the "linked" status and the `linked` event.
+    fn linked(&self, ticket: u32, result: &LinkResult) -> JsValue {
+        let value = result.to_js();
+        self.render_identities(&rows(&result.identities));
+        self.end(ticket, Some(Msg::Linked));
+        self.events.emit(EventKind::Linked, &value);
+        value
+    }
+
+    /// `authenticated` with `{ profile, expiresAt }`; the full result for the caller.
+    fn signed_in(self: &Rc<Self>, result: &SignInResult) -> JsValue {
+        let value = result.to_js();
+        let field = |key: &str| Reflect::get(&value, &JsValue::from_str(key)).unwrap_or_default();
+        let payload = object(&[
+            ("profile", &field("profile")),
+            ("expiresAt", &field("expiresAt")),
+        ]);
+        self.events.emit(EventKind::Authenticated, &payload);
+        if self.dialog().is_ok_and(|d| d.is_visible()) {
+            detach(self.load_identities());
+        }
+        value
+    }
+
+    /// `linkWithPopup(connection)` and popup-mode clicks: opens the popup synchronously (now),
+    /// then runs the link in it.
+    pub(super) fn link_with_popup(
+        self: &Rc<Self>,
+        connection: &JsValue,
+    ) -> impl Future<Output = Outcome> + 'static {
+        let started = self
+            .dialog()
+            .and_then(|_| connection_arg(connection))
+            .and_then(|name| Ok((name, open_popup()?)))
+            .map(|(name, popup)| (name, popup, self.begin(Some(Msg::WaitingForPopup), false)));
+        let inner = self.clone();
+        async move {
+            let (connection, popup, ticket) = started.map_err(|e| inner.fail(e))?;
+            match flow::link_with_popup(&inner.flow, popup, &connection).await {
+                Ok(result) => Ok(inner.linked(ticket, &result)),
+                Err(e) => Err(inner.fail_action(ticket, e)),
+            }
+        }
+    }
+
+    /// `linkWithRedirect(connection)`, redirect-mode and legacy clicks, and "continue in this
+    /// window": stores the transaction and leaves for `/authorize` (the legacy variant when
+    /// `legacy: true`).
+    pub(super) fn link_with_redirect(
+        self: &Rc<Self>,
+        connection: &JsValue,
+    ) -> impl Future<Output = Outcome> + 'static {
+        let connection = self.dialog().and_then(|_| connection_arg(connection));
+        let inner = self.clone();
+        async move {
+            let connection = connection.map_err(|e| inner.fail(e))?;
+            let ticket = inner.begin(Some(Msg::Redirecting), true);
+            let ctx = &inner.flow;
+            let started = if ctx.legacy {
+                flow::start_legacy_link(ctx, &connection).await
+            } else {
+                flow::start_link_redirect(ctx, &connection).await
+            };
+            started
+                .map(|()| JsValue::UNDEFINED)
+                .map_err(|e| inner.fail_action(ticket, e))
+        }
+    }
+
+    /// `handleRedirectCallback(url?)`: finishes a redirect link (`linked`) or sign-in
+    /// (`authenticated`).
+    pub(super) fn handle_redirect_callback(
+        self: &Rc<Self>,
+        url: Option<String>,
+    ) -> impl Future<Output = Outcome> + 'static {
+        let url = self.dialog().and_then(|_| match url {
+            Some(url) => Ok(url),
+            None => window()?
+                .location()
+                .href()
+                .map_err(|_| Error::invalid_options("The page has no address.")),
+        });
+        let inner = self.clone();
+        async move {
+            let url = url.map_err(|e| inner.fail(e))?;
+            let ticket = inner.begin(Some(Msg::Linking), true);
+            match flow::handle_redirect_callback(&inner.flow, &url).await {
+                Ok(RedirectResult::Linked(result)) => Ok(inner.linked(ticket, &result)),
+                Ok(RedirectResult::SignedIn(result)) => {
+                    inner.end(ticket, None);
+                    Ok(inner.signed_in(&result))
+                }
+                Err(e) => Err(inner.fail_action(ticket, e)),
+            }
+        }
+    }
+
+    /// `signIn({ connection })`: the primary user's popup login (opened synchronously, now). The
+    /// dialog is not involved; failures reject and fire `error`.
+    pub(super) fn sign_in(
+        self: &Rc<Self>,
+        options: &JsValue,
+    ) -> impl Future<Output = Outcome> + 'static {
+        let started = self.dialog().and_then(|_| {
+            let connection = if options.is_object() {
+                Reflect::get(options, &JsValue::from_str("connection")).unwrap_or_default()
+            } else {
+                JsValue::UNDEFINED
+            };
+            let connection = connection_arg(&connection).map_err(|_| {
+                Error::invalid_options(
+                    "signIn needs the primary user's connection, such as signIn({ connection: 'github' })",
+                )
+            })?;
+            Ok((connection, open_popup()?))
+        });
+        let inner = self.clone();
+        async move {
+            let report = |e: Error| {
+                let value: JsValue = e.into();
+                inner.events.emit(EventKind::Error, &value);
+                value
+            };
+            let (connection, popup) = started.map_err(report)?;
+            match flow::sign_in_with_popup(&inner.flow, popup, &connection).await {
+                Ok(result) => Ok(inner.signed_in(&result)),
+                Err(e) => Err(report(e)),
+            }
+        }
+    }
+
+    /// Loads the identities into the dialog (when it is shown, and for `identities()`).
+    pub(super) fn load_identities(self: &Rc<Self>) -> impl Future<Output = Outcome> + 'static {
+        let alive = self.dialog().map(|_| ());
+        let inner = self.clone();
+        async move {
+            alive.map_err(|e| inner.fail(e))?;
+            let ticket = inner.begin(Some(Msg::Loading), false);
+            match flow::identities(&inner.flow).await {
+                Ok(list) => {
+                    inner.render_identities(&rows(&list));
+                    inner.end(ticket, None);
+                    Ok(api::identities_to_js(&list).into())
+                }
+                Err(e) => Err(inner.fail_action(ticket, e)),
+            }
+        }
+    }
+
+    /// Whether a token is at hand, so showing the dialog can list identities without asking.
+    pub(super) fn can_list(&self) -> bool {
+        self.flow.tokens.has_token()
+    }
+
+    /// `unlink(provider, userId)` and a confirmed Unlink in the dialog: `unlinked` with the list.
+    pub(super) fn unlink(
+        self: &Rc<Self>,
+        provider: &JsValue,
+        user_id: &JsValue,
+    ) -> impl Future<Output = Outcome> + 'static {
+        let args = self
+            .dialog()
+            .and_then(|_| Ok((arg(provider, "provider")?, arg(user_id, "userId")?)));
+        let inner = self.clone();
+        async move {
+            let (provider, user_id) = args.map_err(|e| inner.fail(e))?;
+            let ticket = inner.begin(Some(Msg::Unlinking), true);
+            match flow::unlink(&inner.flow, &provider, &user_id).await {
+                Ok(list) => {
+                    inner.render_identities(&rows(&list));
+                    inner.end(ticket, Some(Msg::Unlinked));
+                    let identities: JsValue = api::identities_to_js(&list).into();
+                    let payload = object(&[
+                        ("provider", &JsValue::from_str(&provider)),
+                        ("userId", &JsValue::from_str(&user_id)),
+                        ("identities", &identities),
+                    ]);
+                    inner.events.emit(EventKind::Unlinked, &payload);
+                    Ok(identities)
+                }
+                Err(e) => Err(inner.fail_action(ticket, e)),
+            }
+        }
+    }
+}
