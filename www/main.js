@@ -1,33 +1,46 @@
-// The demo page: a modal widget behind "Add account", an inline one, a language switch and a
-// custom theme. Loaded as an external module (strict CSP: no inline script).
+// The demo page: sign in as the primary user with widget.signIn(), then "Add account" opens the
+// widget to link (popup, redirect or legacy) and unlink accounts. Loaded as an external module
+// (strict CSP: no inline script or style).
 import { createLinkWidget, LinkWidgetError } from '/pkg/index.js';
+import {
+  SIGN_IN_CONNECTIONS,
+  loadSession,
+  loadSettings,
+  saveSession,
+  saveSettings,
+  takeFlash,
+  widgetOptions,
+} from './demo-common.js';
 
-// The emulator tenant beside the app: 4000 -> 4010 (`npm start`), 4100 -> 4110 (`npm test`);
-// `?domain=` overrides.
-const EMULATOR_FOR_APP_PORT = { 4000: 'http://127.0.0.1:4010', 4100: 'http://127.0.0.1:4110' };
-const params = new URLSearchParams(location.search);
-export const DOMAIN = params.get('domain') || EMULATOR_FOR_APP_PORT[location.port] || 'http://127.0.0.1:4010';
-export const CLIENT_ID = 'account-link-demo';
-const CONNECTIONS = ['google-oauth2', 'github', { name: 'windowslive', displayName: 'Microsoft' }];
-const THEMES = {
-  default: undefined,
-  ocean: { primaryColor: '#0a66c2' },
-  forest: { primaryColor: 'rgb(21, 128, 61)' },
-};
 const EVENTS = ['show', 'hide', 'connection', 'linked', 'unlinked', 'authenticated', 'error'];
 
 const $ = (selector) => document.querySelector(selector);
 const addAccount = $('#add-account');
 const showInline = $('#show-inline');
+const signIn = $('#sign-in');
+const signInConnection = $('#signin-connection');
 const language = $('#language');
 const theme = $('#theme');
+const modeRedirect = $('#mode-redirect');
+const legacy = $('#legacy');
 const log = $('#log');
 const problem = $('#problem');
 
-if (params.get('lang')) language.value = params.get('lang');
+for (const [value, label] of SIGN_IN_CONNECTIONS) {
+  signInConnection.append(new Option(label, value));
+}
 
-/** The current widgets, for the page and for end-to-end tests (`window.accountLinkDemo`). */
-const state = { modal: null, inline: null };
+// URL options (?mode=redirect&legacy=1&timeout=2) are kept for this tab, so they survive the
+// redirect-mode round trip through callback.html.
+const settings = loadSettings();
+saveSettings(settings);
+language.value = settings.lang;
+theme.value = settings.theme;
+modeRedirect.checked = settings.mode === 'redirect';
+legacy.checked = settings.legacy;
+
+/** The current widgets and every event they fired, for the page and for end-to-end tests. */
+const state = { modal: null, inline: null, events: [] };
 window.accountLinkDemo = state;
 
 function describe(payload) {
@@ -37,7 +50,9 @@ function describe(payload) {
 }
 
 function logEvent(source, name, payload) {
+  state.events.push({ source, name, code: payload instanceof LinkWidgetError ? payload.code : undefined, payload });
   const item = document.createElement('li');
+  item.dataset.event = name;
   item.textContent = `${new Date().toLocaleTimeString()} ${source} ${name} ${describe(payload)}`;
   log.prepend(item);
   while (log.children.length > 30) log.lastElementChild.remove();
@@ -48,52 +63,107 @@ function showProblem(error) {
   problem.textContent = error ? describe(error) : '';
 }
 
-function options(extra) {
-  return {
-    domain: DOMAIN,
-    clientId: CLIENT_ID,
-    connections: CONNECTIONS,
-    language: language.value,
-    theme: THEMES[theme.value],
-    ...extra,
-  };
+/** Lists the signed-in user's identities (primary first), as text. */
+function renderIdentities(identities) {
+  const list = $('#identities');
+  list.replaceChildren();
+  for (const [i, identity] of identities.entries()) {
+    const item = document.createElement('li');
+    item.dataset.identity = `${identity.provider}|${identity.userId}`;
+    const who = identity.profile.name || identity.profile.email || identity.userId;
+    item.textContent = `${identity.connection}: ${who}${i === 0 ? ' (primary)' : ''}`;
+    list.append(item);
+  }
+}
+
+/** Shows who is signed in (or the sign-in form). */
+function renderSession() {
+  const session = loadSession();
+  $('#signed-in').hidden = !session;
+  $('#signed-out').hidden = !!session;
+  if (!session) return;
+  $('#user-name').textContent = session.profile.name || session.profile.sub || '';
+  $('#user-email').textContent = session.profile.email || '';
+  const picture = $('#user-picture');
+  const src = session.profile.picture;
+  picture.hidden = !src;
+  if (src) picture.src = src;
 }
 
 let generation = 0;
 
-/** (Re)creates both widgets with the current settings. */
+/** (Re)creates both widgets with the current settings and session. */
 async function build() {
   const mine = ++generation;
-  addAccount.disabled = showInline.disabled = true;
+  addAccount.disabled = showInline.disabled = signIn.disabled = true;
   state.modal?.destroy();
   state.inline?.destroy();
   state.modal = state.inline = null;
   try {
-    const modal = await createLinkWidget(options());
-    const inline = await createLinkWidget(options({ container: '#inline-widget' }));
+    const modal = await createLinkWidget(widgetOptions(settings));
+    const inline = await createLinkWidget(widgetOptions(settings, { container: '#inline-widget' }));
     if (mine !== generation) {
       // A newer change won the race.
       modal.destroy();
       inline.destroy();
       return;
     }
-    for (const name of EVENTS) {
-      modal.on(name, (payload) => logEvent('modal', name, payload));
-      inline.on(name, (payload) => logEvent('inline', name, payload));
+    for (const [source, widget] of [['modal', modal], ['inline', inline]]) {
+      for (const name of EVENTS) widget.on(name, (payload) => logEvent(source, name, payload));
+      widget.on('linked', ({ identities }) => renderIdentities(identities));
+      widget.on('unlinked', ({ identities }) => renderIdentities(identities));
     }
     state.modal = modal;
     state.inline = inline;
-    inline.show();
     document.documentElement.lang = language.value;
     showProblem(null);
-    addAccount.disabled = showInline.disabled = false;
+    addAccount.disabled = showInline.disabled = signIn.disabled = false;
+    if (loadSession()) {
+      renderIdentities(await modal.identities());
+    }
   } catch (error) {
     showProblem(error);
   }
 }
 
+function settingsChanged() {
+  settings.lang = language.value;
+  settings.theme = theme.value;
+  settings.mode = modeRedirect.checked ? 'redirect' : 'popup';
+  settings.legacy = legacy.checked;
+  saveSettings(settings);
+  build();
+}
+
+signIn.addEventListener('click', async () => {
+  // signIn opens its popup synchronously, inside this click, before any await.
+  const pending = state.modal?.signIn({ connection: signInConnection.value });
+  if (!pending) return;
+  try {
+    saveSession(await pending);
+    showProblem(null);
+    renderSession();
+    await build();
+  } catch (error) {
+    showProblem(error);
+  }
+});
+
+$('#sign-out').addEventListener('click', () => {
+  saveSession(null);
+  renderSession();
+  build();
+});
+
 addAccount.addEventListener('click', () => state.modal?.show());
 showInline.addEventListener('click', () => state.inline?.show());
-language.addEventListener('change', build);
-theme.addEventListener('change', build);
+for (const control of [language, theme, modeRedirect, legacy]) {
+  control.addEventListener('change', settingsChanged);
+}
+
+// Back from the callback page (redirect mode): show what happened there.
+const flash = takeFlash();
+if (flash) logEvent('callback', flash.event, flash.payload);
+
+renderSession();
 build();
