@@ -19,12 +19,15 @@ const LOGIN_TTL: i64 = 900;
 /// `web_message` also an exact web origin.
 fn redirect_allowed(client: &Client, redirect_uri: &str, mode: ResponseMode) -> bool {
     client.callbacks.iter().any(|c| c == redirect_uri)
-        || (mode == ResponseMode::WebMessage && client.web_origins.iter().any(|o| o == redirect_uri))
+        || (mode == ResponseMode::WebMessage
+            && client.web_origins.iter().any(|o| o == redirect_uri))
 }
 
 /// The origin of a URL (`scheme://host:port`), the `postMessage` target.
 fn origin_of(u: &str) -> Option<String> {
-    url::Url::parse(u).ok().map(|u| u.origin().ascii_serialization())
+    url::Url::parse(u)
+        .ok()
+        .map(|u| u.origin().ascii_serialization())
 }
 
 /// The answer of an authorization request: a code or an OAuth error.
@@ -46,10 +49,17 @@ fn respond(req: &AuthRequest, outcome: Outcome) -> Response {
         ResponseMode::Query | ResponseMode::Fragment => {
             let mut url = match url::Url::parse(&req.redirect_uri) {
                 Ok(u) => u,
-                Err(_) => return error_page(StatusCode::BAD_REQUEST, "invalid_request", "bad redirect_uri"),
+                Err(_) => {
+                    return error_page(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_request",
+                        "bad redirect_uri",
+                    )
+                }
             };
             if req.response_mode == ResponseMode::Query {
-                url.query_pairs_mut().extend_pairs(params.iter().map(|(k, v)| (*k, v.as_str())));
+                url.query_pairs_mut()
+                    .extend_pairs(params.iter().map(|(k, v)| (*k, v.as_str())));
             } else {
                 let frag: String = url::form_urlencoded::Serializer::new(String::new())
                     .extend_pairs(params.iter().map(|(k, v)| (*k, v.as_str())))
@@ -64,10 +74,16 @@ fn respond(req: &AuthRequest, outcome: Outcome) -> Response {
         }
         ResponseMode::WebMessage => {
             let Some(target) = origin_of(&req.redirect_uri) else {
-                return error_page(StatusCode::BAD_REQUEST, "invalid_request", "bad redirect_uri");
+                return error_page(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "bad redirect_uri",
+                );
             };
-            let response: serde_json::Map<String, serde_json::Value> =
-                params.into_iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+            let response: serde_json::Map<String, serde_json::Value> = params
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), json!(v)))
+                .collect();
             let message = json!({ "type": "authorization_response", "response": response });
             let script = format!(
                 "(function(){{var m={};var t={};\
@@ -97,10 +113,18 @@ pub async fn authorize(
     let get = |k: &str| q.get(k).map(String::as_str).filter(|s| !s.is_empty());
     // Errors that cannot be sent back are shown on the page.
     let Some(client_id) = get("client_id") else {
-        return error_page(StatusCode::BAD_REQUEST, "invalid_request", "Missing required parameter: client_id");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing required parameter: client_id",
+        );
     };
     let Some(client) = state.config.client(client_id) else {
-        return error_page(StatusCode::BAD_REQUEST, "invalid_client", &format!("Unknown client: {client_id}"));
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "invalid_client",
+            &format!("Unknown client: {client_id}"),
+        );
     };
     let response_mode = match get("response_mode").unwrap_or("query") {
         "query" => ResponseMode::Query,
@@ -115,7 +139,11 @@ pub async fn authorize(
         }
     };
     let Some(redirect_uri) = get("redirect_uri") else {
-        return error_page(StatusCode::BAD_REQUEST, "invalid_request", "Missing required parameter: redirect_uri");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing required parameter: redirect_uri",
+        );
     };
     if !redirect_allowed(client, redirect_uri, response_mode) {
         return error_page(
@@ -140,31 +168,62 @@ pub async fn authorize(
         created_at: now(),
     };
     // From here on, errors go back to the client.
-    let fail = |req: &AuthRequest, e: &str, d: &str| respond(req, Outcome::Error(e.into(), d.into()));
+    let fail =
+        |req: &AuthRequest, e: &str, d: &str| respond(req, Outcome::Error(e.into(), d.into()));
     if req.state.is_empty() {
         return fail(&req, "invalid_request", "Missing required parameter: state");
     }
     match get("response_type") {
         Some("code") => {}
         Some(other) => {
-            return fail(&req, "unsupported_response_type", &format!("Unsupported response type: {other}"))
+            return fail(
+                &req,
+                "unsupported_response_type",
+                &format!("Unsupported response type: {other}"),
+            )
         }
-        None => return fail(&req, "invalid_request", "Missing required parameter: response_type"),
+        None => {
+            return fail(
+                &req,
+                "invalid_request",
+                "Missing required parameter: response_type",
+            )
+        }
     }
     let Some(challenge) = get("code_challenge") else {
-        return fail(&req, "invalid_request", "PKCE is required: missing code_challenge");
+        return fail(
+            &req,
+            "invalid_request",
+            "PKCE is required: missing code_challenge",
+        );
     };
     match get("code_challenge_method") {
         Some("S256") => {}
         Some(m) => {
-            return fail(&req, "invalid_request", &format!("Unsupported code_challenge_method: {m} (only S256)"))
+            return fail(
+                &req,
+                "invalid_request",
+                &format!("Unsupported code_challenge_method: {m} (only S256)"),
+            )
         }
-        None => return fail(&req, "invalid_request", "Missing code_challenge_method (only S256 is accepted)"),
+        None => {
+            return fail(
+                &req,
+                "invalid_request",
+                "Missing code_challenge_method (only S256 is accepted)",
+            )
+        }
     }
     if challenge.len() != 43
-        || !challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        || !challenge
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return fail(&req, "invalid_request", "code_challenge must be base64url(SHA-256(verifier))");
+        return fail(
+            &req,
+            "invalid_request",
+            "code_challenge must be base64url(SHA-256(verifier))",
+        );
     }
     req.code_challenge = challenge.to_string();
     if let Some(aud) = &req.audience {
@@ -174,7 +233,11 @@ pub async fn authorize(
     }
     if let Some(c) = &req.connection {
         if state.config.connection(c).is_none() {
-            return fail(&req, "invalid_request", &format!("the connection was not found: {c}"));
+            return fail(
+                &req,
+                "invalid_request",
+                &format!("the connection was not found: {c}"),
+            );
         }
     }
     if get("prompt") == Some("none") {
@@ -273,10 +336,18 @@ fn render_login(
     status: StatusCode,
 ) -> Response {
     let Some(conn) = state.config.connection(connection) else {
-        return error_page(StatusCode::BAD_REQUEST, "invalid_request", "Unknown connection");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Unknown connection",
+        );
     };
     if req.connection.as_deref().is_some_and(|c| c != connection) {
-        return error_page(StatusCode::BAD_REQUEST, "invalid_request", "Connection mismatch");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Connection mismatch",
+        );
     }
     let hidden = format!(
         "<input type=\"hidden\" name=\"txn\" value=\"{}\"><input type=\"hidden\" name=\"connection\" value=\"{}\">",
@@ -308,7 +379,9 @@ fn render_login(
              </form>"
         ));
     } else {
-        let users = lock(&state.store).by_connection(connection).unwrap_or_default();
+        let users = lock(&state.store)
+            .by_connection(connection)
+            .unwrap_or_default();
         body.push_str(&format!(
             "<form method=\"post\" action=\"/login\" data-part=\"users\">{hidden}\
              <input type=\"hidden\" name=\"action\" value=\"select\"><ul>"
@@ -358,20 +431,46 @@ pub async fn login_submit(
         return expired_page();
     };
     let Some(connection) = get("connection").map(str::to_string) else {
-        return error_page(StatusCode::BAD_REQUEST, "invalid_request", "Missing connection");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing connection",
+        );
     };
     let Some(conn) = state.config.connection(&connection).cloned() else {
-        return error_page(StatusCode::BAD_REQUEST, "invalid_request", "Unknown connection");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Unknown connection",
+        );
     };
     if req.connection.as_deref().is_some_and(|c| c != connection) {
-        return error_page(StatusCode::BAD_REQUEST, "invalid_request", "Connection mismatch");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Connection mismatch",
+        );
     }
-    let again = |msg: &str| render_login(&state, &txn, &req, &connection, Some(msg), StatusCode::BAD_REQUEST);
-    let action = get("action").unwrap_or(if get("user_id").is_some() { "select" } else { "" });
+    let again = |msg: &str| {
+        render_login(
+            &state,
+            &txn,
+            &req,
+            &connection,
+            Some(msg),
+            StatusCode::BAD_REQUEST,
+        )
+    };
+    let action = get("action").unwrap_or(if get("user_id").is_some() {
+        "select"
+    } else {
+        ""
+    });
     let identity: Identity = match (action, conn.is_database()) {
         ("select", false) => {
             let id = get("user_id").unwrap_or_default();
-            match lock(&state.store).identity(id) {
+            let found = lock(&state.store).identity(id);
+            match found {
                 Ok(Some(i)) if i.connection == connection => i,
                 _ => return again("Unknown user."),
             }
@@ -383,7 +482,8 @@ pub async fn login_submit(
                 email: get("email").map(str::to_string),
                 ..Default::default()
             };
-            match lock(&state.store).create(&state.config, new) {
+            let created = lock(&state.store).create(&state.config, new);
+            match created {
                 Ok(i) => i,
                 Err(e) => return again(&store_message(&e)),
             }
@@ -392,7 +492,8 @@ pub async fn login_submit(
             let (Some(email), Some(password)) = (get("email"), get("password")) else {
                 return again("Enter your email and password.");
             };
-            match lock(&state.store).check_password(&connection, email, password) {
+            let checked = lock(&state.store).check_password(&connection, email, password);
+            match checked {
                 Ok(Some(i)) => i,
                 _ => return again("Wrong email or password."),
             }
@@ -405,7 +506,8 @@ pub async fn login_submit(
                 name: get("name").map(str::to_string),
                 ..Default::default()
             };
-            match lock(&state.store).create(&state.config, new) {
+            let created = lock(&state.store).create(&state.config, new);
+            match created {
                 Ok(i) => i,
                 Err(e) => return again(&store_message(&e)),
             }
@@ -420,9 +522,15 @@ pub async fn login_submit(
             Err(msg) => return respond(&req, Outcome::Error("access_denied".into(), msg)),
         }
     } else {
-        match lock(&state.store).effective_user(&identity) {
+        let user = lock(&state.store).effective_user(&identity);
+        match user {
             Ok(u) => u,
-            Err(e) => return respond(&req, Outcome::Error("server_error".into(), store_message(&e))),
+            Err(e) => {
+                return respond(
+                    &req,
+                    Outcome::Error("server_error".into(), store_message(&e)),
+                )
+            }
         }
     };
     let code = random_token(24);

@@ -105,13 +105,15 @@ impl Connection {
 
     /// Human label.
     pub fn label(&self) -> String {
-        self.display_name.clone().unwrap_or_else(|| match self.name.as_str() {
-            "google-oauth2" => "Google".into(),
-            "github" => "GitHub".into(),
-            "windowslive" => "Microsoft".into(),
-            DATABASE_CONNECTION => "Email and password".into(),
-            other => other.into(),
-        })
+        self.display_name
+            .clone()
+            .unwrap_or_else(|| match self.name.as_str() {
+                "google-oauth2" => "Google".into(),
+                "github" => "GitHub".into(),
+                "windowslive" => "Microsoft".into(),
+                DATABASE_CONNECTION => "Email and password".into(),
+                other => other.into(),
+            })
     }
 }
 
@@ -149,14 +151,19 @@ impl Config {
                 callbacks,
                 web_origins: origins.iter().map(|s| s.to_string()).collect(),
             }],
-            connections: ["google-oauth2", "github", "windowslive", DATABASE_CONNECTION]
-                .iter()
-                .map(|n| Connection {
-                    name: n.to_string(),
-                    provider: None,
-                    display_name: None,
-                })
-                .collect(),
+            connections: [
+                "google-oauth2",
+                "github",
+                "windowslive",
+                DATABASE_CONNECTION,
+            ]
+            .iter()
+            .map(|n| Connection {
+                name: n.to_string(),
+                provider: None,
+                display_name: None,
+            })
+            .collect(),
             users: vec![
                 SeedUser {
                     user_id: "auth0|alice".into(),
@@ -194,12 +201,15 @@ impl Config {
 
     fn validate(&self) -> Result<(), String> {
         for u in &self.users {
-            let conn = self
-                .connection(&u.connection)
-                .ok_or_else(|| format!("user {}: unknown connection {}", u.user_id, u.connection))?;
+            let conn = self.connection(&u.connection).ok_or_else(|| {
+                format!("user {}: unknown connection {}", u.user_id, u.connection)
+            })?;
             let prefix = format!("{}|", conn.provider());
             if !u.user_id.starts_with(&prefix) || u.user_id.len() == prefix.len() {
-                return Err(format!("user {}: user_id must start with {prefix}", u.user_id));
+                return Err(format!(
+                    "user {}: user_id must start with {prefix}",
+                    u.user_id
+                ));
             }
         }
         for c in &self.clients {

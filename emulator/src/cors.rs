@@ -36,7 +36,8 @@ fn policy(path: &str) -> Policy {
 
 const ALLOW_METHODS: &str = "GET, POST, PATCH, DELETE, OPTIONS";
 const ALLOW_HEADERS: &str = "Authorization, Content-Type, Accept, Auth0-Client";
-const EXPOSE_HEADERS: &str = "x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after";
+const EXPOSE_HEADERS: &str =
+    "x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after";
 
 /// The CORS middleware (outermost layer on the issuer origin).
 pub async fn middleware(State(state): State<Shared>, req: Request, next: Next) -> Response {
@@ -48,11 +49,15 @@ pub async fn middleware(State(state): State<Shared>, req: Request, next: Next) -
         .map(str::to_string);
     let allowed: Option<HeaderValue> = match (&policy, &origin) {
         (Policy::Public, _) => Some(HeaderValue::from_static("*")),
-        (Policy::WebOrigins, Some(o)) if state.config.is_web_origin(o) => HeaderValue::from_str(o).ok(),
+        (Policy::WebOrigins, Some(o)) if state.config.is_web_origin(o) => {
+            HeaderValue::from_str(o).ok()
+        }
         _ => None,
     };
     let preflight = req.method() == Method::OPTIONS
-        && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
     if preflight && policy != Policy::None {
         let mut resp = Response::new(Body::empty());
         let h = resp.headers_mut();
@@ -62,9 +67,18 @@ pub async fn middleware(State(state): State<Shared>, req: Request, next: Next) -
                 *resp.status_mut() = StatusCode::NO_CONTENT;
                 let h = resp.headers_mut();
                 h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
-                h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(ALLOW_METHODS));
-                h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(ALLOW_HEADERS));
-                h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+                h.insert(
+                    header::ACCESS_CONTROL_ALLOW_METHODS,
+                    HeaderValue::from_static(ALLOW_METHODS),
+                );
+                h.insert(
+                    header::ACCESS_CONTROL_ALLOW_HEADERS,
+                    HeaderValue::from_static(ALLOW_HEADERS),
+                );
+                h.insert(
+                    header::ACCESS_CONTROL_MAX_AGE,
+                    HeaderValue::from_static("600"),
+                );
             }
             None => *resp.status_mut() = StatusCode::FORBIDDEN,
         }
@@ -76,7 +90,10 @@ pub async fn middleware(State(state): State<Shared>, req: Request, next: Next) -
         h.insert(header::VARY, HeaderValue::from_static("Origin"));
         if let Some(o) = allowed {
             h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
-            h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSE_HEADERS));
+            h.insert(
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                HeaderValue::from_static(EXPOSE_HEADERS),
+            );
         }
     }
     resp

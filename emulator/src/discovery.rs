@@ -48,7 +48,10 @@ pub async fn avatar(Path(name): Path<String>) -> Response {
         .find(|c| c.is_ascii_alphanumeric())
         .unwrap_or('?')
         .to_ascii_uppercase();
-    let hue = stem.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32)) % 360;
+    let hue = stem
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+        % 360;
     let svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\" viewBox=\"0 0 64 64\">\
          <circle cx=\"32\" cy=\"32\" r=\"32\" fill=\"hsl({hue},55%,45%)\"/>\
@@ -57,20 +60,37 @@ pub async fn avatar(Path(name): Path<String>) -> Response {
     );
     let mut r = svg.into_response();
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
-    h.insert("cross-origin-resource-policy", HeaderValue::from_static("cross-origin"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/svg+xml"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("cross-origin"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'"),
+    );
     r
 }
 
 /// `GET /v2/logout?returnTo=...&client_id=...`: no sessions here, so it only redirects back
 /// when `returnTo` is one of the clients' web origins or callbacks.
-pub async fn logout(State(state): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn logout(
+    State(state): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     if let Some(to) = q.get("returnTo") {
         let allowed = state.config.clients.iter().any(|c| {
             c.callbacks.iter().any(|u| u == to)
-                || c.web_origins.iter().any(|o| to == o || to.strip_prefix(o.as_str()) == Some("/"))
+                || c.web_origins
+                    .iter()
+                    .any(|o| to == o || to.strip_prefix(o.as_str()) == Some("/"))
         });
         if allowed {
             return Redirect::to(to).into_response();

@@ -19,7 +19,9 @@ pub struct Keys {
 
 impl std::fmt::Debug for Keys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keys").field("kid", &self.kid).finish_non_exhaustive()
+        f.debug_struct("Keys")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
     }
 }
 
@@ -37,7 +39,8 @@ pub enum JwtError {
 impl Keys {
     /// Generates a fresh 2048-bit key.
     pub fn generate() -> Self {
-        let private = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).expect("RSA key generation");
+        let private =
+            RsaPrivateKey::new(&mut rand::thread_rng(), 2048).expect("RSA key generation");
         Self::from_private(private)
     }
 
@@ -95,7 +98,8 @@ impl Keys {
     /// audience, expiry) are checked by the caller.
     pub fn verify(&self, token: &str) -> Result<Map<String, Value>, JwtError> {
         let mut parts = token.split('.');
-        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(JwtError::Malformed);
         };

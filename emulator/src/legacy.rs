@@ -21,7 +21,8 @@ fn warn(what: &str) {
 /// Checks the `access_token` of a legacy `/authorize` and returns the user to link to.
 pub fn link_target(state: &AppState, token: &str) -> Result<String, String> {
     warn("/authorize with access_token");
-    let (sub, _) = token_subject(state, token).map_err(|e| format!("Invalid access_token: {}", e.message()))?;
+    let (sub, _) = token_subject(state, token)
+        .map_err(|e| format!("Invalid access_token: {}", e.message()))?;
     match lock(&state.store).user(&sub) {
         Ok(Some(_)) => Ok(sub),
         _ => Err("The user of the access_token does not exist.".into()),
@@ -29,12 +30,20 @@ pub fn link_target(state: &AppState, token: &str) -> Result<String, String> {
 }
 
 /// Links the user of the identity that just signed in into `primary`; returns the primary user.
-pub fn link_on_login(state: &AppState, primary: &str, identity: &Identity) -> Result<Identity, String> {
+pub fn link_on_login(
+    state: &AppState,
+    primary: &str,
+    identity: &Identity,
+) -> Result<Identity, String> {
     let mut store = lock(&state.store);
-    let signed_in = store.effective_user(identity).map_err(|e| format!("{e:?}"))?;
+    let signed_in = store
+        .effective_user(identity)
+        .map_err(|e| format!("{e:?}"))?;
     match store.link(primary, &signed_in.user_id) {
         Ok(()) => {}
-        Err(StoreError::SameIdentity) => return Err("Main identity and the new one are the same.".into()),
+        Err(StoreError::SameIdentity) => {
+            return Err("Main identity and the new one are the same.".into())
+        }
         Err(e) => return Err(format!("Account linking failed: {e:?}")),
     }
     store
@@ -60,7 +69,11 @@ pub async fn unlink(State(state): State<Shared>, headers: HeaderMap, body: Bytes
         );
     };
     let Some((provider, bare)) = user_id.split_once('|') else {
-        return api_error(StatusCode::BAD_REQUEST, "user_id must be provider|id", "invalid_body");
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "user_id must be provider|id",
+            "invalid_body",
+        );
     };
     let sub = match token_subject(&state, token) {
         Ok((sub, _)) => sub,

@@ -49,7 +49,9 @@ fn parse_mount(s: &str) -> Result<(String, PathBuf), String> {
         .ok_or_else(|| format!("--app-mount {s}: expected PREFIX=DIR"))?;
     let prefix = format!("/{}", prefix.trim_matches('/'));
     if prefix == "/" || dir.is_empty() {
-        return Err(format!("--app-mount {s}: expected PREFIX=DIR with a non-root prefix"));
+        return Err(format!(
+            "--app-mount {s}: expected PREFIX=DIR with a non-root prefix"
+        ));
     }
     Ok((prefix, PathBuf::from(dir)))
 }
@@ -112,7 +114,10 @@ async fn main() {
         println!("account-link-emulator: app {app}/");
     }
     if test_control {
-        println!("account-link-emulator: test control enabled at {}__test__/", running.issuer);
+        println!(
+            "account-link-emulator: test control enabled at {}__test__/",
+            running.issuer
+        );
     }
     println!("account-link-emulator: ready");
     tokio::select! {

@@ -29,7 +29,11 @@ pub fn api_error(status: StatusCode, message: &str, error_code: &str) -> Respons
 /// The Auth0 answer for a storage error.
 pub fn store_error(e: &StoreError) -> Response {
     match e {
-        StoreError::NoUser => api_error(StatusCode::NOT_FOUND, "The user does not exist.", "inexistent_user"),
+        StoreError::NoUser => api_error(
+            StatusCode::NOT_FOUND,
+            "The user does not exist.",
+            "inexistent_user",
+        ),
         StoreError::SameIdentity => api_error(
             StatusCode::BAD_REQUEST,
             "Main identity and the new one are the same.",
@@ -60,7 +64,11 @@ pub fn store_error(e: &StoreError) -> Response {
 fn with_budget(state: &AppState, headers: &HeaderMap, f: impl FnOnce() -> Response) -> Response {
     let budget = state.limiter.hit(bearer(headers).unwrap_or(""));
     let mut resp = if budget.exceeded {
-        api_error(StatusCode::TOO_MANY_REQUESTS, "Global limit has been reached", "too_many_requests")
+        api_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Global limit has been reached",
+            "too_many_requests",
+        )
     } else {
         f()
     };
@@ -76,10 +84,11 @@ fn authorize(
     id: &str,
     current: &str,
     admin: &str,
-) -> Result<Map<String, Value>, Response> {
-    let unauthorized = |m: &str| api_error(StatusCode::UNAUTHORIZED, m, "invalid_token");
+) -> Result<Map<String, Value>, Box<Response>> {
+    let unauthorized = |m: &str| Box::new(api_error(StatusCode::UNAUTHORIZED, m, "invalid_token"));
     let token = bearer(headers).map_err(|e| unauthorized(e.message()))?;
-    let claims = verify_access_token(state, token, &state.api_audience()).map_err(|e| unauthorized(e.message()))?;
+    let claims = verify_access_token(state, token, &state.api_audience())
+        .map_err(|e| unauthorized(e.message()))?;
     let scopes: Vec<&str> = claims
         .get("scope")
         .and_then(Value::as_str)
@@ -90,27 +99,31 @@ fn authorize(
         return Ok(claims);
     }
     if !scopes.contains(&current) {
-        return Err(api_error(
+        return Err(Box::new(api_error(
             StatusCode::FORBIDDEN,
             &format!("Insufficient scope, expected any of: {admin},{current}"),
             "insufficient_scope",
-        ));
+        )));
     }
     if claims.get("sub").and_then(Value::as_str) != Some(id) {
-        return Err(api_error(
+        return Err(Box::new(api_error(
             StatusCode::FORBIDDEN,
             &format!("Insufficient scope, expected any of: {admin}"),
             "insufficient_scope",
-        ));
+        )));
     }
     Ok(claims)
 }
 
 /// `GET /api/v2/users/{id}`.
-pub async fn get_user(State(state): State<Shared>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+pub async fn get_user(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     with_budget(&state, &headers, || {
         if let Err(r) = authorize(&state, &headers, &id, "read:current_user", "read:users") {
-            return r;
+            return *r;
         }
         let store = lock(&state.store);
         match store.user(&id) {
@@ -126,19 +139,24 @@ pub async fn get_user(State(state): State<Shared>, Path(id): Path<String>, heade
 
 /// Checks a `link_with` ID token: RS256 by this tenant, issuer, `aud` = the access token's
 /// `azp`, not expired. Returns its `sub`.
-fn check_link_with(state: &AppState, token: &str, azp: &str) -> Result<String, Response> {
-    let bad = |m: &str| api_error(StatusCode::BAD_REQUEST, m, "invalid_body");
-    let claims = state
-        .keys
-        .verify(token)
-        .map_err(|_| bad("link_with: the ID token is not a valid RS256 JWT signed by this tenant."))?;
+fn check_link_with(state: &AppState, token: &str, azp: &str) -> Result<String, Box<Response>> {
+    let bad = |m: &str| Box::new(api_error(StatusCode::BAD_REQUEST, m, "invalid_body"));
+    let claims = state.keys.verify(token).map_err(|_| {
+        bad("link_with: the ID token is not a valid RS256 JWT signed by this tenant.")
+    })?;
     if claims.get("iss").and_then(Value::as_str) != Some(state.issuer.as_str()) {
         return Err(bad("link_with: the ID token was issued by another issuer."));
     }
     if !aud_contains(claims.get("aud"), azp) {
-        return Err(bad("link_with: the ID token's audience does not match the access token's azp."));
+        return Err(bad(
+            "link_with: the ID token's audience does not match the access token's azp.",
+        ));
     }
-    if claims.get("exp").and_then(Value::as_i64).is_none_or(|e| e <= now()) {
+    if claims
+        .get("exp")
+        .and_then(Value::as_i64)
+        .is_none_or(|e| e <= now())
+    {
         return Err(bad("link_with: the ID token has expired."));
     }
     claims
@@ -157,12 +175,22 @@ pub async fn link(
     body: Bytes,
 ) -> Response {
     with_budget(&state, &headers, || {
-        let claims = match authorize(&state, &headers, &id, "update:current_user_identities", "update:users") {
+        let claims = match authorize(
+            &state,
+            &headers,
+            &id,
+            "update:current_user_identities",
+            "update:users",
+        ) {
             Ok(c) => c,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&body) else {
-            return api_error(StatusCode::BAD_REQUEST, "Invalid request payload JSON format", "invalid_body");
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                "Invalid request payload JSON format",
+                "invalid_body",
+            );
         };
         let Some(link_with) = body.get("link_with").and_then(Value::as_str) else {
             if body.contains_key("provider") || body.contains_key("user_id") {
@@ -181,7 +209,7 @@ pub async fn link(
         let azp = claims.get("azp").and_then(Value::as_str).unwrap_or("");
         let secondary = match check_link_with(&state, link_with, azp) {
             Ok(s) => s,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         let mut store = lock(&state.store);
         match store.user(&id) {
@@ -216,8 +244,14 @@ pub async fn unlink(
     headers: HeaderMap,
 ) -> Response {
     with_budget(&state, &headers, || {
-        if let Err(r) = authorize(&state, &headers, &id, "update:current_user_identities", "update:users") {
-            return r;
+        if let Err(r) = authorize(
+            &state,
+            &headers,
+            &id,
+            "update:current_user_identities",
+            "update:users",
+        ) {
+            return *r;
         }
         let mut store = lock(&state.store);
         if let Err(e) = store.unlink(&id, &provider, &user_id) {

@@ -100,12 +100,18 @@ impl Running {
 /// The issuer origin's router.
 pub fn issuer_router(state: Shared) -> Router {
     let mut r = Router::new()
-        .route("/.well-known/openid-configuration", get(discovery::openid_configuration))
+        .route(
+            "/.well-known/openid-configuration",
+            get(discovery::openid_configuration),
+        )
         .route("/.well-known/jwks.json", get(discovery::jwks))
         .route("/avatars/{name}", get(discovery::avatar))
         .route("/v2/logout", get(discovery::logout))
         .route("/authorize", get(authorize::authorize))
-        .route("/login", get(authorize::login_page).post(authorize::login_submit))
+        .route(
+            "/login",
+            get(authorize::login_page).post(authorize::login_submit),
+        )
         .route("/oauth/token", post(token::token))
         .route("/userinfo", get(token::userinfo).post(token::userinfo))
         .route("/api/v2/users/{id}", get(management::get_user))
@@ -119,9 +125,15 @@ pub fn issuer_router(state: Shared) -> Router {
     if state.test_control {
         r = r.merge(test_control::routes());
     }
-    r.layer(axum::middleware::from_fn_with_state(state.clone(), faults::middleware))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), cors::middleware))
-        .with_state(state)
+    r.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        faults::middleware,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        cors::middleware,
+    ))
+    .with_state(state)
 }
 
 /// Binds the listeners and starts serving. Returns once both accept connections.
@@ -140,10 +152,13 @@ pub async fn start(opts: Options) -> Result<Running, String> {
         .origin()
         .ascii_serialization();
 
-    let store = Store::open(opts.db.as_deref(), &opts.config, &issuer).map_err(|e| format!("database: {e:?}"))?;
+    let store = Store::open(opts.db.as_deref(), &opts.config, &issuer)
+        .map_err(|e| format!("database: {e:?}"))?;
     let keys = match opts.keys {
         Some(k) => k,
-        None => store.signing_key(Keys::generate).map_err(|e| format!("signing key: {e:?}"))?,
+        None => store
+            .signing_key(Keys::generate)
+            .map_err(|e| format!("signing key: {e:?}"))?,
     };
     let state: Shared = Arc::new(AppState {
         limiter: Limiter::new(opts.config.rate_limit_per_minute),

@@ -35,7 +35,7 @@ pub fn app_csp(issuer_origin: &str) -> String {
 
 /// The router of the app origin.
 pub fn router(mut site: AppSite, issuer_origin: &str) -> Router {
-    site.mounts.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    site.mounts.sort_by_key(|m| std::cmp::Reverse(m.0.len()));
     let csp = HeaderValue::from_str(&app_csp(issuer_origin)).expect("CSP header");
     Router::new()
         .fallback(serve)
@@ -69,7 +69,9 @@ pub fn mime_for(path: &Path) -> &'static str {
 
 /// Resolves a URL path inside `dir`: decoded, no `..`, no hidden escape through symlinks.
 fn resolve(dir: &Path, rel: &str) -> Option<PathBuf> {
-    let decoded = percent_encoding::percent_decode_str(rel).decode_utf8().ok()?;
+    let decoded = percent_encoding::percent_decode_str(rel)
+        .decode_utf8()
+        .ok()?;
     if decoded.contains('\0') || decoded.contains('\\') {
         return None;
     }
@@ -99,8 +101,16 @@ fn with_headers(state: &SiteState, mut resp: Response) -> Response {
     let h = resp.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, state.csp.clone());
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-    if let Some(coop) = state.site.coop.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Some(coop) = state
+        .site
+        .coop
+        .as_deref()
+        .and_then(|c| HeaderValue::from_str(c).ok())
+    {
         h.insert("cross-origin-opener-policy", coop);
     }
     resp

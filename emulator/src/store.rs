@@ -216,9 +216,9 @@ impl Store {
         tx.execute("DELETE FROM identities", [])?;
         tx.execute("DELETE FROM meta WHERE key IN ('seeded', 'next_id')", [])?;
         for (u, hash) in seeds {
-            let conn = config
-                .connection(&u.connection)
-                .ok_or_else(|| StoreError::Invalid(format!("unknown connection {}", u.connection)))?;
+            let conn = config.connection(&u.connection).ok_or_else(|| {
+                StoreError::Invalid(format!("unknown connection {}", u.connection))
+            })?;
             let provider = conn.provider();
             let bare = u.user_id[provider.len() + 1..].to_string();
             insert(
@@ -310,7 +310,9 @@ impl Store {
             |r| r.get(0),
         )?;
         if exists > 0 {
-            return Err(StoreError::Conflict(format!("The user {user_id} already exists.")));
+            return Err(StoreError::Conflict(format!(
+                "The user {user_id} already exists."
+            )));
         }
         insert(
             &tx,
@@ -457,7 +459,12 @@ impl Store {
     }
 
     /// Unlinks identity `provider|bare_id` from user `primary`; it becomes a user again.
-    pub fn unlink(&mut self, primary: &str, provider: &str, bare_id: &str) -> Result<(), StoreError> {
+    pub fn unlink(
+        &mut self,
+        primary: &str,
+        provider: &str,
+        bare_id: &str,
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         let p: Option<Option<String>> = tx
             .query_row(
@@ -643,8 +650,14 @@ mod tests {
         assert_eq!(ids[1]["user_id"], "1001");
         assert_eq!(ids[1]["profileData"]["email"], "alice.g@example.com");
         assert!(s.user("google-oauth2|1001").unwrap().is_none());
-        assert_eq!(s.link("auth0|alice", "google-oauth2|1001"), Err(StoreError::AlreadyLinked));
-        assert_eq!(s.unlink("auth0|alice", "auth0", "alice"), Err(StoreError::MainIdentity));
+        assert_eq!(
+            s.link("auth0|alice", "google-oauth2|1001"),
+            Err(StoreError::AlreadyLinked)
+        );
+        assert_eq!(
+            s.unlink("auth0|alice", "auth0", "alice"),
+            Err(StoreError::MainIdentity)
+        );
         s.unlink("auth0|alice", "google-oauth2", "1001").unwrap();
         assert!(s.user("google-oauth2|1001").unwrap().is_some());
         assert_eq!(
@@ -657,11 +670,21 @@ mod tests {
     fn passwords_are_hashed_and_checked() {
         let s = store();
         let c = crate::config::DATABASE_CONNECTION;
-        assert!(s.check_password(c, "alice@example.com", "alice-password-1").unwrap().is_some());
-        assert!(s.check_password(c, "alice@example.com", "wrong").unwrap().is_none());
+        assert!(s
+            .check_password(c, "alice@example.com", "alice-password-1")
+            .unwrap()
+            .is_some());
+        assert!(s
+            .check_password(c, "alice@example.com", "wrong")
+            .unwrap()
+            .is_none());
         let hash: String = s
             .conn
-            .query_row("SELECT password_hash FROM identities WHERE user_id = 'auth0|alice'", [], |r| r.get(0))
+            .query_row(
+                "SELECT password_hash FROM identities WHERE user_id = 'auth0|alice'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert!(hash.starts_with("$argon2id$"));
     }

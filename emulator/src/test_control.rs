@@ -5,7 +5,7 @@ use crate::faults::Fault;
 use crate::management::{api_error, store_error};
 use crate::state::{lock, Shared};
 use crate::store::NewIdentity;
-use crate::token::{grant_scope, mint_api_token, mint_id_token};
+use crate::token::{grant_scope, mint_api_token, mint_id_token, IdTokenSpec};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -24,7 +24,11 @@ pub fn routes() -> Router<Shared> {
 }
 
 fn bad_json(e: impl std::fmt::Display) -> Response {
-    api_error(StatusCode::BAD_REQUEST, &format!("invalid JSON body: {e}"), "invalid_body")
+    api_error(
+        StatusCode::BAD_REQUEST,
+        &format!("invalid JSON body: {e}"),
+        "invalid_body",
+    )
 }
 
 /// `POST /__test__/reset` -> 204: seed users, no links, codes, budgets or faults.
@@ -68,7 +72,10 @@ async fn create_user(State(state): State<Shared>, body: axum::body::Bytes) -> Re
         password: u.password,
     };
     let mut store = lock(&state.store);
-    match store.create(&state.config, new).and_then(|i| store.user_json(&i)) {
+    match store
+        .create(&state.config, new)
+        .and_then(|i| store.user_json(&i))
+    {
         Ok(v) => (StatusCode::CREATED, Json(v)).into_response(),
         Err(e) => store_error(&e),
     }
@@ -119,18 +126,22 @@ async fn tokens(State(state): State<Shared>, body: axum::body::Bytes) -> Respons
     let scope = t
         .scope
         .unwrap_or_else(|| "read:current_user update:current_user_identities".into());
-    let expires_in = t.expires_in.unwrap_or(state.config.token_ttl_seconds as i64);
+    let expires_in = t
+        .expires_in
+        .unwrap_or(state.config.token_ttl_seconds as i64);
     let user = lock(&state.store).identity(&t.sub).ok().flatten();
     let access_token = mint_api_token(&state, &t.sub, &client_id, &grant_scope(&scope), expires_in);
     let id_token = mint_id_token(
         &state,
-        &t.sub,
-        user.as_ref(),
-        &client_id,
-        t.nonce.as_deref(),
-        crate::keys::now(),
-        None,
-        expires_in,
+        IdTokenSpec {
+            sub: &t.sub,
+            user: user.as_ref(),
+            client_id: &client_id,
+            nonce: t.nonce.as_deref(),
+            auth_time: crate::keys::now(),
+            scope: None,
+            expires_in,
+        },
     );
     Json(json!({ "access_token": access_token, "id_token": id_token })).into_response()
 }

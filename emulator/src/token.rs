@@ -31,20 +31,43 @@ pub fn grant_scope(requested: &str) -> String {
     out.join(" ")
 }
 
-/// Mints an ID token (OIDC Core 2) for `sub`, with profile claims when `user` is known and the
-/// scope asks for them (`None` scope: all claims).
-pub fn mint_id_token(
-    state: &AppState,
-    sub: &str,
-    user: Option<&Identity>,
-    client_id: &str,
-    nonce: Option<&str>,
-    auth_time: i64,
-    scope: Option<&str>,
-    expires_in: i64,
-) -> String {
+/// What goes into an ID token.
+#[derive(Debug, Clone, Copy)]
+pub struct IdTokenSpec<'a> {
+    /// `sub`.
+    pub sub: &'a str,
+    /// The user, for profile and email claims (none when unknown).
+    pub user: Option<&'a Identity>,
+    /// `aud`.
+    pub client_id: &'a str,
+    /// `nonce`, if the client sent one.
+    pub nonce: Option<&'a str>,
+    /// `auth_time`.
+    pub auth_time: i64,
+    /// Granted scopes (`None`: every profile and email claim).
+    pub scope: Option<&'a str>,
+    /// Seconds until `exp` (negative: already expired).
+    pub expires_in: i64,
+}
+
+/// Mints an ID token (OIDC Core 2), with profile claims when the user is known and the scope
+/// asks for them.
+pub fn mint_id_token(state: &AppState, spec: IdTokenSpec<'_>) -> String {
+    let IdTokenSpec {
+        sub,
+        user,
+        client_id,
+        nonce,
+        auth_time,
+        scope,
+        expires_in,
+    } = spec;
     let t = now();
-    let iat = if expires_in > 0 { t } else { t + expires_in - 3600 };
+    let iat = if expires_in > 0 {
+        t
+    } else {
+        t + expires_in - 3600
+    };
     let mut claims = Map::new();
     if let Some(u) = user {
         let wants = |s: &str| scope.is_none_or(|sc| sc.split_whitespace().any(|x| x == s));
@@ -57,7 +80,10 @@ pub fn mint_id_token(
                 }
             }
             if wants("profile") {
-                claims.insert("updated_at".into(), json!(crate::store::iso8601(u.updated_at)));
+                claims.insert(
+                    "updated_at".into(),
+                    json!(crate::store::iso8601(u.updated_at)),
+                );
             }
         }
     }
@@ -83,7 +109,11 @@ pub fn mint_api_token(
     expires_in: i64,
 ) -> String {
     let t = now();
-    let iat = if expires_in > 0 { t } else { t + expires_in - 3600 };
+    let iat = if expires_in > 0 {
+        t
+    } else {
+        t + expires_in - 3600
+    };
     state.keys.sign(&json!({
         "iss": state.issuer,
         "sub": sub,
@@ -154,7 +184,10 @@ pub fn verify_access_token(
     if claims.get("sub").and_then(Value::as_str).is_none() {
         return Err(TokenError::Invalid);
     }
-    let exp = claims.get("exp").and_then(Value::as_i64).ok_or(TokenError::Invalid)?;
+    let exp = claims
+        .get("exp")
+        .and_then(Value::as_i64)
+        .ok_or(TokenError::Invalid)?;
     if exp <= now() {
         return Err(TokenError::Expired);
     }
@@ -178,7 +211,11 @@ pub fn token_subject(state: &AppState, token: &str) -> Result<(String, String), 
     if token.split('.').count() == 3 {
         let claims = verify_access_token(state, token, &state.userinfo_audience())?;
         let sub = claims["sub"].as_str().unwrap_or_default().to_string();
-        let scope = claims.get("scope").and_then(Value::as_str).unwrap_or("").to_string();
+        let scope = claims
+            .get("scope")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         return Ok((sub, scope));
     }
     let tokens = lock(&state.opaque_tokens);
@@ -245,7 +282,11 @@ pub async fn token(State(state): State<Shared>, headers: HeaderMap, body: Bytes)
     };
     let get = |k: &str| p.get(k).map(String::as_str).filter(|s| !s.is_empty());
     let Some(grant_type) = get("grant_type") else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Missing required parameter: grant_type");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing required parameter: grant_type",
+        );
     };
     if grant_type != "authorization_code" {
         return oauth_error(
@@ -255,28 +296,56 @@ pub async fn token(State(state): State<Shared>, headers: HeaderMap, body: Bytes)
         );
     }
     let Some(client_id) = get("client_id") else {
-        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Missing required parameter: client_id");
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Missing required parameter: client_id",
+        );
     };
     let Some(client) = state.config.client(client_id) else {
-        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Unknown client.");
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Unknown client.",
+        );
     };
     if let Some(secret) = &client.client_secret {
         if get("client_secret") != Some(secret.as_str()) {
-            return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed.");
+            return oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Client authentication failed.",
+            );
         }
     }
     let Some(code) = get("code") else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Missing required parameter: code");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing required parameter: code",
+        );
     };
     // Single use: the code is gone whatever happens next.
     let Some(grant) = lock(&state.codes).remove(code) else {
-        return oauth_error(StatusCode::FORBIDDEN, "invalid_grant", "Invalid authorization code");
+        return oauth_error(
+            StatusCode::FORBIDDEN,
+            "invalid_grant",
+            "Invalid authorization code",
+        );
     };
     if grant.expires_at <= now() {
-        return oauth_error(StatusCode::FORBIDDEN, "invalid_grant", "Authorization code has expired");
+        return oauth_error(
+            StatusCode::FORBIDDEN,
+            "invalid_grant",
+            "Authorization code has expired",
+        );
     }
     if grant.request.client_id != client_id {
-        return oauth_error(StatusCode::FORBIDDEN, "invalid_grant", "Invalid authorization code");
+        return oauth_error(
+            StatusCode::FORBIDDEN,
+            "invalid_grant",
+            "Invalid authorization code",
+        );
     }
     if get("redirect_uri") != Some(grant.request.redirect_uri.as_str()) {
         return oauth_error(
@@ -286,10 +355,18 @@ pub async fn token(State(state): State<Shared>, headers: HeaderMap, body: Bytes)
         );
     }
     let Some(verifier) = get("code_verifier") else {
-        return oauth_error(StatusCode::FORBIDDEN, "invalid_grant", "Missing required parameter: code_verifier");
+        return oauth_error(
+            StatusCode::FORBIDDEN,
+            "invalid_grant",
+            "Missing required parameter: code_verifier",
+        );
     };
     if !valid_verifier(verifier) || pkce_s256(verifier) != grant.request.code_challenge {
-        return oauth_error(StatusCode::FORBIDDEN, "invalid_grant", "Failed to verify code verifier");
+        return oauth_error(
+            StatusCode::FORBIDDEN,
+            "invalid_grant",
+            "Failed to verify code verifier",
+        );
     }
     let user = lock(&state.store).identity(&grant.sub).ok().flatten();
     let ttl = state.config.token_ttl_seconds as i64;
@@ -297,19 +374,24 @@ pub async fn token(State(state): State<Shared>, headers: HeaderMap, body: Bytes)
     let id_token = scope.split_whitespace().any(|s| s == "openid").then(|| {
         mint_id_token(
             &state,
-            &grant.sub,
-            user.as_ref(),
-            client_id,
-            grant.request.nonce.as_deref(),
-            grant.auth_time,
-            Some(&scope),
-            ttl,
+            IdTokenSpec {
+                sub: &grant.sub,
+                user: user.as_ref(),
+                client_id,
+                nonce: grant.request.nonce.as_deref(),
+                auth_time: grant.auth_time,
+                scope: Some(&scope),
+                expires_in: ttl,
+            },
         )
     });
     let (access_token, granted) = match &grant.request.audience {
         Some(aud) if *aud == state.api_audience() => {
             let granted = grant_scope(&scope);
-            (mint_api_token(&state, &grant.sub, client_id, &granted, ttl), granted)
+            (
+                mint_api_token(&state, &grant.sub, client_id, &granted, ttl),
+                granted,
+            )
         }
         _ => {
             let granted: Vec<&str> = scope
