@@ -1,6 +1,6 @@
 //! `account-link-emulator`: run the local Auth0-compatible tenant (see emulator/README.md).
 
-use account_link_emulator::{start, AppOptions, AppSite, Config, Options};
+use account_link_emulator::{start, AppOptions, AppSite, Config, Keys, Options};
 use clap::Parser;
 use std::path::PathBuf;
 
@@ -38,6 +38,11 @@ struct Cli {
     /// Extra directory on the app origin, PREFIX=DIR (e.g. /pkg=dist); repeatable.
     #[arg(long, value_name = "PREFIX=DIR")]
     app_mount: Vec<String>,
+    /// Signing key file (PKCS#8 PEM), made on first use. Default: the key lives in the database,
+    /// or, with --memory, in .emulator/memory-signing-key.pem (so start-up skips RSA key
+    /// generation).
+    #[arg(long)]
+    key_file: Option<PathBuf>,
     /// Cross-Origin-Opener-Policy header on the app origin (e.g. same-origin).
     #[arg(long)]
     app_coop: Option<String>,
@@ -54,6 +59,19 @@ fn parse_mount(s: &str) -> Result<(String, PathBuf), String> {
         ));
     }
     Ok((prefix, PathBuf::from(dir)))
+}
+
+/// Loads the key in `path`, or makes one and saves it there.
+fn key_from_file(path: &std::path::Path) -> Result<Keys, String> {
+    if let Ok(pem) = std::fs::read_to_string(path) {
+        return Keys::from_pem(&pem).map_err(|e| format!("key file {}: {e}", path.display()));
+    }
+    let keys = Keys::generate();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, keys.to_pem()).map_err(|e| format!("key file {}: {e}", path.display()))?;
+    Ok(keys)
 }
 
 fn options(cli: Cli) -> Result<Options, String> {
@@ -80,6 +98,11 @@ fn options(cli: Cli) -> Result<Options, String> {
         }
         None => None,
     };
+    let key_file = cli.key_file.clone().or_else(|| {
+        cli.memory
+            .then(|| PathBuf::from(".emulator/memory-signing-key.pem"))
+    });
+    let keys = key_file.as_deref().map(key_from_file).transpose()?;
     Ok(Options {
         config,
         host: cli.host,
@@ -88,7 +111,7 @@ fn options(cli: Cli) -> Result<Options, String> {
         db: (!cli.memory).then_some(cli.db),
         test_control: cli.test_control,
         app,
-        keys: None,
+        keys,
     })
 }
 
