@@ -240,3 +240,36 @@ impl Config {
             .any(|c| c.web_origins.iter().any(|o| o == origin))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_config_file_parses_with_test_origins() {
+        let c = Config::parse(include_str!("../../tests/emulator.toml")).unwrap();
+        let client = c.client("account-link-demo").unwrap();
+        assert!(client
+            .callbacks
+            .contains(&"http://127.0.0.1:4120/".to_string()));
+        assert!(c.is_web_origin("http://127.0.0.1:4100"));
+        assert!(c.is_web_origin("http://127.0.0.1:4120"));
+        assert!(!c.is_web_origin("http://127.0.0.1:4000"));
+        assert_eq!(c.users.len(), 2);
+        assert_eq!(c.connections.len(), 4);
+    }
+
+    #[test]
+    fn empty_file_is_the_builtin_tenant_and_bad_values_are_refused() {
+        let c = Config::parse("").unwrap();
+        assert!(c.is_web_origin("http://127.0.0.1:4000"));
+        assert_eq!(c.rate_limit_per_minute, 100);
+        assert!(Config::parse(
+            "[[clients]]\nclient_id = \"x\"\nweb_origins = [\"http://a.example/path\"]"
+        )
+        .is_err());
+        assert!(Config::parse("unknown_key = 1").is_err());
+        let bad_user = "[[users]]\nuser_id = \"github|1\"\nconnection = \"google-oauth2\"";
+        assert!(Config::parse(bad_user).is_err());
+    }
+}
