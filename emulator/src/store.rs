@@ -667,6 +667,26 @@ mod tests {
     }
 
     #[test]
+    fn a_link_failing_midway_leaves_no_half_link() {
+        let mut s = store();
+        // Make the last statement of the link transaction fail (after the secondary moved).
+        s.conn
+            .execute_batch(
+                "CREATE TRIGGER boom BEFORE UPDATE OF updated_at ON identities
+                 WHEN NEW.user_id = 'auth0|alice' BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+            )
+            .unwrap();
+        assert!(matches!(
+            s.link("auth0|alice", "google-oauth2|1001"),
+            Err(StoreError::Db(_))
+        ));
+        let g = s.identity("google-oauth2|1001").unwrap().unwrap();
+        assert_eq!(g.primary_id, None, "rolled back");
+        let alice = s.user("auth0|alice").unwrap().unwrap();
+        assert_eq!(s.identities_of(&alice).unwrap().len(), 1);
+    }
+
+    #[test]
     fn passwords_are_hashed_and_checked() {
         let s = store();
         let c = crate::config::DATABASE_CONNECTION;
