@@ -123,7 +123,10 @@ export interface LinkWidgetOptions {
   popupTimeoutSeconds?: number;
   /**
    * Opt in to the deprecated Authentication API linking flow (the primary access token travels in
-   * the authorize URL, against RFC 9700 4.3.2). Default `false`; a console warning explains the risk.
+   * the authorize URL, against RFC 9700 4.3.2). Default `false`; a console warning (once per page)
+   * explains the risk. With it, the dialog's connection buttons and `linkWithRedirect` use the
+   * legacy redirect (finish with `handleRedirectCallback`), and unlinking uses `POST /unlink`;
+   * `linkWithPopup` keeps the modern flow.
    */
   legacy?: boolean;
   /**
@@ -226,28 +229,30 @@ export type LanguageDictionary = Partial<Record<DictionaryKey, string>> & Record
 export interface Identity {
   /** e.g. `'auth0'`, `'github'`, `'google-oauth2'`. */
   provider: string;
-  /** The bare id at the provider (without `provider|`). */
-  user_id: string;
+  /** The bare id at the provider (without `provider|`); numeric ids (GitHub) come as strings. */
+  userId: string;
   /** The connection name. */
   connection: string;
   /** Whether the connection is a social one. */
   isSocial: boolean;
-  /** Profile of a secondary identity (name, email, picture...). */
-  profileData?: IdentityProfile;
+  /**
+   * Name, email and picture when known (a secondary's `profileData`, the user's own for the
+   * primary). Shown as text; the dialog loads pictures from https only (or the emulator).
+   */
+  profile: IdentityProfile;
 }
 
-/** Profile data of a linked identity; providers add more fields. */
+/** Profile of an identity: only the fields the provider gave. */
 export interface IdentityProfile {
   name?: string;
   email?: string;
   picture?: string;
-  [field: string]: unknown;
 }
 
 /** What {@link LinkWidget.linkWithPopup} and `handleRedirectCallback` resolve with. */
 export interface LinkResult {
-  /** The identity just linked. */
-  identity: Identity;
+  /** The identity just linked (`null` when it cannot be told apart in the list, e.g. legacy mode relinking). */
+  identity: Identity | null;
   /** All identities of the user after linking, primary first. */
   identities: Identity[];
 }
@@ -260,8 +265,8 @@ export interface SignInResult {
   idToken: string;
   /** Claims of the ID token (`sub`, `name`, `email`, `picture`...). */
   profile: Record<string, unknown> & { sub: string };
-  /** When the access token expires, in milliseconds since the epoch. */
-  expiresAt: number;
+  /** When the access token expires, in milliseconds since the epoch (`null` when the tenant did not say). */
+  expiresAt: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,7 +286,7 @@ export interface LinkWidgetEventMap {
   /** An account was unlinked; `identities` is the updated list. */
   unlinked: { provider: string; userId: string; identities: Identity[] };
   /** The primary sign-in ({@link LinkWidget.signIn}) finished. */
-  authenticated: { profile: SignInResult['profile']; expiresAt: number };
+  authenticated: { profile: SignInResult['profile']; expiresAt: number | null };
   /** Something failed (also shown in the dialog, and the promise rejects with the same error). */
   error: LinkWidgetError;
 }
