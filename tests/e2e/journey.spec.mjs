@@ -9,6 +9,9 @@
 // (emulator/README.md): h1[data-connection], [data-part=users] button[data-user-id],
 // [data-part=create] + [data-action=create], [data-part=credentials] + [data-action=login].
 import { test, expect } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const appPort = Number(process.env.E2E_APP_PORT || 4100);
 const EMULATOR = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT || appPort + 10}`;
@@ -347,6 +350,10 @@ test('timeout: no answer within popupTimeoutSeconds closes the popup with `timeo
 test('a second connection click cancels the first transaction; one popup remains', async ({ page }) => {
   const seen = await watch(page);
   await signIn(page);
+  const authorizeUrls = [];
+  page.context().on('request', (r) => {
+    if (r.url().startsWith(`${EMULATOR}/authorize`)) authorizeUrls.push(new URL(r.url()).searchParams);
+  });
   const dialog = await openDialog(page);
   const popup = await clickConnection(page, 'github');
   await modal(page).locator('button[data-connection="google-oauth2"]').click();
@@ -357,7 +364,40 @@ test('a second connection click cancels the first transaction; one popup remains
   await pickUser(popup, 'google-oauth2|1001');
   await expect(dialog.locator('[data-identity="google-oauth2|1001"]')).toBeVisible();
   await expect(dialog.locator('[data-part="error"]')).toBeEmpty();
+  // DESIGN.md 6.2: each transaction has its own state, nonce and PKCE challenge.
+  expect(authorizeUrls).toHaveLength(2);
+  for (const key of ['state', 'nonce', 'code_challenge']) {
+    expect(authorizeUrls[0].get(key), key).not.toBe(authorizeUrls[1].get(key));
+  }
   expect(seen.problems).toEqual([]);
+});
+
+test('profile fields from the tenant are shown as text, never HTML (DESIGN.md 6.6)', async ({ page }) => {
+  const seen = await watch(page);
+  await signIn(page);
+  const dialog = await openDialog(page);
+  const popup = await clickConnection(page, 'github');
+  const name = '<img src=x data-injected=1><b>Bold</b>';
+  await createUser(popup, name, 'markup@example.com');
+  const row = dialog.locator('[data-identity^="github|"]');
+  await expect(row).toContainText(name);
+  await expect(dialog.locator('[data-injected]')).toHaveCount(0);
+  await expect(page.locator('#identities [data-identity^="github|"]')).toContainText(name);
+  await expect(page.locator('[data-injected]')).toHaveCount(0);
+  expect(seen.problems).toEqual([]);
+});
+
+test('the package never calls postMessage, so never with target "*" (DESIGN.md 6.4)', () => {
+  // The wasm reaches the browser only through the wasm-bindgen glue: no postMessage import there
+  // means the widget cannot post at all. The callback helper talks over a same-origin
+  // BroadcastChannel (which has no target origin).
+  const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+  for (const file of fs.readdirSync(dist).filter((f) => f.endsWith('.js'))) {
+    const src = fs.readFileSync(path.join(dist, file), 'utf8');
+    const posts = [...src.matchAll(/(\w+)\.postMessage\(/g)].map((m) => m[1]);
+    expect(posts.filter((who) => who !== 'channel'), `${file} posts only on its BroadcastChannel`).toEqual([]);
+    expect(src).not.toMatch(/postMessage\([^)]*['"]\*['"]/);
+  }
 });
 
 test('destroy() during a popup link closes the popup and rejects with `destroyed`', async ({ page }) => {
