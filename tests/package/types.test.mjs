@@ -1,0 +1,17 @@
+// The packed package's TypeScript declarations compile in a consumer project (strict, with the
+// declarations themselves checked: skipLibCheck false), under both Bundler and NodeNext resolution.
+import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { bin, makeConsumer, packTarball } from './helpers.mjs';
+
+const consumer = makeConsumer(packTarball());
+
+for (const project of ['tsconfig.json', 'tsconfig.nodenext.json']) {
+  test(`a consumer type-checks against the packed types (${project})`, () => {
+    try {
+      execFileSync(bin('tsc'), ['--noEmit', '-p', project], { cwd: consumer, encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      throw new Error(`tsc -p ${project} failed:\n${e.stdout}${e.stderr}`);
+    }
+  });
+}
