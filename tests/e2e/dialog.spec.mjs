@@ -60,15 +60,7 @@ test('Add account opens the dialog; Escape closes it and focus returns', async (
   await expect(dialog.locator('button[data-action="close"]')).toBeVisible();
 
   // Focus moved inside the dialog (in the widget's open shadow root).
-  await expect
-    .poll(() =>
-      page.evaluate(() => {
-        const host = document.activeElement;
-        const inner = host && host.shadowRoot && host.shadowRoot.activeElement;
-        return !!(host && host.hasAttribute('data-account-link') && inner && inner.closest('[role="dialog"]'));
-      }),
-    )
-    .toBe(true);
+  await expect.poll(() => focusInDialog(page)).toBe(true);
 
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
@@ -80,6 +72,43 @@ test('Add account opens the dialog; Escape closes it and focus returns', async (
   await expect(modal(page)).toBeHidden();
 
   expect(problems).toEqual([]);
+});
+
+/** True when keyboard focus is on an element inside the widget's dialog (in its shadow root). */
+const focusInDialog = (page) =>
+  page.evaluate(() => {
+    const host = document.activeElement;
+    const inner = host && host.shadowRoot && host.shadowRoot.activeElement;
+    return !!(host && host.hasAttribute('data-account-link') && inner && inner.closest('[role="dialog"]'));
+  });
+
+test('focus is trapped in the modal dialog (Tab and Shift+Tab)', async ({ page }) => {
+  await page.goto('/');
+  const dialog = await openDialog(page);
+  const focusable = await dialog.locator('button').count();
+  for (let i = 0; i < focusable + 2; i++) {
+    await page.keyboard.press('Tab');
+    expect(await focusInDialog(page), `focus inside after ${i + 1} Tab`).toBe(true);
+  }
+  for (let i = 0; i < focusable + 2; i++) {
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusInDialog(page), `focus inside after ${i + 1} Shift+Tab`).toBe(true);
+  }
+});
+
+test('the dialog fits a 360 px wide viewport', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 640 });
+  await page.goto('/');
+  const dialog = await openDialog(page);
+  const box = await dialog.boundingBox();
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(360);
+  const github = dialog.locator('button[data-connection="github"]');
+  await expect(github).toBeInViewport();
+  const b = await github.boundingBox();
+  expect(b.x + b.width).toBeLessThanOrEqual(360);
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(scrollWidth, 'no horizontal scrolling').toBeLessThanOrEqual(360);
 });
 
 test('a second language renders (es)', async ({ page }) => {

@@ -6,6 +6,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// Temp dirs made here are removed when the test process exits (KEEP_TMP=1 keeps them to debug).
+const made = [];
+process.on('exit', () => {
+  if (process.env.KEEP_TMP === '1') return;
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
@@ -15,7 +27,7 @@ export function npm(args, opts = {}) {
 
 /** `npm pack` into a fresh temp dir; returns the tarball path. */
 export function packTarball() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'account-link-pack-'));
+  const dir = tempDir('account-link-pack-');
   const out = JSON.parse(npm(['pack', '--json', '--pack-destination', dir]));
   return path.join(dir, out[0].filename);
 }
@@ -25,7 +37,7 @@ export function packTarball() {
  * Returns the project dir.
  */
 export function makeConsumer(tarball) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'account-link-consumer-'));
+  const dir = tempDir('account-link-consumer-');
   fs.cpSync(path.join(root, 'tests', 'package', 'consumer'), dir, { recursive: true });
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', '--no-package-lock', tarball], {
     cwd: dir,
