@@ -3,7 +3,8 @@
 //   1. cargo build --release --target wasm32-unknown-unknown -p account-link
 //   2. wasm-bindgen --target web (the CLI version must equal Cargo.lock's wasm-bindgen)
 //   3. wasm-opt -Oz from the npm package `binaryen` (never Debian's binaryen 108: see TOOLCHAIN.md)
-//   4. assemble dist/: account_link.js, account_link_bg.wasm, index.js, index.d.ts, error.js
+//   4. assemble dist/: account_link.js, account_link_bg.wasm, and every js/*.js and js/*.d.ts
+//      (index.js, index.d.ts, error.js, callback.js, ...)
 //   5. print the size table (raw, gzip, brotli) and write it to dist/size.json (not packed)
 //
 // The wasm imports LinkWidgetError with `#[wasm_bindgen(module = "/js/error.js")]`, which
@@ -110,23 +111,22 @@ if (fs.existsSync(snippets)) {
   }
 }
 
-// The hand-written entry, types and error class. Until js/index.js and js/index.d.ts land
-// (core), a clearly marked stand-in from scripts/fallback/ is used so the pipeline runs.
-function copyEntry(name) {
-  const own = path.join(root, 'js', name);
+// The hand-written JS: every js/*.js and js/*.d.ts (index.js entry, index.d.ts, error.js, and
+// helpers such as callback.js for the `account-link/callback` export). Until js/index.js and
+// js/index.d.ts exist, a clearly marked stand-in from scripts/fallback/ is used so the pipeline runs.
+const jsDir = path.join(root, 'js');
+const handWritten = fs.existsSync(jsDir)
+  ? fs.readdirSync(jsDir).filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'))
+  : [];
+for (const name of handWritten) fs.copyFileSync(path.join(jsDir, name), path.join(dist, name));
+for (const name of ['index.js', 'index.d.ts', 'error.js']) {
+  if (handWritten.includes(name)) continue;
   const fallback = path.join(root, 'scripts', 'fallback', name);
-  if (fs.existsSync(own)) {
-    fs.copyFileSync(own, path.join(dist, name));
-  } else if (fs.existsSync(fallback)) {
-    console.warn(`WARNING: js/${name} is missing; using the stand-in scripts/fallback/${name}`);
-    fs.copyFileSync(fallback, path.join(dist, name));
-  } else {
-    throw new Error(`js/${name} is missing`);
-  }
+  if (!fs.existsSync(fallback)) throw new Error(`js/${name} is missing`);
+  console.warn(`WARNING: js/${name} is missing; using the stand-in scripts/fallback/${name}`);
+  fs.copyFileSync(fallback, path.join(dist, name));
 }
-copyEntry('index.js');
-copyEntry('index.d.ts');
-copyEntry('error.js');
+console.log(`copied from js/: ${handWritten.join(', ') || '(nothing)'}`);
 
 // Sanity: every relative import in dist/*.js must resolve inside dist/.
 for (const f of fs.readdirSync(dist, { recursive: true })) {

