@@ -42,7 +42,9 @@ test('the demo is served under the strict CSP (no unsafe-inline)', async ({ page
   const response = await page.goto('/');
   expect(response.ok()).toBe(true);
   const header = response.headers()['content-security-policy'] || '';
-  const meta = await page.locator('meta[http-equiv="Content-Security-Policy" i]').getAttribute('content').catch(() => null);
+  const meta = await page.evaluate(
+    () => document.querySelector('meta[http-equiv="Content-Security-Policy" i]')?.getAttribute('content') ?? null,
+  );
   const csp = [header, meta || ''].join('; ');
   expect(csp, 'a Content-Security-Policy header or meta tag').toMatch(/script-src[^;]*'self'/);
   expect(csp).not.toMatch(/unsafe-inline/);
