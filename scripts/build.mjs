@@ -112,20 +112,13 @@ if (fs.existsSync(snippets)) {
 }
 
 // The hand-written JS: every js/*.js and js/*.d.ts (index.js entry, index.d.ts, error.js, and
-// helpers such as callback.js for the `account-link/callback` export). Until js/index.js and
-// js/index.d.ts exist, a clearly marked stand-in from scripts/fallback/ is used so the pipeline runs.
+// helpers such as callback.js for the `account-link/callback` export).
 const jsDir = path.join(root, 'js');
-const handWritten = fs.existsSync(jsDir)
-  ? fs.readdirSync(jsDir).filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'))
-  : [];
-for (const name of handWritten) fs.copyFileSync(path.join(jsDir, name), path.join(dist, name));
+const handWritten = fs.readdirSync(jsDir).filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'));
 for (const name of ['index.js', 'index.d.ts', 'error.js']) {
-  if (handWritten.includes(name)) continue;
-  const fallback = path.join(root, 'scripts', 'fallback', name);
-  if (!fs.existsSync(fallback)) throw new Error(`js/${name} is missing`);
-  console.warn(`WARNING: js/${name} is missing; using the stand-in scripts/fallback/${name}`);
-  fs.copyFileSync(fallback, path.join(dist, name));
+  if (!handWritten.includes(name)) throw new Error(`js/${name} is missing: the package entry needs it`);
 }
+for (const name of handWritten) fs.copyFileSync(path.join(jsDir, name), path.join(dist, name));
 console.log(`copied from js/: ${handWritten.join(', ') || '(nothing)'}`);
 
 // Sanity: every relative import in dist/*.js must resolve inside dist/.
