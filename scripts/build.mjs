@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// Builds the npm package into dist/ (`npm run build`):
+//   1. cargo build --release --target wasm32-unknown-unknown -p account-link
+//   2. wasm-bindgen --target web (the CLI version must equal Cargo.lock's wasm-bindgen)
+//   3. wasm-opt -Oz from the npm package `binaryen` (never Debian's binaryen 108: see TOOLCHAIN.md)
+//   4. assemble dist/: account_link.js, account_link_bg.wasm, and every js/*.js and js/*.d.ts
+//      (index.js, index.d.ts, error.js, callback.js, ...)
+//   5. print the size table (raw, gzip, brotli) and write it to dist/size.json (not packed)
+//
+// The wasm imports LinkWidgetError with `#[wasm_bindgen(module = "/js/error.js")]`, which
+// wasm-bindgen copies to snippets/account-link-<hash>/js/error.js. We rewrite that import to
+// ./error.js so the package holds ONE LinkWidgetError class (the one index.js re-exports) and
+// `instanceof` works for errors thrown by the wasm.
+//
+// Env: CARGO_PROFILE (default release), WASM_OPT=0 to skip wasm-opt (debugging only).
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureDir, formatTable } from './size.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const work = path.join(root, 'target', 'pkg-build');
+const t0 = Date.now();
+
+function step(msg) {
+  console.log(`\n==> ${msg}`);
+}
+
+function run(cmd, args, opts = {}) {
+  console.log(`$ ${cmd} ${args.join(' ')}`);
+  execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+}
+
+function findWasmBindgen() {
+  const home = process.env.CARGO_HOME || path.join(process.env.HOME || '/root', '.cargo');
+  const candidates = [path.join(home, 'bin', 'wasm-bindgen')];
+  for (const c of candidates) if (fs.existsSync(c)) return c;
+  return 'wasm-bindgen'; // on PATH
+}
+
+function lockedWasmBindgenVersion() {
+  const lock = fs.readFileSync(path.join(root, 'Cargo.lock'), 'utf8');
+  const m = lock.match(/name = "wasm-bindgen"\nversion = "([^"]+)"/);
+  return m ? m[1] : null;
+}
+
+// 1. cargo
+step('cargo build (release, wasm32-unknown-unknown)');
+run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'account-link']);
+const targetDir = process.env.CARGO_TARGET_DIR
+  ? path.resolve(root, process.env.CARGO_TARGET_DIR)
+  : path.join(root, 'target');
+const rawWasm = path.join(targetDir, 'wasm32-unknown-unknown', 'release', 'account_link.wasm');
+if (!fs.existsSync(rawWasm)) throw new Error(`cargo did not produce ${rawWasm}`);
+
+// 2. wasm-bindgen
+step('wasm-bindgen --target web');
+const wb = findWasmBindgen();
+const want = lockedWasmBindgenVersion();
+const have = execFileSync(wb, ['--version'], { encoding: 'utf8' }).trim().split(/\s+/).pop();
+if (want && have !== want) {
+  throw new Error(
+    `wasm-bindgen CLI ${have} != wasm-bindgen ${want} in Cargo.lock; run \`npm run setup\` (scripts/setup.sh)`,
+  );
+}
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+run(wb, [rawWasm, '--target', 'web', '--out-dir', work, '--out-name', 'account_link', '--no-typescript']);
+
+// 3. wasm-opt (npm binaryen)
+step('wasm-opt -Oz (npm binaryen)');
+fs.rmSync(dist, { recursive: true, force: true });
+fs.mkdirSync(dist, { recursive: true });
+const bgWasm = path.join(work, 'account_link_bg.wasm');
+const outWasm = path.join(dist, 'account_link_bg.wasm');
+const wasmOpt = path.join(root, 'node_modules', '.bin', 'wasm-opt');
+if (process.env.WASM_OPT === '0') {
+  console.log('WASM_OPT=0: copying the unoptimised wasm');
+  fs.copyFileSync(bgWasm, outWasm);
+} else {
+  if (!fs.existsSync(wasmOpt)) {
+    throw new Error('node_modules/.bin/wasm-opt missing: run `npm run setup` (npm ci installs binaryen)');
+  }
+  run(wasmOpt, ['-Oz', '--strip-debug', '--strip-producers', bgWasm, '-o', outWasm]);
+}
+
+// 4. assemble dist/
+step('assemble dist/');
+let glue = fs.readFileSync(path.join(work, 'account_link.js'), 'utf8');
+const errorImport = /(["'])\.\/snippets\/account-link-[^/"']+\/js\/error\.js\1/g;
+const rewrites = (glue.match(errorImport) || []).length;
+glue = glue.replace(errorImport, "'./error.js'");
+fs.writeFileSync(path.join(dist, 'account_link.js'), glue);
+console.log(`account_link.js: ${rewrites} import(s) of the error.js snippet rewritten to ./error.js`);
+
+// Keep every other snippet (inline_js, other modules); drop the error.js copy and empty dirs.
+const snippets = path.join(work, 'snippets');
+if (fs.existsSync(snippets)) {
+  for (const entry of fs.readdirSync(snippets, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const abs = path.join(entry.parentPath ?? entry.path, entry.name);
+    const rel = path.relative(snippets, abs);
+    if (/^account-link-[^/]+\/js\/error\.js$/.test(rel.split(path.sep).join('/'))) continue;
+    const dest = path.join(dist, 'snippets', rel);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.copyFileSync(abs, dest);
+    console.log(`kept snippet snippets/${rel}`);
+  }
+}
+
+// The hand-written JS: every js/*.js and js/*.d.ts (index.js entry, index.d.ts, error.js, and
+// helpers such as callback.js for the `account-link/callback` export).
+const jsDir = path.join(root, 'js');
+const handWritten = fs.readdirSync(jsDir).filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'));
+for (const name of ['index.js', 'index.d.ts', 'error.js']) {
+  if (!handWritten.includes(name)) throw new Error(`js/${name} is missing: the package entry needs it`);
+}
+for (const name of handWritten) fs.copyFileSync(path.join(jsDir, name), path.join(dist, name));
+console.log(`copied from js/: ${handWritten.join(', ') || '(nothing)'}`);
+
+// Sanity: every relative import in dist/*.js must resolve inside dist/.
+for (const f of fs.readdirSync(dist, { recursive: true })) {
+  if (!String(f).endsWith('.js')) continue;
+  const file = path.join(dist, String(f));
+  const src = fs.readFileSync(file, 'utf8');
+  for (const m of src.matchAll(/(?:import|export)\s[^'"]*?from\s*(["'])(\.{1,2}\/[^"']+)\1|import\((["'])(\.{1,2}\/[^"']+)\3\)/g)) {
+    const spec = m[2] || m[4];
+    if (!fs.existsSync(path.resolve(path.dirname(file), spec))) {
+      throw new Error(`dist/${f} imports ${spec}, which is not in dist/`);
+    }
+  }
+}
+
+// 5. sizes
+step('sizes');
+const sizes = measureDir(dist);
+console.log(formatTable(sizes));
+fs.writeFileSync(path.join(dist, 'size.json'), JSON.stringify(sizes, null, 2) + '\n');
+console.log(`\nwrote dist/size.json; build took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
