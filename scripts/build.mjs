@@ -2,9 +2,11 @@
 // Builds the npm package into dist/ (`npm run build`):
 //   1. cargo build --release --target wasm32-unknown-unknown -p account-link
 //   2. wasm-bindgen --target web (the CLI version must equal Cargo.lock's wasm-bindgen)
-//   3. wasm-opt -Oz from the npm package `binaryen` (never Debian's binaryen 108: see TOOLCHAIN.md)
+//   3. wasm-opt -Oz from the npm package `binaryen` (never Debian's binaryen 108: see TOOLCHAIN.md),
+//      then short import/export names in the wasm and its glue (scripts/wasm-names.mjs)
 //   4. assemble dist/: account_link.js, account_link_bg.wasm, and every js/*.js and js/*.d.ts
-//      (index.js, index.d.ts, error.js, callback.js, ...)
+//      (index.js, index.d.ts, error.js, callback.js, ...); every .js minified with esbuild
+//      (pinned in devDependencies; the readable sources stay in js/ and target/pkg-build/)
 //   5. print the size table (raw, gzip, brotli) and write it to dist/size.json (not packed)
 //
 // The wasm imports LinkWidgetError with `#[wasm_bindgen(module = "/js/error.js")]`, which
@@ -12,14 +14,18 @@
 // ./error.js so the package holds ONE LinkWidgetError class (the one index.js re-exports) and
 // `instanceof` works for errors thrown by the wasm.
 //
-// Env: CARGO_PROFILE (default release), WASM_OPT=0 to skip wasm-opt (debugging only).
+// Env: WASM_OPT=0 to skip wasm-opt, MINIFY=0 to skip name shortening and minification
+// (debugging only: the sizes then are not the package's).
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
 import { measureDir, formatTable } from './size.mjs';
+import { shortenNames } from './wasm-names.mjs';
 
+const minify = process.env.MINIFY !== '0';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const work = path.join(root, 'target', 'pkg-build');
@@ -84,7 +90,20 @@ if (process.env.WASM_OPT === '0') {
   if (!fs.existsSync(wasmOpt)) {
     throw new Error('node_modules/.bin/wasm-opt missing: run `npm run setup` (npm ci installs binaryen)');
   }
-  run(wasmOpt, ['-Oz', '--strip-debug', '--strip-producers', bgWasm, '-o', outWasm]);
+  // --converge repeats -Oz until the size stops shrinking. --zero-filled-memory: the memory is
+  // the module's own (not imported), so it starts zeroed. --low-memory-unused: rustc puts the
+  // 1 MiB stack first, so addresses below 1 KiB are only reached by a stack about to overflow.
+  run(wasmOpt, [
+    '-Oz',
+    '--converge',
+    '--zero-filled-memory',
+    '--low-memory-unused',
+    '--strip-debug',
+    '--strip-producers',
+    bgWasm,
+    '-o',
+    outWasm,
+  ]);
 }
 
 // 4. assemble dist/
@@ -93,8 +112,14 @@ let glue = fs.readFileSync(path.join(work, 'account_link.js'), 'utf8');
 const errorImport = /(["'])\.\/snippets\/account-link-[^/"']+\/js\/error\.js\1/g;
 const rewrites = (glue.match(errorImport) || []).length;
 glue = glue.replace(errorImport, "'./error.js'");
-fs.writeFileSync(path.join(dist, 'account_link.js'), glue);
 console.log(`account_link.js: ${rewrites} import(s) of the error.js snippet rewritten to ./error.js`);
+if (minify) {
+  const short = shortenNames(fs.readFileSync(outWasm), glue);
+  fs.writeFileSync(outWasm, short.wasm);
+  glue = short.glue;
+  console.log(`wasm-names: ${short.renamed} import/export names shortened in the wasm and the glue`);
+}
+fs.writeFileSync(path.join(dist, 'account_link.js'), glue);
 
 // Keep every other snippet (inline_js, other modules); drop the error.js copy and empty dirs.
 const snippets = path.join(work, 'snippets');
@@ -121,12 +146,28 @@ for (const name of ['index.js', 'index.d.ts', 'error.js']) {
 for (const name of handWritten) fs.copyFileSync(path.join(jsDir, name), path.join(dist, name));
 console.log(`copied from js/: ${handWritten.join(', ') || '(nothing)'}`);
 
+// Minify every shipped .js (ES modules: exports and import specifiers are kept; the .d.ts
+// files document the API).
+if (minify) {
+  for (const f of fs.readdirSync(dist, { recursive: true })) {
+    if (!String(f).endsWith('.js')) continue;
+    const file = path.join(dist, String(f));
+    const { code } = transformSync(fs.readFileSync(file, 'utf8'), {
+      format: 'esm',
+      minify: true,
+      legalComments: 'none',
+    });
+    fs.writeFileSync(file, code);
+  }
+  console.log('minified dist/**/*.js with esbuild');
+}
+
 // Sanity: every relative import in dist/*.js must resolve inside dist/.
 for (const f of fs.readdirSync(dist, { recursive: true })) {
   if (!String(f).endsWith('.js')) continue;
   const file = path.join(dist, String(f));
   const src = fs.readFileSync(file, 'utf8');
-  for (const m of src.matchAll(/(?:import|export)\s[^'"]*?from\s*(["'])(\.{1,2}\/[^"']+)\1|import\((["'])(\.{1,2}\/[^"']+)\3\)/g)) {
+  for (const m of src.matchAll(/(?:import|export)\s*[{*\w][^'"]*?from\s*(["'])(\.{1,2}\/[^"']+)\1|import\((["'])(\.{1,2}\/[^"']+)\3\)/g)) {
     const spec = m[2] || m[4];
     if (!fs.existsSync(path.resolve(path.dirname(file), spec))) {
       throw new Error(`dist/${f} imports ${spec}, which is not in dist/`);

@@ -1,0 +1,169 @@
+// Shortens the names the wasm and its wasm-bindgen glue share (issue 5, size):
+//
+//   - every import: module `./account_link_bg.js` -> `a`, and each function name such as
+//     `__wbg_addEventListener_6a82629b3d430a48` -> `a`, `b`, ... `aa`, ...
+//   - every export except `memory`: `linkwidget_new`, `__wbindgen_malloc`, the closure
+//     invokers `wasm_bindgen__convert__closures_____invoke__h...` -> short names.
+//
+// These names appear twice (wasm import/export section and glue JS), carry a 16-hex-digit hash
+// each, and are about 10 KB raw. binaryen's --minify-imports only renames `env` imports, hence
+// this small rewriter. The glue is edited by whole-word replacement of the (unique, hashed)
+// names; every old name is checked to be gone afterwards, so a glue format change fails the
+// build instead of shipping a broken package.
+
+const SECTION_IMPORT = 2;
+const SECTION_EXPORT = 7;
+
+function readU32(buf, pos) {
+  let result = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = buf[pos++];
+    result += (byte & 0x7f) * 2 ** shift;
+    if (!(byte & 0x80)) return [result, pos];
+    shift += 7;
+  }
+}
+
+function writeU32(n) {
+  const out = [];
+  do {
+    let byte = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n) byte |= 0x80;
+    out.push(byte);
+  } while (n);
+  return Buffer.from(out);
+}
+
+function readName(buf, pos) {
+  const [len, p] = readU32(buf, pos);
+  return [buf.toString('utf8', p, p + len), p + len];
+}
+
+function writeName(s) {
+  const b = Buffer.from(s, 'utf8');
+  return Buffer.concat([writeU32(b.length), b]);
+}
+
+/** a, b, ..., z, A, ..., Z, aa, ab, ... (valid JS identifiers, none a reserved word). */
+function shortName(i) {
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  let s = '';
+  do {
+    s = letters[i % letters.length] + s;
+    i = Math.floor(i / letters.length) - 1;
+  } while (i >= 0);
+  return s;
+}
+
+/** Byte length of an import's description (after module and name). */
+function importDescEnd(buf, pos) {
+  const kind = buf[pos++];
+  switch (kind) {
+    case 0: // func: type index
+      return readU32(buf, pos)[1];
+    case 1: {
+      // table: reftype, limits
+      pos += 1;
+      const flags = buf[pos++];
+      pos = readU32(buf, pos)[1];
+      return flags & 1 ? readU32(buf, pos)[1] : pos;
+    }
+    case 2: {
+      // memory: limits
+      const flags = buf[pos++];
+      pos = readU32(buf, pos)[1];
+      return flags & 1 ? readU32(buf, pos)[1] : pos;
+    }
+    case 3: // global: valtype, mut
+      return pos + 2;
+    case 4: // tag: attribute, type index
+      return readU32(buf, pos + 1)[1];
+    default:
+      throw new Error(`wasm-names: unknown import kind ${kind}`);
+  }
+}
+
+/**
+ * Returns `{ wasm, glue, renamed }` with short import and export names in both.
+ * @param {Buffer} wasm wasm-opt's output
+ * @param {string} glue wasm-bindgen's `--target web` JS
+ */
+export function shortenNames(wasm, glue) {
+  const renames = new Map(); // old -> new (imports and exports share no names)
+  const importNames = new Set();
+  const modules = new Map();
+  const parts = [wasm.subarray(0, 8)];
+  let pos = 8;
+  let exportCounter = 0;
+  let importCounter = 0;
+  while (pos < wasm.length) {
+    const id = wasm[pos];
+    const [size, bodyStart] = readU32(wasm, pos + 1);
+    const bodyEnd = bodyStart + size;
+    if (id === SECTION_IMPORT || id === SECTION_EXPORT) {
+      let p = bodyStart;
+      let count;
+      [count, p] = readU32(wasm, p);
+      const body = [writeU32(count)];
+      for (let i = 0; i < count; i++) {
+        if (id === SECTION_IMPORT) {
+          let module, name;
+          [module, p] = readName(wasm, p);
+          [name, p] = readName(wasm, p);
+          const descEnd = importDescEnd(wasm, p);
+          if (!modules.has(module)) modules.set(module, shortName(modules.size));
+          const short = shortName(importCounter++);
+          if (renames.has(name)) throw new Error(`wasm-names: import ${name} twice`);
+          renames.set(name, short);
+          importNames.add(name);
+          body.push(writeName(modules.get(module)), writeName(short), wasm.subarray(p, descEnd));
+          p = descEnd;
+        } else {
+          let name;
+          [name, p] = readName(wasm, p);
+          const kindAndIndexStart = p;
+          p = readU32(wasm, p + 1)[1];
+          let short = name;
+          if (name !== 'memory') {
+            // Exports get upper-case-first names so they never equal an import's.
+            short = 'E' + shortName(exportCounter++);
+            renames.set(name, short);
+          }
+          body.push(writeName(short), wasm.subarray(kindAndIndexStart, p));
+        }
+      }
+      if (p !== bodyEnd) throw new Error(`wasm-names: section ${id} not fully parsed`);
+      const newBody = Buffer.concat(body);
+      parts.push(Buffer.from([id]), writeU32(newBody.length), newBody);
+    } else {
+      parts.push(wasm.subarray(pos, bodyEnd));
+    }
+    pos = bodyEnd;
+  }
+
+  let out = glue;
+  for (const [module, short] of modules) {
+    const quoted = new RegExp(`(["'])${module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\1:`, 'g');
+    const before = out;
+    out = out.replace(quoted, `"${short}":`);
+    if (out === before) throw new Error(`wasm-names: import module ${module} not found in the glue`);
+  }
+  // Longest names first, so no name is replaced inside a longer one.
+  const names = [...renames.keys()].sort((a, b) => b.length - a.length);
+  for (const name of names) {
+    const re = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+    const before = out;
+    out = out.replace(re, renames.get(name));
+    // Every import must be provided by the glue; an export the glue never reads (such as
+    // `__instance_terminated`) is renamed all the same.
+    if (out === before && importNames.has(name)) {
+      throw new Error(`wasm-names: import ${name} not found in the glue`);
+    }
+  }
+  for (const name of names) {
+    if (out.includes(name)) throw new Error(`wasm-names: ${name} still in the glue`);
+  }
+  return { wasm: Buffer.concat(parts), glue: out, renamed: renames.size };
+}
