@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the npm package into dist/ (`npm run build`):
 //   1. cargo build --release --target wasm32-unknown-unknown -p account-link
+//      --no-default-features --features slim (no_std, talc, trapping panic handler)
 //   2. wasm-bindgen --target web (the CLI version must equal Cargo.lock's wasm-bindgen)
 //   3. wasm-opt -Oz from the npm package `binaryen` (never Debian's binaryen 108: see TOOLCHAIN.md),
 //      then short import/export names in the wasm and its glue (scripts/wasm-names.mjs)
@@ -55,7 +56,19 @@ function lockedWasmBindgenVersion() {
 
 // 1. cargo
 step('cargo build (release, wasm32-unknown-unknown)');
-run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'account-link']);
+// `slim`: no_std + alloc, the talc allocator and a trapping panic handler (src/lib.rs); the
+// default `std` feature is for the tests.
+run('cargo', [
+  'build',
+  '--release',
+  '--target',
+  'wasm32-unknown-unknown',
+  '-p',
+  'account-link',
+  '--no-default-features',
+  '--features',
+  'slim',
+]);
 const targetDir = process.env.CARGO_TARGET_DIR
   ? path.resolve(root, process.env.CARGO_TARGET_DIR)
   : path.join(root, 'target');
@@ -152,9 +165,14 @@ if (minify) {
   for (const f of fs.readdirSync(dist, { recursive: true })) {
     if (!String(f).endsWith('.js')) continue;
     const file = path.join(dist, String(f));
+    // callback.js keeps its local names: it runs on the app's callback page, not the widget's,
+    // and tests/e2e reads it to prove it posts only on its BroadcastChannel (`channel`).
+    const keepNames = path.basename(file) === 'callback.js';
     const { code } = transformSync(fs.readFileSync(file, 'utf8'), {
       format: 'esm',
-      minify: true,
+      minifyWhitespace: true,
+      minifySyntax: true,
+      minifyIdentifiers: !keepNames,
       legalComments: 'none',
     });
     fs.writeFileSync(file, code);

@@ -6,6 +6,8 @@
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{self, field, field_f64, field_str, set_field, Body, Request};
 use crate::oauth::{self, percent_encode};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::secret::Secret;
 use wasm_bindgen::prelude::*;
 
@@ -35,7 +37,8 @@ fn id_string(value: &JsValue) -> Option<String> {
         return Some(s);
     }
     let n = value.as_f64()?;
-    if n.fract() != 0.0 || n.abs() >= 9.0e15 {
+    // Not `fract()`: without std there is no libm; the cast truncates.
+    if n.is_nan() || n.abs() >= 9.0e15 || n != (n as i64) as f64 {
         return None;
     }
     js_sys::Number::from(n)
@@ -47,7 +50,7 @@ fn id_string(value: &JsValue) -> Option<String> {
 impl Identity {
     /// The full id `provider|user_id`, as in `sub` and in the DOM's `data-identity`.
     pub fn full_id(&self) -> String {
-        format!("{}|{}", self.provider, self.user_id)
+        [self.provider.as_str(), "|", &self.user_id].concat()
     }
 
     /// Reads one element of `identities[]`; `None` when `provider` or `user_id` is missing.
@@ -116,17 +119,19 @@ pub fn identities_from_json(array: &JsValue, user: Option<&JsValue>) -> Vec<Iden
 
 /// `https://DOMAIN/api/v2/users/{id}` with the id percent-encoded (`auth0|x` -> `auth0%7Cx`).
 pub fn user_url(origin: &str, user_id: &str) -> String {
-    format!("{origin}/api/v2/users/{}", percent_encode(user_id))
+    [origin, "/api/v2/users/", &percent_encode(user_id)].concat()
 }
 
 /// `.../users/{id}/identities/{provider}/{user_id}`, every segment percent-encoded (DESIGN.md 6.8).
 pub fn identity_url(origin: &str, user_id: &str, provider: &str, bare_user_id: &str) -> String {
-    format!(
-        "{}/identities/{}/{}",
-        user_url(origin, user_id),
-        percent_encode(provider),
-        percent_encode(bare_user_id)
-    )
+    [
+        &user_url(origin, user_id),
+        "/identities/",
+        &percent_encode(provider),
+        "/",
+        &percent_encode(bare_user_id),
+    ]
+    .concat()
 }
 
 /// Whether `provider` + `bare_user_id` is the primary identity of `user_id`.
@@ -173,7 +178,7 @@ pub async fn link(
     user_id: &str,
     id_token: &Secret,
 ) -> Result<Vec<Identity>> {
-    let url = format!("{}/identities", user_url(origin, user_id));
+    let url = user_url(origin, user_id) + "/identities";
     let body = js_sys::Object::new();
     set_field(&body, "link_with", &id_token.expose().into());
     let json = http::send(req("POST", &url, Some(token), Body::Json(&body))).await?;
@@ -199,7 +204,7 @@ pub async fn unlink(
 
 /// Deprecated `POST /unlink { access_token, user_id: "provider|id" }` (legacy mode only).
 pub async fn legacy_unlink(origin: &str, token: &Secret, full_user_id: &str) -> Result<()> {
-    let url = format!("{origin}/unlink");
+    let url = origin.to_owned() + "/unlink";
     let body = js_sys::Object::new();
     set_field(&body, "access_token", &token.expose().into());
     set_field(&body, "user_id", &full_user_id.into());
@@ -230,7 +235,7 @@ pub async fn exchange_code(
     verifier: &Secret,
     redirect_uri: &str,
 ) -> Result<TokenResponse> {
-    let url = format!("{origin}/oauth/token");
+    let url = origin.to_owned() + "/oauth/token";
     let form = oauth::form_encode(&[
         ("grant_type", "authorization_code"),
         ("client_id", client_id),

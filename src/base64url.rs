@@ -1,6 +1,8 @@
 //! Base64url without padding (RFC 4648 section 5), as used by PKCE (RFC 7636 section 3) and JWS
 //! (RFC 7515 section 2). A few lines here beat a crate: the package has a 40 KB brotli budget.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Encodes bytes as base64url with no `=` padding.

@@ -3,6 +3,8 @@
 //! Every failure a caller can see carries a stable [`ErrorCode`] (snake_case on the JS side).
 //! Messages name the fix where there is one and never contain tokens, codes or verifiers.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use core::fmt;
 
 /// Stable error codes, shown to JS as `error.code`. Never rename one: apps switch on them.

@@ -5,9 +5,11 @@
 //! stop the others. [`Events::clear`] (called by `destroy`) drops every listener.
 
 use crate::error::{Error, Result};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
 use js_sys::Function;
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
 /// The events a widget fires.

@@ -29,10 +29,12 @@ use crate::http::set_field;
 use crate::id_token::{self, Expected, JwksCache};
 use crate::oauth::{self, AuthSecrets, AuthorizeRequest, CallbackFields, Purpose, ResponseMode};
 use crate::popup::{self, PopupSlot, RunOptions};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::secret::Secret;
 use crate::token::{self, TokenSource};
 use crate::transaction::{Kind, Transaction};
-use core::cell::Cell;
+use core::sync::atomic::{AtomicBool, Ordering};
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
 
@@ -89,7 +91,7 @@ impl FlowContext {
 
     /// The exact `iss` expected in ID tokens: the origin plus `/`.
     pub fn issuer(&self) -> String {
-        format!("{}/", self.origin)
+        self.origin.clone() + "/"
     }
 }
 
@@ -419,13 +421,12 @@ pub async fn start_legacy_link(ctx: &FlowContext, connection: &str) -> Result<()
     start_redirect(ctx, Kind::Legacy, connection).await
 }
 
-thread_local! {
-    static LEGACY_WARNED: Cell<bool> = const { Cell::new(false) };
-}
+// An atomic rather than a `thread_local!` (std only); the wasm is single-threaded.
+static LEGACY_WARNED: AtomicBool = AtomicBool::new(false);
 
 /// Prints the legacy warning once per page.
 pub fn warn_legacy_once() {
-    if !LEGACY_WARNED.with(|w| w.replace(true)) {
+    if !LEGACY_WARNED.swap(true, Ordering::Relaxed) {
         web_sys::console::warn_1(&JsValue::from_str(
             "account-link: legacy mode puts the user's access token in the /authorize URL, where \
              browser history, proxies and server logs can keep it (RFC 9700 section 4.3.2). \
@@ -574,7 +575,7 @@ pub async fn unlink(
     }
     if ctx.legacy {
         warn_legacy_once();
-        api::legacy_unlink(&ctx.origin, &token, &format!("{provider}|{bare_user_id}")).await?;
+        api::legacy_unlink(&ctx.origin, &token, &[provider, "|", bare_user_id].concat()).await?;
         return api::get_identities(&ctx.origin, &token, &user_id).await;
     }
     api::unlink(&ctx.origin, &token, &user_id, provider, bare_user_id).await

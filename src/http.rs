@@ -6,6 +6,8 @@
 //! error built here contains a token (DESIGN.md 6.5).
 
 use crate::error::{Error, ErrorCode, Result};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::secret::Secret;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -63,7 +65,7 @@ fn clip(text: String) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}...", &text[..end])
+    text.get(..end).unwrap_or_default().to_owned() + "..."
 }
 
 /// Maps a non-2xx answer to its error code (DESIGN.md 4 and issue 4 item 5):
@@ -74,11 +76,12 @@ fn clip(text: String) -> String {
 pub fn error_for_status(status: u16, body: ErrorBody, ratelimit_reset: Option<&str>) -> Error {
     let server_text = body.message.clone().map(clip);
     let is_same_identity = status == 400 && {
-        let text = format!(
-            "{} {}",
+        let text = [
             body.error_code.as_deref().unwrap_or(""),
-            body.message.as_deref().unwrap_or("")
-        )
+            " ",
+            body.message.as_deref().unwrap_or(""),
+        ]
+        .concat()
         .to_ascii_lowercase();
         // Auth0 answers "Main identity and the new one are the same."; the emulator may also set
         // an errorCode naming it.
@@ -110,7 +113,7 @@ pub fn error_for_status(status: u16, body: ErrorBody, ratelimit_reset: Option<&s
     };
     let mut error = Error::new(code, message).with_status(status);
     let detail = match (body.error_code.map(clip), server_text) {
-        (Some(c), Some(m)) => Some(format!("{c}: {m}")),
+        (Some(c), Some(m)) => Some(c + ": " + &m),
         (Some(c), None) => Some(c),
         (None, Some(m)) => Some(m),
         (None, None) => body.error.map(clip),
@@ -118,17 +121,26 @@ pub fn error_for_status(status: u16, body: ErrorBody, ratelimit_reset: Option<&s
     error.detail = detail;
     if code == ErrorCode::RateLimited {
         // UNIX seconds are integers; integer parsing keeps float parsing (~5 KB) out of the wasm.
-        error.reset_at =
-            ratelimit_reset.and_then(|r| r.trim().parse::<u64>().ok().map(|v| v as f64));
+        error.reset_at = ratelimit_reset.and_then(|r| parse_unsigned(r.trim()).map(|v| v as f64));
     }
     if code == ErrorCode::ApiError {
-        if let Some(d) = &error.detail {
-            error.message = format!("The server refused the request (HTTP {status}): {d}");
-        } else {
-            error.message = format!("The server refused the request (HTTP {status}).");
-        }
+        let head = "The server refused the request (HTTP ".to_owned() + &decimal(status.into());
+        error.message = match &error.detail {
+            Some(d) => head + "): " + d,
+            None => head + ").",
+        };
     }
     error
+}
+
+/// A decimal integer of at most 15 digits (UNIX seconds, ports), without `str::parse`.
+pub fn parse_unsigned(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 15 {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+    })
 }
 
 /// A network failure (offline, DNS, CORS, abort); `detail` says which when known.
@@ -218,7 +230,7 @@ pub async fn fetch(req: Request<'_>) -> Result<Reply> {
     let headers = web_sys::Headers::new().map_err(|_| network_error("headers"))?;
     let _ = headers.set("Accept", "application/json");
     if let Some(token) = req.bearer {
-        let _ = headers.set("Authorization", &format!("Bearer {}", token.expose()));
+        let _ = headers.set("Authorization", &("Bearer ".to_owned() + token.expose()));
     }
     let init = web_sys::RequestInit::new();
     init.set_method(req.method);

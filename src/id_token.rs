@@ -7,6 +7,8 @@
 use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{self, field, field_f64, field_str, set_field};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::secret::Secret;
 use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -189,7 +191,7 @@ pub struct Parts<'a> {
 impl<'a> Parts<'a> {
     /// The bytes the signature covers: `header.payload`.
     pub fn signing_input(&self) -> String {
-        format!("{}.{}", self.header, self.payload)
+        [self.header, ".", self.payload].concat()
     }
 }
 
@@ -388,7 +390,7 @@ impl JwksCache {
     }
 
     async fn fetch(origin: &str) -> Result<js_sys::Array> {
-        let url = format!("{origin}/.well-known/jwks.json");
+        let url = origin.to_owned() + "/.well-known/jwks.json";
         let json = http::send(http::Request {
             method: "GET",
             url: &url,

@@ -7,6 +7,8 @@
 
 use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::secret::Secret;
 
 /// The characters RFC 7636 section 4.1 allows in a code verifier (`unreserved` of RFC 3986).
@@ -71,9 +73,10 @@ pub fn form_decode(text: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let hex = core::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = match (hex_value(bytes[i + 1]), hex_value(bytes[i + 2])) {
+                    (Some(high), Some(low)) => Some(high * 16 + low),
+                    _ => None,
+                };
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -87,6 +90,10 @@ pub fn form_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
 }
 
 /// Builds `k1=v1&k2=v2` with every key and value percent-encoded.
@@ -154,7 +161,7 @@ pub struct AuthorizeRequest<'a> {
 
 /// The Management API audience of a tenant: `https://DOMAIN/api/v2/`.
 pub fn management_audience(origin: &str) -> String {
-    format!("{origin}/api/v2/")
+    origin.to_owned() + "/api/v2/"
 }
 
 /// The `/authorize` URL for a code + PKCE S256 request (DESIGN.md 4). For a link, `prompt=login`
@@ -193,7 +200,7 @@ pub fn authorize_url(req: &AuthorizeRequest<'_>) -> String {
     if req.purpose == Purpose::Link {
         pairs.extend([("prompt", "login"), ("max_age", "0")]);
     }
-    format!("{}/authorize?{}", req.origin, form_encode(&pairs))
+    [req.origin, "/authorize?", &form_encode(&pairs)].concat()
 }
 
 /// The deprecated linking request (DESIGN.md 4, "Legacy"): the server links the account that logs in
@@ -213,7 +220,7 @@ pub fn legacy_authorize_url(req: &AuthorizeRequest<'_>, access_token: &Secret) -
         ("connection", req.connection),
         ("access_token", access_token.expose()),
     ];
-    format!("{}/authorize?{}", req.origin, form_encode(&pairs))
+    [req.origin, "/authorize?", &form_encode(&pairs)].concat()
 }
 
 /// Longest value accepted in a callback field. Codes and states are well under 100 characters;
@@ -289,8 +296,8 @@ pub fn authorization_error(error: String, description: Option<String>) -> Error 
     let mut e = Error::new(
         ErrorCode::AuthorizationError,
         match &description {
-            Some(d) => format!("The login was refused: {d}"),
-            None => format!("The login was refused ({error})."),
+            Some(d) => "The login was refused: ".to_owned() + d,
+            None => ["The login was refused (", &error, ")."].concat(),
         },
     );
     e.oauth_error = Some(error);

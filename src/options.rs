@@ -10,6 +10,8 @@
 
 use crate::dialog::i18n::{Language, Strings};
 use crate::error::{Error, Result};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -423,7 +425,7 @@ fn check_authority(authority: &str) -> Option<(&str, bool)> {
         if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let n: u32 = port.parse().ok()?;
+        let n = crate::http::parse_unsigned(port)?;
         if n == 0 || n > 65535 {
             return None;
         }
@@ -591,6 +593,16 @@ pub fn is_safe_color(color: &str) -> bool {
     (3..=20).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
+/// Square root of `x` in (0, 1] by Newton's method (`f32::sqrt` is std-only): six steps from
+/// `(1 + x) / 2` are exact to f32 precision over the range used here (x >= 0.05).
+fn sqrt(x: f32) -> f32 {
+    let mut r = (1.0 + x) / 2.0;
+    for _ in 0..6 {
+        r = 0.5 * (r + x / r);
+    }
+    r
+}
+
 /// The text colour readable on `color` (`#000` or `#fff`), from its relative luminance
 /// (WCAG 2). Only hex colours (`#rgb`, `#rrggbb`, with optional alpha) are measured; anything
 /// else gets white text.
@@ -622,8 +634,8 @@ pub fn text_color_on(color: &str) -> &'static str {
             // ((v + 0.055) / 1.055) ^ 2.4 with x^0.4 ~ 0.6 x^0.5 + 0.4 x^0.25 (within 1%),
             // using only sqrt (no libm in the wasm).
             let x = (v + 0.055) / 1.055;
-            let root = x.sqrt();
-            x * x * (0.6 * root + 0.4 * root.sqrt())
+            let root = sqrt(x);
+            x * x * (0.6 * root + 0.4 * sqrt(root))
         }
     };
     let luminance = 0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2]);

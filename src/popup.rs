@@ -16,11 +16,14 @@
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{field, field_str};
 use crate::oauth::{CallbackFields, CallbackResponse, MAX_FIELD_LEN};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::{Rc, Weak};
 use core::cell::{Cell, RefCell};
 use core::future::Future;
 use core::pin::Pin;
+use core::sync::atomic::{AtomicUsize, Ordering};
 use core::task::{Context, Poll, Waker};
-use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Window};
@@ -144,7 +147,17 @@ pub fn open_popup(window: &Window) -> Result<Window> {
     let (w, h) = (480, 640);
     let left = num(window.screen_x()) + (num(window.outer_width()) - w).max(0) / 2;
     let top = num(window.screen_y()) + (num(window.outer_height()) - h).max(0) / 2;
-    let features = format!("popup=yes,width={w},height={h},left={left},top={top}");
+    let features = [
+        "popup=yes,width=",
+        &decimal(w.into()),
+        ",height=",
+        &decimal(h.into()),
+        ",left=",
+        &decimal(left.into()),
+        ",top=",
+        &decimal(top.into()),
+    ]
+    .concat();
     match window.open_with_url_and_target_and_features("", POPUP_NAME, &features) {
         Ok(Some(popup)) => Ok(popup),
         _ => Err(Error::new(
@@ -250,18 +263,22 @@ impl PopupSlot {
 // ---------------------------------------------------------------------------------------------
 // RAII guards
 
-thread_local! {
-    static LIVE_GUARDS: Cell<usize> = const { Cell::new(0) };
-}
+// An atomic rather than a `thread_local!` (std only): the wasm is single-threaded, where a
+// relaxed atomic compiles to a plain load and store.
+static LIVE_GUARDS: AtomicUsize = AtomicUsize::new(0);
 
 /// How many listener, channel, interval and timer guards are alive (all popup runs together).
 /// Zero when no popup transaction runs: tests use it to prove every exit cleans up.
 pub fn live_guards() -> usize {
-    LIVE_GUARDS.with(Cell::get)
+    LIVE_GUARDS.load(Ordering::Relaxed)
 }
 
 fn count(delta: isize) {
-    LIVE_GUARDS.with(|c| c.set(c.get().wrapping_add_signed(delta)));
+    if delta >= 0 {
+        LIVE_GUARDS.fetch_add(delta.unsigned_abs(), Ordering::Relaxed);
+    } else {
+        LIVE_GUARDS.fetch_sub(delta.unsigned_abs(), Ordering::Relaxed);
+    }
 }
 
 /// Removes a `message` listener from the window when dropped.
@@ -413,8 +430,7 @@ pub async fn run(
 
     // Fallback: the app's callback page (same origin, so BroadcastChannel is the right scope)
     // reports here when Cross-Origin-Opener-Policy severed `window.opener`.
-    let _channel = match web_sys::BroadcastChannel::new(&format!("{CHANNEL_PREFIX}{}", opts.state))
-    {
+    let _channel = match web_sys::BroadcastChannel::new(&(CHANNEL_PREFIX.to_owned() + opts.state)) {
         Ok(channel) => {
             let outcome = Rc::downgrade(&outcome);
             let state = opts.state.to_owned();

@@ -3,6 +3,8 @@
 //! Like the `oauth2` crate's secret newtypes, `Debug` and `Display` print `[redacted]`, so a secret
 //! formatted into a log line or an error message by mistake shows nothing (DESIGN.md 6.5).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use core::fmt;
 
 /// A secret string. Read it with [`Secret::expose`] only where it is sent.

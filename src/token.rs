@@ -6,6 +6,8 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::id_token;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::secret::Secret;
 use core::cell::RefCell;
 use wasm_bindgen::prelude::*;

@@ -5,6 +5,8 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{field_f64, field_str, set_field};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::secret::Secret;
 use wasm_bindgen::prelude::*;
 
@@ -67,7 +69,7 @@ pub struct Transaction {
 
 /// The storage key for a state.
 pub fn storage_key(state: &str) -> String {
-    format!("{KEY_PREFIX}{state}")
+    KEY_PREFIX.to_owned() + state
 }
 
 /// Whether a transaction created at `created_at_ms` is stale at `now_ms`: older than

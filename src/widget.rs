@@ -16,9 +16,11 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::events::{EventKind, Events};
 use crate::flow::FlowContext;
 use crate::options::{Config, Mode};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
 use js_sys::{Function, Object, Promise, Reflect};
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
 mod actions;

@@ -1,5 +1,7 @@
 //! Small DOM helpers for the dialog: element creation and an RAII event listener guard.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event, EventTarget, Node};
 

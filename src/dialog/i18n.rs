@@ -4,6 +4,8 @@
 //! formatting machinery. `{name}` in a string is replaced by a provider's label.
 
 use crate::error::{Error, ErrorCode, Result};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 /// A built-in language.

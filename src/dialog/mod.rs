@@ -5,16 +5,18 @@
 //! Selectors follow the DOM contract in docs/ARCHITECTURE.md (`data-part`, `data-action`,
 //! `data-connection`, `data-identity`).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 mod dom;
 pub mod i18n;
 mod styles;
 
 use crate::error::{Error, ErrorCode};
 use crate::options::{provider_label, Config};
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
 use dom::{el, el_text, toggle, Listener};
 use i18n::{Msg, Strings};
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event, HtmlElement, KeyboardEvent, ShadowRoot};
 

@@ -3,6 +3,8 @@
 //! `unsafe-inline`). Theming goes through the `--al-primary` custom property, set on the host
 //! with CSSOM `style.setProperty`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// The whole stylesheet. Kept small: it ships in the wasm.
 pub const CSS: &str = "\
 :host{all:initial;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans JP',sans-serif;color:#1e212a;--al-primary:#635dff;--al-on-primary:#fff}\

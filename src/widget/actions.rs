@@ -14,10 +14,13 @@ use crate::events::EventKind;
 use crate::flow::{self, FlowContext, LinkResult, RedirectResult, SignInResult};
 use crate::options::{check_connection_name, Config};
 use crate::popup;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::token::TokenSource;
+use alloc::rc::Rc;
 use core::future::Future;
+use core::pin::Pin;
 use js_sys::{Promise, Reflect};
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
 
@@ -39,13 +42,18 @@ pub(super) fn flow_context(config: &Config) -> Result<FlowContext> {
     Ok(ctx)
 }
 
+/// Every action as one type: `future_to_promise` and `spawn_local` are then compiled once
+/// instead of once per action (about 2-5 KB of wasm each; issue 5, size).
+type Action = Pin<Box<dyn Future<Output = Outcome>>>;
+
 /// A JS promise of `action`.
 pub(super) fn promise(action: impl Future<Output = Outcome> + 'static) -> Promise {
-    wasm_bindgen_futures::future_to_promise(action)
+    wasm_bindgen_futures::future_to_promise(Box::pin(action) as Action)
 }
 
 /// Runs `action` for a dialog click: its failure was shown and fired already.
 pub(super) fn detach(action: impl Future<Output = Outcome> + 'static) {
+    let action: Action = Box::pin(action);
     wasm_bindgen_futures::spawn_local(async move {
         let _ = action.await;
     });

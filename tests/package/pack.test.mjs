@@ -66,5 +66,5 @@ test('the glue imports the one LinkWidgetError from ./error.js, not a snippet co
     assert.deepEqual(copies, [], 'a second copy of error.js is in dist/snippets');
   }
   const entry = fs.readFileSync(path.join(root, 'dist', 'index.js'), 'utf8');
-  assert.match(entry, /from\s+['"]\.\/error\.js['"]/, 'index.js must take LinkWidgetError from ./error.js');
+  assert.match(entry, /from\s*['"]\.\/error\.js['"]/, 'index.js must take LinkWidgetError from ./error.js');
 });
