@@ -65,9 +65,28 @@ impl ErrorCode {
     }
 }
 
+/// A failure: [`ErrorDetails`] behind one pointer, read through `Deref` (`error.code`,
+/// `error.message`...). Boxed so every `Result` the flows pass around is small: moving and
+/// dropping a 60-byte error through each `?` and `.await` cost several KB of wasm (issue 5).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error(Box<ErrorDetails>);
+
+impl core::ops::Deref for Error {
+    type Target = ErrorDetails;
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.0
+    }
+}
+
 /// A failure with its code, a message for people, and optional details.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Error {
+pub struct ErrorDetails {
     /// What kind of failure this is.
     pub code: ErrorCode,
     /// Human-readable, names the fix where there is one. Never contains secrets.
@@ -87,15 +106,26 @@ pub struct Error {
 impl Error {
     /// An error with a code and a message and no details.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error {
+        Error::with_message(code, message.into())
+    }
+
+    // Out of line: one copy of the construction code for every call site.
+    #[inline(never)]
+    fn with_message(code: ErrorCode, message: String) -> Self {
+        Error(Box::new(ErrorDetails {
             code,
-            message: message.into(),
+            message,
             status: None,
             detail: None,
             oauth_error: None,
             oauth_error_description: None,
             reset_at: None,
-        }
+        }))
+    }
+
+    /// The details, out of the box (to move fields out).
+    pub fn into_details(self) -> ErrorDetails {
+        *self.0
     }
 
     /// Shorthand for [`ErrorCode::InvalidOptions`].

@@ -386,6 +386,6 @@ mod tests {
     #[test]
     fn server_text_is_clipped() {
         let e = error_for_status(500, body(&"x".repeat(5000), None), None);
-        assert!(e.detail.unwrap().len() < 400);
+        assert!(e.into_details().detail.unwrap().len() < 400);
     }
 }

@@ -475,7 +475,7 @@ mod tests {
             e.code,
             ErrorCode::InvalidIdToken | ErrorCode::SameIdentity
         ));
-        e.detail.unwrap()
+        e.into_details().detail.unwrap()
     }
 
     #[test]

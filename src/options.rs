@@ -652,7 +652,7 @@ mod tests {
     use super::*;
 
     fn domain_err(input: &str) -> String {
-        parse_domain(input).unwrap_err().message
+        parse_domain(input).unwrap_err().into_details().message
     }
 
     #[test]
@@ -715,7 +715,10 @@ mod tests {
         assert!(check_redirect_uri("https://app.example.com/#frag").is_err());
         assert!(check_redirect_uri("https://user:pw@app.example.com/").is_err());
         assert!(check_redirect_uri("https:// app.example.com/").is_err());
-        let message = check_redirect_uri("nope").unwrap_err().message;
+        let message = check_redirect_uri("nope")
+            .unwrap_err()
+            .into_details()
+            .message;
         assert!(message.contains("Allowed Callback URLs"), "{message}");
     }
 

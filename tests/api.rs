@@ -164,7 +164,8 @@ async fn bad_token_is_unauthorized_and_missing_scope_is_forbidden() {
         .unwrap_err();
     assert_eq!((e.code, e.status), (ErrorCode::Unauthorized, Some(401)));
     assert!(
-        !e.message.contains("not-a-token") && !e.detail.unwrap_or_default().contains("not-a-token")
+        !e.message.contains("not-a-token")
+            && !e.detail.clone().unwrap_or_default().contains("not-a-token")
     );
     let (read_only, _) = mint(base, ALICE, Some("read:current_user"), None).await;
     let (_, google_id) = mint(base, ALICE_GOOGLE, None, None).await;
