@@ -87,7 +87,19 @@ if (want && have !== want) {
 }
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
-run(wb, [rawWasm, '--target', 'web', '--out-dir', work, '--out-name', 'account_link', '--no-typescript']);
+run(wb, [
+  rawWasm,
+  '--target',
+  'web',
+  '--out-dir',
+  work,
+  '--out-name',
+  'account_link',
+  '--no-typescript',
+  // TextEncoder#encodeInto is in every browser that runs the package: drop the fallback path.
+  '--encode-into',
+  'always',
+]);
 
 // 3. wasm-opt (npm binaryen)
 step('wasm-opt -Oz (npm binaryen)');
