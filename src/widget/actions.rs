@@ -16,6 +16,7 @@ use crate::options::{check_connection_name, Config};
 use crate::popup;
 use crate::token::TokenSource;
 use core::future::Future;
+use core::pin::Pin;
 use js_sys::{Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -23,6 +24,10 @@ use web_sys::Window;
 
 /// What every action resolves or rejects with.
 type Outcome = core::result::Result<JsValue, JsValue>;
+
+/// A running action. Boxed, so `future_to_promise` and `spawn_local` are compiled once for all
+/// actions rather than once per action (a few KB of wasm).
+pub(super) type Action = Pin<Box<dyn Future<Output = Outcome>>>;
 
 /// The flow context of a widget, from its validated options.
 pub(super) fn flow_context(config: &Config) -> Result<FlowContext> {
@@ -40,12 +45,12 @@ pub(super) fn flow_context(config: &Config) -> Result<FlowContext> {
 }
 
 /// A JS promise of `action`.
-pub(super) fn promise(action: impl Future<Output = Outcome> + 'static) -> Promise {
+pub(super) fn promise(action: Action) -> Promise {
     wasm_bindgen_futures::future_to_promise(action)
 }
 
 /// Runs `action` for a dialog click: its failure was shown and fired already.
-pub(super) fn detach(action: impl Future<Output = Outcome> + 'static) {
+pub(super) fn detach(action: Action) {
     wasm_bindgen_futures::spawn_local(async move {
         let _ = action.await;
     });
@@ -160,35 +165,29 @@ impl Inner {
 
     /// `linkWithPopup(connection)` and popup-mode clicks: opens the popup synchronously (now),
     /// then runs the link in it.
-    pub(super) fn link_with_popup(
-        self: &Rc<Self>,
-        connection: &JsValue,
-    ) -> impl Future<Output = Outcome> + 'static {
+    pub(super) fn link_with_popup(self: &Rc<Self>, connection: &JsValue) -> Action {
         let started = self
             .dialog()
             .and_then(|_| connection_arg(connection))
             .and_then(|name| Ok((name, open_popup()?)))
             .map(|(name, popup)| (name, popup, self.begin(Some(Msg::WaitingForPopup), false)));
         let inner = self.clone();
-        async move {
+        Box::pin(async move {
             let (connection, popup, ticket) = started.map_err(|e| inner.fail(e))?;
             match flow::link_with_popup(&inner.flow, popup, &connection).await {
                 Ok(result) => Ok(inner.linked(ticket, &result)),
                 Err(e) => Err(inner.fail_action(ticket, e)),
             }
-        }
+        })
     }
 
     /// `linkWithRedirect(connection)`, redirect-mode and legacy clicks, and "continue in this
     /// window": stores the transaction and leaves for `/authorize` (the legacy variant when
     /// `legacy: true`).
-    pub(super) fn link_with_redirect(
-        self: &Rc<Self>,
-        connection: &JsValue,
-    ) -> impl Future<Output = Outcome> + 'static {
+    pub(super) fn link_with_redirect(self: &Rc<Self>, connection: &JsValue) -> Action {
         let connection = self.dialog().and_then(|_| connection_arg(connection));
         let inner = self.clone();
-        async move {
+        Box::pin(async move {
             let connection = connection.map_err(|e| inner.fail(e))?;
             let ticket = inner.begin(Some(Msg::Redirecting), true);
             let ctx = &inner.flow;
@@ -200,15 +199,12 @@ impl Inner {
             started
                 .map(|()| JsValue::UNDEFINED)
                 .map_err(|e| inner.fail_action(ticket, e))
-        }
+        })
     }
 
     /// `handleRedirectCallback(url?)`: finishes a redirect link (`linked`) or sign-in
     /// (`authenticated`).
-    pub(super) fn handle_redirect_callback(
-        self: &Rc<Self>,
-        url: Option<String>,
-    ) -> impl Future<Output = Outcome> + 'static {
+    pub(super) fn handle_redirect_callback(self: &Rc<Self>, url: Option<String>) -> Action {
         let url = self.dialog().and_then(|_| match url {
             Some(url) => Ok(url),
             None => window()?
@@ -217,7 +213,7 @@ impl Inner {
                 .map_err(|_| Error::invalid_options("The page has no address.")),
         });
         let inner = self.clone();
-        async move {
+        Box::pin(async move {
             let url = url.map_err(|e| inner.fail(e))?;
             let ticket = inner.begin(Some(Msg::Linking), true);
             match flow::handle_redirect_callback(&inner.flow, &url).await {
@@ -228,15 +224,12 @@ impl Inner {
                 }
                 Err(e) => Err(inner.fail_action(ticket, e)),
             }
-        }
+        })
     }
 
     /// `signIn({ connection })`: the primary user's popup login (opened synchronously, now). The
     /// dialog is not involved; failures reject and fire `error`.
-    pub(super) fn sign_in(
-        self: &Rc<Self>,
-        options: &JsValue,
-    ) -> impl Future<Output = Outcome> + 'static {
+    pub(super) fn sign_in(self: &Rc<Self>, options: &JsValue) -> Action {
         let started = self.dialog().and_then(|_| {
             let connection = if options.is_object() {
                 Reflect::get(options, &JsValue::from_str("connection")).unwrap_or_default()
@@ -251,7 +244,7 @@ impl Inner {
             Ok((connection, open_popup()?))
         });
         let inner = self.clone();
-        async move {
+        Box::pin(async move {
             let report = |e: Error| {
                 let value: JsValue = e.into();
                 inner.events.emit(EventKind::Error, &value);
@@ -262,14 +255,14 @@ impl Inner {
                 Ok(result) => Ok(inner.signed_in(&result)),
                 Err(e) => Err(report(e)),
             }
-        }
+        })
     }
 
     /// Loads the identities into the dialog (when it is shown, and for `identities()`).
-    pub(super) fn load_identities(self: &Rc<Self>) -> impl Future<Output = Outcome> + 'static {
+    pub(super) fn load_identities(self: &Rc<Self>) -> Action {
         let alive = self.dialog().map(|_| ());
         let inner = self.clone();
-        async move {
+        Box::pin(async move {
             alive.map_err(|e| inner.fail(e))?;
             let ticket = inner.begin(Some(Msg::Loading), false);
             match flow::identities(&inner.flow).await {
@@ -280,7 +273,7 @@ impl Inner {
                 }
                 Err(e) => Err(inner.fail_action(ticket, e)),
             }
-        }
+        })
     }
 
     /// Whether a token is at hand, so showing the dialog can list identities without asking.
@@ -289,16 +282,12 @@ impl Inner {
     }
 
     /// `unlink(provider, userId)` and a confirmed Unlink in the dialog: `unlinked` with the list.
-    pub(super) fn unlink(
-        self: &Rc<Self>,
-        provider: &JsValue,
-        user_id: &JsValue,
-    ) -> impl Future<Output = Outcome> + 'static {
+    pub(super) fn unlink(self: &Rc<Self>, provider: &JsValue, user_id: &JsValue) -> Action {
         let args = self
             .dialog()
             .and_then(|_| Ok((arg(provider, "provider")?, arg(user_id, "userId")?)));
         let inner = self.clone();
-        async move {
+        Box::pin(async move {
             let (provider, user_id) = args.map_err(|e| inner.fail(e))?;
             let ticket = inner.begin(Some(Msg::Unlinking), true);
             match flow::unlink(&inner.flow, &provider, &user_id).await {
@@ -316,6 +305,6 @@ impl Inner {
                 }
                 Err(e) => Err(inner.fail_action(ticket, e)),
             }
-        }
+        })
     }
 }
