@@ -214,6 +214,36 @@ test('redirect link: the page goes to the login page and back through callback.h
   expect(seen.problems).toEqual([]);
 });
 
+for (const query of ['?mode=redirect', '?legacy=1']) {
+  test(`redirect start (${query}): sessionStorage holds only the transaction, never a token (DESIGN.md 6.5)`, async ({ page }) => {
+    await signIn(page, query);
+    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('account-link-demo.session')).accessToken);
+    // Stop the navigation to /authorize (a 204 cancels it), so the page that left can be inspected.
+    let authorize;
+    await page.route(`${EMULATOR}/authorize**`, (route) => {
+      authorize = new URL(route.request().url());
+      return route.fulfill({ status: 204 });
+    });
+    await openDialog(page);
+    await modal(page).locator('button[data-connection="github"]').click();
+    await expect.poll(() => authorize?.searchParams.get('state')).toBeTruthy();
+    const stored = await page.evaluate(() =>
+      Object.keys(sessionStorage)
+        .filter((k) => k.startsWith('account-link.'))
+        .map((k) => [k, sessionStorage.getItem(k)]),
+    );
+    expect(stored).toHaveLength(1);
+    const [key, value] = stored[0];
+    const tx = JSON.parse(value);
+    expect(key).toBe(`account-link.tx.${authorize.searchParams.get('state')}`);
+    expect(Object.keys(tx).sort()).toEqual(['connection', 'createdAt', 'kind', 'nonce', 'state', 'verifier']);
+    expect(tx.nonce).toBe(authorize.searchParams.get('nonce'));
+    expect(value).not.toContain(token);
+    expect(authorize.searchParams.get('response_mode') ?? 'query').toBe('query');
+    expect(authorize.searchParams.get('redirect_uri')).toBe(new URL('/callback.html', page.url()).href);
+  });
+}
+
 test('legacy link and unlink: opt-in only, one console warning per page, the token never logged', async ({ page }) => {
   const seen = await watch(page);
   await signIn(page, '?legacy=1');
