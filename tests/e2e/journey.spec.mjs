@@ -120,7 +120,22 @@ test.beforeEach(async ({ request }) => {
 
 test('primary sign-in: signIn() runs a popup login, the demo shows who is signed in', async ({ page }) => {
   const seen = await watch(page);
+  const authorizeUrls = [];
+  page.context().on('request', (r) => {
+    if (r.url().startsWith(`${EMULATOR}/authorize`)) authorizeUrls.push(new URL(r.url()).searchParams);
+  });
   await signIn(page);
+  // Issue 4 item 6: the Management API audience and scopes, code + PKCE, web_message.
+  expect(authorizeUrls).toHaveLength(1);
+  const q = authorizeUrls[0];
+  expect(q.get('audience')).toBe(`${EMULATOR}/api/v2/`);
+  expect(q.get('scope').split(' ')).toEqual(
+    expect.arrayContaining(['openid', 'profile', 'email', 'read:current_user', 'update:current_user_identities']),
+  );
+  expect(q.get('response_type')).toBe('code');
+  expect(q.get('code_challenge_method')).toBe('S256');
+  expect(q.get('response_mode')).toBe('web_message');
+  expect(q.get('connection')).toBe('Username-Password-Authentication');
   const authenticated = (await events(page)).filter((e) => e.name === 'authenticated');
   expect(authenticated).toHaveLength(1);
   expect(authenticated[0].payload.profile.sub).toBe('auth0|alice');
