@@ -12,6 +12,7 @@ use crate::dialog::{i18n::Msg, IdentityRow};
 use crate::error::{Error, Result};
 use crate::events::EventKind;
 use crate::flow::{self, FlowContext, LinkResult, RedirectResult, SignInResult};
+use crate::oauth::ResponseMode;
 use crate::options::{check_connection_name, Config};
 use crate::popup;
 use crate::token::TokenSource;
@@ -40,6 +41,9 @@ pub(super) fn flow_context(config: &Config) -> Result<FlowContext> {
     );
     ctx.popup_timeout_ms = (config.popup_timeout_seconds * 1000.0).min(i32::MAX as f64) as i32;
     ctx.legacy = config.legacy;
+    if config.popup_query {
+        ctx.popup_response_mode = ResponseMode::Query;
+    }
     ctx.user_id = config.user_id.clone();
     Ok(ctx)
 }

@@ -198,6 +198,28 @@ test('popup link: the popup logs in on the emulator, the dialog shows the new id
   expect(seen.problems).toEqual([]);
 });
 
+test('popup through the callback page (popupResponseMode: query): the popup lands on callback.html, which reports over BroadcastChannel', async ({ page }) => {
+  const seen = await watch(page);
+  const authorizeUrls = [];
+  page.context().on('request', (r) => {
+    if (r.url().startsWith(`${EMULATOR}/authorize`)) authorizeUrls.push(new URL(r.url()).searchParams);
+  });
+  await signIn(page, '?popup=query');
+  const dialog = await openDialog(page);
+  const popup = await clickConnection(page, 'github');
+  const closed = popup.waitForEvent('close');
+  await createUser(popup, 'Channel Octo', 'channel@example.com');
+  await closed;
+  await expect(dialog.locator('[data-identity^="github|"]')).toContainText('Channel Octo');
+  expect(authorizeUrls).toHaveLength(2); // sign-in and link
+  for (const q of authorizeUrls) {
+    expect(q.get('response_mode')).toBe('query');
+    expect(q.get('redirect_uri')).toBe(new URL('/callback.html', page.url()).href);
+  }
+  expect((await events(page)).filter((e) => e.name === 'linked')).toHaveLength(1);
+  expect(seen.problems).toEqual([]);
+});
+
 test('redirect link: the page goes to the login page and back through callback.html; a forged callback links nothing', async ({ page }) => {
   const seen = await watch(page);
   await signIn(page, '?mode=redirect');
