@@ -42,7 +42,11 @@ pub(super) fn flow_context(config: &Config) -> Result<FlowContext> {
     ctx.popup_timeout_ms = (config.popup_timeout_seconds * 1000.0).min(i32::MAX as f64) as i32;
     ctx.legacy = config.legacy;
     if config.popup_query {
+        // The COOP case: a severed popup reads `closed` from the moment it leaves for the tenant
+        // (seen in Chromium with `same-origin`), so `closed` proves nothing; only the callback
+        // page's answer or the timeout end the wait.
         ctx.popup_response_mode = ResponseMode::Query;
+        ctx.closed_grace_ms = ctx.popup_timeout_ms;
     }
     ctx.user_id = config.user_id.clone();
     Ok(ctx)

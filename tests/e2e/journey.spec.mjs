@@ -12,6 +12,7 @@ import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 
 const appPort = Number(process.env.E2E_APP_PORT || 4100);
 const EMULATOR = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT || appPort + 10}`;
@@ -218,6 +219,78 @@ test('popup through the callback page (popupResponseMode: query): the popup land
   }
   expect((await events(page)).filter((e) => e.name === 'linked')).toHaveLength(1);
   expect(seen.problems).toEqual([]);
+});
+
+// A second tenant + app whose pages send Cross-Origin-Opener-Policy: same-origin (the emulator's
+// --app-coop), on the test ports + 1. The built emulator binary: E2E_EMULATOR_BIN, else
+// $CARGO_TARGET_DIR/debug or target/debug.
+test.describe('under COOP same-origin', () => {
+  const repo = fileURLToPath(new URL('../../', import.meta.url));
+  const coopApp = appPort + 1;
+  const coopEmulator = Number(new URL(EMULATOR).port) + 1;
+  const coopIssuer = `http://127.0.0.1:${coopEmulator}`;
+  let child;
+
+  test.beforeAll(async () => {
+    const dir = test.info().outputPath();
+    fs.mkdirSync(dir, { recursive: true });
+    const config = path.join(dir, 'emulator-coop.toml');
+    const base = fs.readFileSync(path.join(repo, 'tests/emulator.toml'), 'utf8');
+    // tests/emulator.toml lists the npm-test app origin, 4100 (docs/ARCHITECTURE.md).
+    fs.writeFileSync(config, base.replaceAll('127.0.0.1:4100', `127.0.0.1:${coopApp}`));
+    const bin =
+      process.env.E2E_EMULATOR_BIN ||
+      path.join(path.resolve(repo, process.env.CARGO_TARGET_DIR || 'target'), 'debug', 'account-link-emulator');
+    child = spawn(bin, [
+      '--memory', '--port', String(coopEmulator), '--app-port', String(coopApp), '--app-dir', 'www',
+      '--app-mount', '/pkg=dist', '--config', config, '--app-coop', 'same-origin',
+    ], { cwd: repo, stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      const up = await fetch(`${coopIssuer}/.well-known/openid-configuration`).then((r) => r.ok, () => false);
+      if (up) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the COOP emulator did not start on ${coopEmulator}`);
+  });
+
+  test.afterAll(() => {
+    child?.kill();
+  });
+
+  /** The popup on the tenant's login page (COOP may swap the popup's page object mid-way). */
+  async function loginPopup(page) {
+    let found;
+    await expect
+      .poll(() => (found = page.context().pages().find((p) => p.url().startsWith(`${coopIssuer}/login`))), {
+        timeout: 10_000,
+      })
+      .toBeTruthy();
+    return found;
+  }
+
+  test('sign-in and link through the callback page (popupResponseMode: query) work although COOP severs the popup', async ({ page }) => {
+    const seen = await watch(page);
+    const response = await page.goto(`http://127.0.0.1:${coopApp}/?popup=query&timeout=20`);
+    expect(response.headers()['cross-origin-opener-policy']).toBe('same-origin');
+    await expect(page.locator('#sign-in')).toBeEnabled({ timeout: 10_000 });
+    await page.locator('#sign-in').click();
+    const popup = await loginPopup(page);
+    await popup.locator('[data-part="credentials"] input[name="email"]').fill(ALICE.email);
+    // Longer than the usual 1.5 s closed grace: the severed popup reads closed all along.
+    await popup.waitForTimeout(2500);
+    await popup.locator('[data-part="credentials"] input[name="password"]').fill(ALICE.password);
+    await popup.locator('[data-action="login"]').click();
+    await expect(page.locator('#user-name')).toHaveText(ALICE.name);
+
+    await page.locator('#add-account').click();
+    await modal(page).locator('button[data-connection="github"]').click();
+    const linkPopup = await loginPopup(page);
+    await expect(linkPopup.locator('h1[data-connection="github"]')).toBeVisible();
+    await linkPopup.waitForTimeout(2000);
+    await createUser(linkPopup, 'Coop Octo', 'coop@example.com');
+    await expect(modal(page).locator('[data-identity^="github|"]')).toContainText('Coop Octo');
+    expect(seen.problems).toEqual([]);
+  });
 });
 
 test('redirect link: the page goes to the login page and back through callback.html; a forged callback links nothing', async ({ page }) => {
