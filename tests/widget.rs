@@ -5,7 +5,7 @@
 //! by tests/e2e/journey.spec.mjs.)
 //!
 //! Needs `EMULATOR_URL` at compile time and the runner page on an allowed web origin, as
-//! tests/api.rs; without `EMULATOR_URL` every test returns at once.
+//! tests/api.rs (fails without them); runs with `WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION=1`.
 
 // Browser-only: `cargo test` on the host skips this file.
 #![cfg(target_arch = "wasm32")]
@@ -26,12 +26,10 @@ const CLIENT: &str = "account-link-demo";
 const ALICE: &str = "auth0|alice";
 const ALICE_GOOGLE: &str = "google-oauth2|1001";
 
-fn emu() -> Option<&'static str> {
-    let url = option_env!("EMULATOR_URL");
-    if url.is_none() {
-        web_sys::console::log_1(&"EMULATOR_URL not set at compile time: test skipped".into());
-    }
-    url.map(|u| u.trim_end_matches('/'))
+fn emu() -> &'static str {
+    option_env!("EMULATOR_URL")
+        .expect("EMULATOR_URL was not set at compile time: start the emulator and set it (see tests/api.rs), or run `npm test`")
+        .trim_end_matches('/')
 }
 
 fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
@@ -162,7 +160,7 @@ fn code(error: &JsValue) -> String {
 
 #[wasm_bindgen_test]
 async fn show_lists_identities_and_the_dialog_unlinks_after_confirmation() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     let token = setup(base, true).await;
     let w = widget(base, &token);
     let unlinked = record(&w, "unlinked");
@@ -201,7 +199,7 @@ async fn show_lists_identities_and_the_dialog_unlinks_after_confirmation() {
 
 #[wasm_bindgen_test]
 async fn an_api_error_rejects_fires_error_and_shows_in_the_dialog() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     let token = setup(base, true).await;
     let w = widget(base, &token);
     let errors = record(&w, "error");
@@ -237,7 +235,7 @@ async fn an_api_error_rejects_fires_error_and_shows_in_the_dialog() {
 
 #[wasm_bindgen_test]
 async fn the_primary_identity_is_refused_locally_and_destroy_rejects_later_calls() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     let token = setup(base, false).await;
     let w = widget(base, &token);
     let rejected = JsFuture::from(w.unlink("auth0".into(), "alice".into()))
@@ -262,7 +260,7 @@ async fn the_primary_identity_is_refused_locally_and_destroy_rejects_later_calls
 
 #[wasm_bindgen_test]
 async fn bad_arguments_are_invalid_options() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     let token = setup(base, false).await;
     let w = widget(base, &token);
     for promise in [
