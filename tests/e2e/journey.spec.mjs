@@ -555,6 +555,30 @@ test('destroy() during a popup link closes the popup and rejects with `destroyed
   await expect(page.locator('[data-account-link] [role="dialog"][aria-modal="true"]')).toHaveCount(0);
 });
 
+test('linking the signed-in account to itself: `same_identity`, refused before any link request', async ({ page }) => {
+  const seen = await watch(page);
+  await signIn(page);
+  const dialog = await openDialog(page);
+  const linkPosts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().includes('/identities')) linkPosts.push(r.url());
+  });
+  const popupOpened = page.waitForEvent('popup');
+  await page.evaluate(() => {
+    window.__link = window.accountLinkDemo.modal
+      .linkWithPopup('Username-Password-Authentication')
+      .then(() => 'resolved', (e) => e.code);
+  });
+  const popup = await popupOpened;
+  await popup.locator('[data-part="credentials"] input[name="email"]').fill(ALICE.email);
+  await popup.locator('[data-part="credentials"] input[name="password"]').fill(ALICE.password);
+  await popup.locator('[data-action="login"]').click();
+  expect(await page.evaluate(() => window.__link)).toBe('same_identity');
+  expect(linkPosts).toEqual([]);
+  await expect(dialog.locator('[data-part="error"]')).not.toBeEmpty();
+  expect(seen.problems).toEqual([]);
+});
+
 // Each Management API error, injected into the link request (POST /api/v2/users/{id}/identities).
 // linkWithPopup() is called while the dialog is shown: the promise rejects with the
 // LinkWidgetError, the `error` event fires, the dialog shows a short message and stays usable.
