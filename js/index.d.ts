@@ -119,6 +119,15 @@ export interface LinkWidgetOptions {
    * nothing is `invalid_options`.
    */
   container?: string | Element;
+  /**
+   * How the popup answers. `'web_message'` (default): the tenant's page posts the result to this
+   * window (checked: exact origin, our popup, state). `'query'`: the popup returns to `redirectUri`,
+   * your callback page, whose `handlePopupCallback()` (from `account-link/callback`) reports over a
+   * same-origin `BroadcastChannel`; use it when your pages send `Cross-Origin-Opener-Policy`, which
+   * cuts the popup off from `window.opener`. A popup cut off that way reads as closed, so in this
+   * mode a popup the user closes is noticed only at `popupTimeoutSeconds` (consider 30-60).
+   */
+  popupResponseMode?: 'web_message' | 'query';
   /** Seconds to wait for the popup before `timeout` (the popup is closed). Positive; default 60. */
   popupTimeoutSeconds?: number;
   /**

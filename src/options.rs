@@ -63,6 +63,10 @@ pub struct Config {
     pub popup_timeout_seconds: f64,
     /// The deprecated Authentication API linking flow, opt-in.
     pub legacy: bool,
+    /// `popupResponseMode: 'query'`: the popup returns to `redirect_uri` (the app's callback
+    /// page, which reports over BroadcastChannel) instead of posting a `web_message`; for apps
+    /// whose pages send Cross-Origin-Opener-Policy.
+    pub popup_query: bool,
     /// The raw `accessToken` option: a string or a function returning a string or a Promise of one.
     /// Checked for its type only; the flows call it.
     pub access_token: Option<JsValue>,
@@ -147,6 +151,17 @@ impl Config {
                 .ok_or_else(|| invalid("legacy must be true or false (default false)"))?,
         };
 
+        let popup_query = match optional_string(options, "popupResponseMode")?.as_deref() {
+            None | Some("web_message") => false,
+            Some("query") => true,
+            Some(other) => {
+                return Err(got(
+                    "popupResponseMode must be 'web_message' (default) or 'query' (through your callback page)",
+                    other,
+                ))
+            }
+        };
+
         let access_token = match present(get(options, "accessToken")) {
             None => None,
             Some(v) if v.is_function() => Some(v),
@@ -178,6 +193,7 @@ impl Config {
             container,
             popup_timeout_seconds,
             legacy,
+            popup_query,
             access_token,
             user_id,
         })

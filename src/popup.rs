@@ -41,11 +41,12 @@ pub const CHANNEL_PREFIX: &str = "account-link:";
 /// How long `popup.closed` must read true without a break before the user is deemed to have
 /// closed it: a popup cut off by Cross-Origin-Opener-Policy may read closed while it is open.
 ///
-/// Why a short grace is enough: with `web_message` a severed popup can never answer (the server
-/// posts to `window.opener`), so closed means over. With the callback page (`query`), the app's
-/// own COOP severs the popup only when it lands on the callback page, which broadcasts the result
-/// at once, well inside the grace. Only a tenant whose login pages send COOP would need a longer
-/// grace (`FlowContext::closed_grace_ms`), leaving the timeout to end the wait.
+/// With `web_message` a severed popup can never answer (the server posts to `window.opener`), so
+/// closed means over and a short grace is enough. With the callback page (`query`) under the
+/// app's own COOP `same-origin`, Chromium severs the popup as soon as it leaves for the tenant, so
+/// it reads closed for the whole login: the widget then sets the grace to the timeout
+/// (`popupResponseMode: 'query'`), and the callback page's BroadcastChannel message or the
+/// timeout ends the wait (tests/e2e/journey.spec.mjs, "under COOP").
 pub const DEFAULT_CLOSED_GRACE_MS: i32 = 1500;
 
 /// How often `popup.closed` is polled.

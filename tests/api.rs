@@ -7,12 +7,13 @@
 //! EMULATOR_URL=http://127.0.0.1:4110 WASM_BINDGEN_TEST_ADDRESS=127.0.0.1:4120 \
 //!   CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test api
 //! ```
-//! Without `EMULATOR_URL` at compile time every test returns at once (and says so in the console).
+//! Without `EMULATOR_URL` at compile time every test fails with a message saying so: these tests
+//! exist to talk to the real emulator, and a silent pass would prove nothing (`npm test` sets it).
 //!
 //! The popup tests need `WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION=1`: by default the runner page
 //! is served with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy:
 //! require-corp`, which blocks the emulator's page in a frame and severs a popup's opener.
-//! Without it they are skipped.
+//! Without it they fail with a message saying so (`npm test` sets it).
 
 // Browser-only: `cargo test` on the host skips this file.
 #![cfg(target_arch = "wasm32")]
@@ -34,12 +35,12 @@ const CLIENT: &str = "account-link-demo";
 const ALICE: &str = "auth0|alice";
 const ALICE_GOOGLE: &str = "google-oauth2|1001";
 
-fn emu() -> Option<&'static str> {
-    let url = option_env!("EMULATOR_URL");
-    if url.is_none() {
-        web_sys::console::log_1(&"EMULATOR_URL not set at compile time: test skipped".into());
+fn emu() -> &'static str {
+    // A match, not `.expect()`: clippy denies `option_env!(..).expect(..)` (option_env_unwrap).
+    match option_env!("EMULATOR_URL") {
+        Some(url) => url.trim_end_matches('/'),
+        None => panic!("EMULATOR_URL was not set at compile time: start the emulator and set it (see the module docs), or run `npm test`"),
     }
-    url.map(|u| u.trim_end_matches('/'))
 }
 
 fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
@@ -92,7 +93,7 @@ async fn fault(base: &str, pairs: &[(&str, JsValue)]) {
 
 #[wasm_bindgen_test]
 async fn get_identities_lists_the_primary_with_its_profile() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     reset(base).await;
     let (token, _) = mint(base, ALICE, None, None).await;
     let list = api::get_identities(base, &token, ALICE).await.unwrap();
@@ -107,7 +108,7 @@ async fn get_identities_lists_the_primary_with_its_profile() {
 
 #[wasm_bindgen_test]
 async fn link_then_unlink() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     reset(base).await;
     let (token, _) = mint(base, ALICE, None, None).await;
     let (_, google_id) = mint(base, ALICE_GOOGLE, None, None).await;
@@ -125,7 +126,7 @@ async fn link_then_unlink() {
 
 #[wasm_bindgen_test]
 async fn linking_yourself_is_same_identity() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     reset(base).await;
     let (token, own_id) = mint(base, ALICE, None, None).await;
     let e = api::link(base, &token, ALICE, &own_id).await.unwrap_err();
@@ -134,7 +135,7 @@ async fn linking_yourself_is_same_identity() {
 
 #[wasm_bindgen_test]
 async fn linking_an_account_linked_elsewhere_is_already_linked() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     reset(base).await;
     let bob = control(
         base,
@@ -157,7 +158,7 @@ async fn linking_an_account_linked_elsewhere_is_already_linked() {
 
 #[wasm_bindgen_test]
 async fn bad_token_is_unauthorized_and_missing_scope_is_forbidden() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     reset(base).await;
     let e = api::get_identities(base, &Secret::new("not-a-token"), ALICE)
         .await
@@ -183,7 +184,7 @@ async fn bad_token_is_unauthorized_and_missing_scope_is_forbidden() {
 
 #[wasm_bindgen_test]
 async fn injected_429_is_rate_limited_with_reset_time() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     reset(base).await;
     let (token, _) = mint(base, ALICE, None, None).await;
     fault(
@@ -205,7 +206,7 @@ async fn injected_429_is_rate_limited_with_reset_time() {
 
 #[wasm_bindgen_test]
 async fn injected_500_is_api_error_with_the_server_message() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     reset(base).await;
     let (token, _) = mint(base, ALICE, None, None).await;
     fault(
@@ -231,7 +232,7 @@ async fn injected_500_is_api_error_with_the_server_message() {
 
 #[wasm_bindgen_test]
 async fn dropped_connection_and_timeout_are_network_errors() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     reset(base).await;
     let (token, _) = mint(base, ALICE, None, None).await;
     // Chromium retries a GET once when a reused connection closes with no answer, so the fault
@@ -271,7 +272,7 @@ async fn dropped_connection_and_timeout_are_network_errors() {
 
 #[wasm_bindgen_test]
 async fn unlinking_the_primary_is_refused_locally() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     // A fault that would fail the request proves no request was sent.
     reset(base).await;
     fault(
@@ -291,7 +292,7 @@ async fn unlinking_the_primary_is_refused_locally() {
 
 #[wasm_bindgen_test]
 async fn legacy_unlink_removes_the_identity() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     reset(base).await;
     let (token, _) = mint(base, ALICE, None, None).await;
     let (_, google_id) = mint(base, ALICE_GOOGLE, None, None).await;
@@ -310,7 +311,7 @@ async fn legacy_unlink_removes_the_identity() {
 
 #[wasm_bindgen_test]
 async fn unknown_code_is_an_authorization_error() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     reset(base).await;
     let e = api::exchange_code(
         base,
@@ -327,7 +328,7 @@ async fn unknown_code_is_an_authorization_error() {
 
 #[wasm_bindgen_test]
 async fn emulator_id_token_validates_against_its_jwks() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     reset(base).await;
     let (_, id) = mint(base, ALICE_GOOGLE, None, Some("the-nonce")).await;
     let issuer = format!("{base}/");
@@ -361,7 +362,7 @@ async fn emulator_id_token_validates_against_its_jwks() {
 
 #[wasm_bindgen_test]
 async fn flow_helpers_use_a_token_provider_and_the_jwt_sub() {
-    let Some(base) = emu() else { return };
+    let base = emu();
     reset(base).await;
     let (token, _) = mint(base, ALICE, None, None).await;
     // An async provider: returns a Promise of the token; the user id comes from its `sub`.
@@ -399,18 +400,16 @@ fn frame_window() -> (web_sys::HtmlIFrameElement, web_sys::Window) {
     (f, w)
 }
 
-/// Whether the runner page is cross-origin isolated (COOP + COEP), which blocks the frame.
-fn isolated() -> bool {
+/// Fails when the runner page is cross-origin isolated (COOP + COEP), which blocks the frame.
+fn assert_not_isolated() {
     let isolated = js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
         .ok()
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
-    if isolated {
-        web_sys::console::log_1(
-            &"runner page is cross-origin isolated: set WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION=1; test skipped".into(),
-        );
-    }
-    isolated
+    assert!(
+        !isolated,
+        "the runner page is cross-origin isolated: set WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION=1"
+    );
 }
 
 fn app_redirect() -> String {
@@ -419,10 +418,8 @@ fn app_redirect() -> String {
 
 #[wasm_bindgen_test]
 async fn popup_flow_against_the_emulator_delivers_its_oauth_error() {
-    let Some(base) = emu() else { return };
-    if isolated() {
-        return;
-    }
+    let base = emu();
+    assert_not_isolated();
     reset(base).await;
     let (token, _) = mint(base, ALICE, None, None).await;
     let (frame, popup) = frame_window();
@@ -445,10 +442,8 @@ async fn popup_flow_against_the_emulator_delivers_its_oauth_error() {
 
 #[wasm_bindgen_test]
 async fn popup_flow_times_out_on_the_login_page_and_cleans_up() {
-    let Some(base) = emu() else { return };
-    if isolated() {
-        return;
-    }
+    let base = emu();
+    assert_not_isolated();
     reset(base).await;
     let (token, _) = mint(base, ALICE, None, None).await;
     let (frame, popup) = frame_window();

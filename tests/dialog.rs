@@ -627,6 +627,10 @@ fn each_bad_option_is_invalid_options_naming_the_fix() {
         ),
         (r#","legacy":"yes""#, "legacy must be true or false"),
         (
+            r#","popupResponseMode":"fragment""#,
+            "popupResponseMode must be 'web_message' (default) or 'query'",
+        ),
+        (
             r#","accessToken":42"#,
             "accessToken must be the Management API access token",
         ),

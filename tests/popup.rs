@@ -418,10 +418,10 @@ fn cross_origin_url() -> String {
 async fn coop_severed_popup_reads_closed_but_can_still_report_within_grace() {
     // The runner page sends `Cross-Origin-Opener-Policy: same-origin`; navigating our popup to
     // another origin severs it, so `popup.closed` reads true while the popup is open.
-    if !isolated() {
-        web_sys::console::log_1(&"page not cross-origin isolated: test skipped".into());
-        return;
-    }
+    assert!(
+        isolated(),
+        "needs the runner's default cross-origin isolation: run without WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION"
+    );
     let popup = popup::open_popup(&window()).unwrap();
     let url = cross_origin_url();
     let out = {
@@ -455,9 +455,10 @@ async fn coop_severed_popup_reads_closed_but_can_still_report_within_grace() {
 
 #[wasm_bindgen_test]
 async fn coop_severed_popup_without_an_answer_is_cancelled_after_grace() {
-    if !isolated() {
-        return;
-    }
+    assert!(
+        isolated(),
+        "needs the runner's default cross-origin isolation: run without WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION"
+    );
     let popup = popup::open_popup(&window()).unwrap();
     let url = cross_origin_url();
     let out: Slot = Rc::new(RefCell::new(None));

@@ -30,7 +30,7 @@ const SESSION_KEY = 'account-link-demo.session';
 const FLASH_KEY = 'account-link-demo.flash';
 
 /**
- * The demo's settings: URL query options first (`?mode=redirect&legacy=1&timeout=2&lang=es&theme=ocean`,
+ * The demo's settings: URL query options first (`?mode=redirect&legacy=1&timeout=2&popup=query&lang=es&theme=ocean`,
  * handy for tests), then what this tab chose last, then the defaults.
  */
 export function loadSettings() {
@@ -48,6 +48,8 @@ export function loadSettings() {
     lang: pick('lang', 'en'),
     theme: pick('theme', 'default'),
     timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+    // 'query': popups answer through callback.html (for apps that send COOP).
+    popup: pick('popup', 'web_message') === 'query' ? 'query' : 'web_message',
   };
 }
 
@@ -110,6 +112,7 @@ export function widgetOptions(settings, extra) {
     ...extra,
   };
   if (settings.timeout) options.popupTimeoutSeconds = settings.timeout;
+  if (settings.popup === 'query') options.popupResponseMode = 'query';
   if (loadSession()) {
     // A function, so a new sign-in is picked up without recreating the widget.
     options.accessToken = () => loadSession()?.accessToken;

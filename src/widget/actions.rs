@@ -12,6 +12,7 @@ use crate::dialog::{i18n::Msg, IdentityRow};
 use crate::error::{Error, Result};
 use crate::events::EventKind;
 use crate::flow::{self, FlowContext, LinkResult, RedirectResult, SignInResult};
+use crate::oauth::ResponseMode;
 use crate::options::{check_connection_name, Config};
 use crate::popup;
 #[allow(unused_imports)]
@@ -27,6 +28,10 @@ use web_sys::Window;
 /// What every action resolves or rejects with.
 type Outcome = core::result::Result<JsValue, JsValue>;
 
+/// A running action. Boxed, so `future_to_promise` and `spawn_local` are compiled once for all
+/// actions rather than once per action (a few KB of wasm).
+pub(super) type Action = Pin<Box<dyn Future<Output = Outcome>>>;
+
 /// The flow context of a widget, from its validated options.
 pub(super) fn flow_context(config: &Config) -> Result<FlowContext> {
     let tokens = TokenSource::from_js(config.access_token.as_ref().unwrap_or(&JsValue::UNDEFINED))?;
@@ -38,22 +43,24 @@ pub(super) fn flow_context(config: &Config) -> Result<FlowContext> {
     );
     ctx.popup_timeout_ms = (config.popup_timeout_seconds * 1000.0).min(i32::MAX as f64) as i32;
     ctx.legacy = config.legacy;
+    if config.popup_query {
+        // The COOP case: a severed popup reads `closed` from the moment it leaves for the tenant
+        // (seen in Chromium with `same-origin`), so `closed` proves nothing; only the callback
+        // page's answer or the timeout end the wait.
+        ctx.popup_response_mode = ResponseMode::Query;
+        ctx.closed_grace_ms = ctx.popup_timeout_ms;
+    }
     ctx.user_id = config.user_id.clone();
     Ok(ctx)
 }
 
-/// Every action as one type: `future_to_promise` and `spawn_local` are then compiled once
-/// instead of once per action (about 2-5 KB of wasm each; issue 5, size).
-type Action = Pin<Box<dyn Future<Output = Outcome>>>;
-
 /// A JS promise of `action`.
-pub(super) fn promise(action: impl Future<Output = Outcome> + 'static) -> Promise {
-    wasm_bindgen_futures::future_to_promise(Box::pin(action) as Action)
+pub(super) fn promise(action: Action) -> Promise {
+    wasm_bindgen_futures::future_to_promise(action)
 }
 
 /// Runs `action` for a dialog click: its failure was shown and fired already.
-pub(super) fn detach(action: impl Future<Output = Outcome> + 'static) {
-    let action: Action = Box::pin(action);
+pub(super) fn detach(action: Action) {
     wasm_bindgen_futures::spawn_local(async move {
         let _ = action.await;
     });
@@ -168,35 +175,29 @@ impl Inner {
 
     /// `linkWithPopup(connection)` and popup-mode clicks: opens the popup synchronously (now),
     /// then runs the link in it.
-    pub(super) fn link_with_popup(
-        self: &Rc<Self>,
-        connection: &JsValue,
-    ) -> impl Future<Output = Outcome> + 'static {
+    pub(super) fn link_with_popup(self: &Rc<Self>, connection: &JsValue) -> Action {
         let started = self
             .dialog()
             .and_then(|_| connection_arg(connection))
             .and_then(|name| Ok((name, open_popup()?)))
             .map(|(name, popup)| (name, popup, self.begin(Some(Msg::WaitingForPopup), false)));
         let inner = self.clone();
-        async move {
+        Box::pin(async move {
             let (connection, popup, ticket) = started.map_err(|e| inner.fail(e))?;
             match flow::link_with_popup(&inner.flow, popup, &connection).await {
                 Ok(result) => Ok(inner.linked(ticket, &result)),
                 Err(e) => Err(inner.fail_action(ticket, e)),
             }
-        }
+        })
     }
 
     /// `linkWithRedirect(connection)`, redirect-mode and legacy clicks, and "continue in this
     /// window": stores the transaction and leaves for `/authorize` (the legacy variant when
     /// `legacy: true`).
-    pub(super) fn link_with_redirect(
-        self: &Rc<Self>,
-        connection: &JsValue,
-    ) -> impl Future<Output = Outcome> + 'static {
+    pub(super) fn link_with_redirect(self: &Rc<Self>, connection: &JsValue) -> Action {
         let connection = self.dialog().and_then(|_| connection_arg(connection));
         let inner = self.clone();
-        async move {
+        Box::pin(async move {
             let connection = connection.map_err(|e| inner.fail(e))?;
             let ticket = inner.begin(Some(Msg::Redirecting), true);
             let ctx = &inner.flow;
@@ -208,15 +209,12 @@ impl Inner {
             started
                 .map(|()| JsValue::UNDEFINED)
                 .map_err(|e| inner.fail_action(ticket, e))
-        }
+        })
     }
 
     /// `handleRedirectCallback(url?)`: finishes a redirect link (`linked`) or sign-in
     /// (`authenticated`).
-    pub(super) fn handle_redirect_callback(
-        self: &Rc<Self>,
-        url: Option<String>,
-    ) -> impl Future<Output = Outcome> + 'static {
+    pub(super) fn handle_redirect_callback(self: &Rc<Self>, url: Option<String>) -> Action {
         let url = self.dialog().and_then(|_| match url {
             Some(url) => Ok(url),
             None => window()?
@@ -225,7 +223,7 @@ impl Inner {
                 .map_err(|_| Error::invalid_options("The page has no address.")),
         });
         let inner = self.clone();
-        async move {
+        Box::pin(async move {
             let url = url.map_err(|e| inner.fail(e))?;
             let ticket = inner.begin(Some(Msg::Linking), true);
             match flow::handle_redirect_callback(&inner.flow, &url).await {
@@ -236,15 +234,12 @@ impl Inner {
                 }
                 Err(e) => Err(inner.fail_action(ticket, e)),
             }
-        }
+        })
     }
 
     /// `signIn({ connection })`: the primary user's popup login (opened synchronously, now). The
     /// dialog is not involved; failures reject and fire `error`.
-    pub(super) fn sign_in(
-        self: &Rc<Self>,
-        options: &JsValue,
-    ) -> impl Future<Output = Outcome> + 'static {
+    pub(super) fn sign_in(self: &Rc<Self>, options: &JsValue) -> Action {
         let started = self.dialog().and_then(|_| {
             let connection = if options.is_object() {
                 Reflect::get(options, &JsValue::from_str("connection")).unwrap_or_default()
@@ -259,7 +254,7 @@ impl Inner {
             Ok((connection, open_popup()?))
         });
         let inner = self.clone();
-        async move {
+        Box::pin(async move {
             let report = |e: Error| {
                 let value: JsValue = e.into();
                 inner.events.emit(EventKind::Error, &value);
@@ -270,14 +265,14 @@ impl Inner {
                 Ok(result) => Ok(inner.signed_in(&result)),
                 Err(e) => Err(report(e)),
             }
-        }
+        })
     }
 
     /// Loads the identities into the dialog (when it is shown, and for `identities()`).
-    pub(super) fn load_identities(self: &Rc<Self>) -> impl Future<Output = Outcome> + 'static {
+    pub(super) fn load_identities(self: &Rc<Self>) -> Action {
         let alive = self.dialog().map(|_| ());
         let inner = self.clone();
-        async move {
+        Box::pin(async move {
             alive.map_err(|e| inner.fail(e))?;
             let ticket = inner.begin(Some(Msg::Loading), false);
             match flow::identities(&inner.flow).await {
@@ -288,7 +283,7 @@ impl Inner {
                 }
                 Err(e) => Err(inner.fail_action(ticket, e)),
             }
-        }
+        })
     }
 
     /// Whether a token is at hand, so showing the dialog can list identities without asking.
@@ -297,16 +292,12 @@ impl Inner {
     }
 
     /// `unlink(provider, userId)` and a confirmed Unlink in the dialog: `unlinked` with the list.
-    pub(super) fn unlink(
-        self: &Rc<Self>,
-        provider: &JsValue,
-        user_id: &JsValue,
-    ) -> impl Future<Output = Outcome> + 'static {
+    pub(super) fn unlink(self: &Rc<Self>, provider: &JsValue, user_id: &JsValue) -> Action {
         let args = self
             .dialog()
             .and_then(|_| Ok((arg(provider, "provider")?, arg(user_id, "userId")?)));
         let inner = self.clone();
-        async move {
+        Box::pin(async move {
             let (provider, user_id) = args.map_err(|e| inner.fail(e))?;
             let ticket = inner.begin(Some(Msg::Unlinking), true);
             match flow::unlink(&inner.flow, &provider, &user_id).await {
@@ -324,6 +315,6 @@ impl Inner {
                 }
                 Err(e) => Err(inner.fail_action(ticket, e)),
             }
-        }
+        })
     }
 }

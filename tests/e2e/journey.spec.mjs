@@ -12,6 +12,7 @@ import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 
 const appPort = Number(process.env.E2E_APP_PORT || 4100);
 const EMULATOR = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT || appPort + 10}`;
@@ -120,7 +121,22 @@ test.beforeEach(async ({ request }) => {
 
 test('primary sign-in: signIn() runs a popup login, the demo shows who is signed in', async ({ page }) => {
   const seen = await watch(page);
+  const authorizeUrls = [];
+  page.context().on('request', (r) => {
+    if (r.url().startsWith(`${EMULATOR}/authorize`)) authorizeUrls.push(new URL(r.url()).searchParams);
+  });
   await signIn(page);
+  // Issue 4 item 6: the Management API audience and scopes, code + PKCE, web_message.
+  expect(authorizeUrls).toHaveLength(1);
+  const q = authorizeUrls[0];
+  expect(q.get('audience')).toBe(`${EMULATOR}/api/v2/`);
+  expect(q.get('scope').split(' ')).toEqual(
+    expect.arrayContaining(['openid', 'profile', 'email', 'read:current_user', 'update:current_user_identities']),
+  );
+  expect(q.get('response_type')).toBe('code');
+  expect(q.get('code_challenge_method')).toBe('S256');
+  expect(q.get('response_mode')).toBe('web_message');
+  expect(q.get('connection')).toBe('Username-Password-Authentication');
   const authenticated = (await events(page)).filter((e) => e.name === 'authenticated');
   expect(authenticated).toHaveLength(1);
   expect(authenticated[0].payload.profile.sub).toBe('auth0|alice');
@@ -183,6 +199,100 @@ test('popup link: the popup logs in on the emulator, the dialog shows the new id
   expect(seen.problems).toEqual([]);
 });
 
+test('popup through the callback page (popupResponseMode: query): the popup lands on callback.html, which reports over BroadcastChannel', async ({ page }) => {
+  const seen = await watch(page);
+  const authorizeUrls = [];
+  page.context().on('request', (r) => {
+    if (r.url().startsWith(`${EMULATOR}/authorize`)) authorizeUrls.push(new URL(r.url()).searchParams);
+  });
+  await signIn(page, '?popup=query');
+  const dialog = await openDialog(page);
+  const popup = await clickConnection(page, 'github');
+  const closed = popup.waitForEvent('close');
+  await createUser(popup, 'Channel Octo', 'channel@example.com');
+  await closed;
+  await expect(dialog.locator('[data-identity^="github|"]')).toContainText('Channel Octo');
+  expect(authorizeUrls).toHaveLength(2); // sign-in and link
+  for (const q of authorizeUrls) {
+    expect(q.get('response_mode')).toBe('query');
+    expect(q.get('redirect_uri')).toBe(new URL('/callback.html', page.url()).href);
+  }
+  expect((await events(page)).filter((e) => e.name === 'linked')).toHaveLength(1);
+  expect(seen.problems).toEqual([]);
+});
+
+// A second tenant + app whose pages send Cross-Origin-Opener-Policy: same-origin (the emulator's
+// --app-coop), on the test ports + 1. The built emulator binary: E2E_EMULATOR_BIN, else
+// $CARGO_TARGET_DIR/debug or target/debug.
+test.describe('under COOP same-origin', () => {
+  const repo = fileURLToPath(new URL('../../', import.meta.url));
+  const coopApp = appPort + 1;
+  const coopEmulator = Number(new URL(EMULATOR).port) + 1;
+  const coopIssuer = `http://127.0.0.1:${coopEmulator}`;
+  let child;
+
+  test.beforeAll(async () => {
+    const dir = test.info().outputPath();
+    fs.mkdirSync(dir, { recursive: true });
+    const config = path.join(dir, 'emulator-coop.toml');
+    const base = fs.readFileSync(path.join(repo, 'tests/emulator.toml'), 'utf8');
+    // tests/emulator.toml lists the npm-test app origin, 4100 (docs/ARCHITECTURE.md).
+    fs.writeFileSync(config, base.replaceAll('127.0.0.1:4100', `127.0.0.1:${coopApp}`));
+    const bin =
+      process.env.E2E_EMULATOR_BIN ||
+      path.join(path.resolve(repo, process.env.CARGO_TARGET_DIR || 'target'), 'debug', 'account-link-emulator');
+    child = spawn(bin, [
+      '--memory', '--port', String(coopEmulator), '--app-port', String(coopApp), '--app-dir', 'www',
+      '--app-mount', '/pkg=dist', '--config', config, '--app-coop', 'same-origin',
+    ], { cwd: repo, stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      const up = await fetch(`${coopIssuer}/.well-known/openid-configuration`).then((r) => r.ok, () => false);
+      if (up) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the COOP emulator did not start on ${coopEmulator}`);
+  });
+
+  test.afterAll(() => {
+    child?.kill();
+  });
+
+  /** The popup on the tenant's login page (COOP may swap the popup's page object mid-way). */
+  async function loginPopup(page) {
+    let found;
+    await expect
+      .poll(() => (found = page.context().pages().find((p) => p.url().startsWith(`${coopIssuer}/login`))), {
+        timeout: 10_000,
+      })
+      .toBeTruthy();
+    return found;
+  }
+
+  test('sign-in and link through the callback page (popupResponseMode: query) work although COOP severs the popup', async ({ page }) => {
+    const seen = await watch(page);
+    const response = await page.goto(`http://127.0.0.1:${coopApp}/?popup=query&timeout=20`);
+    expect(response.headers()['cross-origin-opener-policy']).toBe('same-origin');
+    await expect(page.locator('#sign-in')).toBeEnabled({ timeout: 10_000 });
+    await page.locator('#sign-in').click();
+    const popup = await loginPopup(page);
+    await popup.locator('[data-part="credentials"] input[name="email"]').fill(ALICE.email);
+    // Longer than the usual 1.5 s closed grace: the severed popup reads closed all along.
+    await popup.waitForTimeout(2500);
+    await popup.locator('[data-part="credentials"] input[name="password"]').fill(ALICE.password);
+    await popup.locator('[data-action="login"]').click();
+    await expect(page.locator('#user-name')).toHaveText(ALICE.name);
+
+    await page.locator('#add-account').click();
+    await modal(page).locator('button[data-connection="github"]').click();
+    const linkPopup = await loginPopup(page);
+    await expect(linkPopup.locator('h1[data-connection="github"]')).toBeVisible();
+    await linkPopup.waitForTimeout(2000);
+    await createUser(linkPopup, 'Coop Octo', 'coop@example.com');
+    await expect(modal(page).locator('[data-identity^="github|"]')).toContainText('Coop Octo');
+    expect(seen.problems).toEqual([]);
+  });
+});
+
 test('redirect link: the page goes to the login page and back through callback.html; a forged callback links nothing', async ({ page }) => {
   const seen = await watch(page);
   await signIn(page, '?mode=redirect');
@@ -213,6 +323,36 @@ test('redirect link: the page goes to the login page and back through callback.h
   await expect(demoList(page)).toHaveCount(2);
   expect(seen.problems).toEqual([]);
 });
+
+for (const query of ['?mode=redirect', '?legacy=1']) {
+  test(`redirect start (${query}): sessionStorage holds only the transaction, never a token (DESIGN.md 6.5)`, async ({ page }) => {
+    await signIn(page, query);
+    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('account-link-demo.session')).accessToken);
+    // Stop the navigation to /authorize (a 204 cancels it), so the page that left can be inspected.
+    let authorize;
+    await page.route(`${EMULATOR}/authorize**`, (route) => {
+      authorize = new URL(route.request().url());
+      return route.fulfill({ status: 204 });
+    });
+    await openDialog(page);
+    await modal(page).locator('button[data-connection="github"]').click();
+    await expect.poll(() => authorize?.searchParams.get('state')).toBeTruthy();
+    const stored = await page.evaluate(() =>
+      Object.keys(sessionStorage)
+        .filter((k) => k.startsWith('account-link.'))
+        .map((k) => [k, sessionStorage.getItem(k)]),
+    );
+    expect(stored).toHaveLength(1);
+    const [key, value] = stored[0];
+    const tx = JSON.parse(value);
+    expect(key).toBe(`account-link.tx.${authorize.searchParams.get('state')}`);
+    expect(Object.keys(tx).sort()).toEqual(['connection', 'createdAt', 'kind', 'nonce', 'state', 'verifier']);
+    expect(tx.nonce).toBe(authorize.searchParams.get('nonce'));
+    expect(value).not.toContain(token);
+    expect(authorize.searchParams.get('response_mode') ?? 'query').toBe('query');
+    expect(authorize.searchParams.get('redirect_uri')).toBe(new URL('/callback.html', page.url()).href);
+  });
+}
 
 test('legacy link and unlink: opt-in only, one console warning per page, the token never logged', async ({ page }) => {
   const seen = await watch(page);
@@ -413,6 +553,30 @@ test('destroy() during a popup link closes the popup and rejects with `destroyed
   await closed;
   expect(await page.evaluate(() => window.__link)).toBe('destroyed');
   await expect(page.locator('[data-account-link] [role="dialog"][aria-modal="true"]')).toHaveCount(0);
+});
+
+test('linking the signed-in account to itself: `same_identity`, refused before any link request', async ({ page }) => {
+  const seen = await watch(page);
+  await signIn(page);
+  const dialog = await openDialog(page);
+  const linkPosts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().includes('/identities')) linkPosts.push(r.url());
+  });
+  const popupOpened = page.waitForEvent('popup');
+  await page.evaluate(() => {
+    window.__link = window.accountLinkDemo.modal
+      .linkWithPopup('Username-Password-Authentication')
+      .then(() => 'resolved', (e) => e.code);
+  });
+  const popup = await popupOpened;
+  await popup.locator('[data-part="credentials"] input[name="email"]').fill(ALICE.email);
+  await popup.locator('[data-part="credentials"] input[name="password"]').fill(ALICE.password);
+  await popup.locator('[data-action="login"]').click();
+  expect(await page.evaluate(() => window.__link)).toBe('same_identity');
+  expect(linkPosts).toEqual([]);
+  await expect(dialog.locator('[data-part="error"]')).not.toBeEmpty();
+  expect(seen.problems).toEqual([]);
 });
 
 // Each Management API error, injected into the link request (POST /api/v2/users/{id}/identities).

@@ -1,0 +1,278 @@
+//! Browser tests of the `LinkWidget` facade wired to the flows, against the running emulator:
+//! identities listed when the dialog is shown, unlink through the dialog's confirmation, the
+//! promise / `error` event / dialog message of a failure, the primary identity refused locally,
+//! and `destroyed` after `destroy()`. (Linking through a real popup login is covered end to end
+//! by tests/e2e/journey.spec.mjs.)
+//!
+//! Needs `EMULATOR_URL` at compile time and the runner page on an allowed web origin, as
+//! tests/api.rs (fails without them); runs with `WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION=1`.
+
+// Browser-only: `cargo test` on the host skips this file.
+#![cfg(target_arch = "wasm32")]
+
+use account_link::http::{self, field, field_str, set_field, Body, Request};
+use account_link::LinkWidget;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, ShadowRoot};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CLIENT: &str = "account-link-demo";
+const ALICE: &str = "auth0|alice";
+const ALICE_GOOGLE: &str = "google-oauth2|1001";
+
+fn emu() -> &'static str {
+    // A match, not `.expect()`: clippy denies `option_env!(..).expect(..)` (option_env_unwrap).
+    match option_env!("EMULATOR_URL") {
+        Some(url) => url.trim_end_matches('/'),
+        None => panic!("EMULATOR_URL was not set at compile time: start the emulator and set it (see tests/api.rs), or run `npm test`"),
+    }
+}
+
+fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        set_field(&o, k, v);
+    }
+    o.into()
+}
+
+async fn send(method: &str, url: &str, bearer: Option<&str>, body: &JsValue) -> JsValue {
+    let token = bearer.map(|b| account_link::secret::Secret::new(b.to_owned()));
+    http::send(Request {
+        method,
+        url,
+        bearer: token.as_ref(),
+        body: Body::Json(body),
+        timeout_ms: 10_000,
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{method} {url}: {e}"))
+}
+
+async fn control(base: &str, path: &str, body: &JsValue) -> JsValue {
+    send("POST", &format!("{base}/__test__/{path}"), None, body).await
+}
+
+/// A fresh tenant, Alice's Management API token, and (when `link`) her Google identity linked.
+async fn setup(base: &str, link: bool) -> String {
+    control(base, "reset", &JsValue::NULL).await;
+    let mint = |sub: &str| obj(&[("sub", sub.into()), ("client_id", CLIENT.into())]);
+    let alice = control(base, "tokens", &mint(ALICE)).await;
+    let token = field_str(&alice, "access_token").unwrap();
+    if link {
+        let google = control(base, "tokens", &mint(ALICE_GOOGLE)).await;
+        let body = obj(&[("link_with", field(&google, "id_token"))]);
+        let url = format!("{base}/api/v2/users/auth0%7Calice/identities");
+        send("POST", &url, Some(&token), &body).await;
+    }
+    token
+}
+
+fn widget(base: &str, token: &str) -> LinkWidget {
+    let connections = js_sys::Array::of2(&"google-oauth2".into(), &"github".into());
+    let options = obj(&[
+        ("domain", base.into()),
+        ("clientId", CLIENT.into()),
+        ("connections", connections.into()),
+        ("accessToken", token.into()),
+    ]);
+    LinkWidget::new(options).unwrap_or_else(|e| panic!("options: {e:?}"))
+}
+
+/// Records the payloads of one event.
+struct Recorder {
+    seen: Rc<RefCell<Vec<JsValue>>>,
+    _closure: Closure<dyn FnMut(JsValue)>,
+}
+
+fn record(widget: &LinkWidget, event: &str) -> Recorder {
+    let seen: Rc<RefCell<Vec<JsValue>>> = Rc::default();
+    let sink = seen.clone();
+    let closure = Closure::<dyn FnMut(JsValue)>::new(move |v| sink.borrow_mut().push(v));
+    widget
+        .on(event, closure.as_ref().clone())
+        .expect("listener added");
+    Recorder {
+        seen,
+        _closure: closure,
+    }
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// The newest widget's shadow root.
+fn root() -> ShadowRoot {
+    let hosts = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .query_selector_all("[data-account-link]")
+        .unwrap();
+    let host: web_sys::Element = hosts.item(hosts.length() - 1).unwrap().unchecked_into();
+    host.shadow_root().expect("open shadow root")
+}
+
+fn count(selector: &str) -> u32 {
+    root().query_selector_all(selector).unwrap().length()
+}
+
+fn text(selector: &str) -> String {
+    root()
+        .query_selector(selector)
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+fn click(selector: &str) {
+    let element = root()
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"));
+    element.unchecked_into::<HtmlElement>().click();
+}
+
+/// Waits up to 5 s for `check`.
+async fn until(what: &str, check: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if check() {
+            return;
+        }
+        sleep(50).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn code(error: &JsValue) -> String {
+    field_str(error, "code").unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn show_lists_identities_and_the_dialog_unlinks_after_confirmation() {
+    let base = emu();
+    let token = setup(base, true).await;
+    let w = widget(base, &token);
+    let unlinked = record(&w, "unlinked");
+    let errors = record(&w, "error");
+    w.show().unwrap();
+    let google = "[data-identity=\"google-oauth2|1001\"]";
+    until("two identity rows", || count("[data-identity]") == 2).await;
+    assert_eq!(
+        count("[data-identity=\"auth0|alice\"] [data-action=unlink]"),
+        0
+    );
+    assert!(text(google).contains("Alice on Google"));
+
+    click(&format!("{google} [data-action=unlink]"));
+    click(&format!("{google} [data-action=confirm-unlink]"));
+    until("the row removed", || count(google) == 0).await;
+    until("`unlinked`", || unlinked.seen.borrow().len() == 1).await;
+    let payload = unlinked.seen.borrow()[0].clone();
+    assert_eq!(
+        field_str(&payload, "provider").as_deref(),
+        Some("google-oauth2")
+    );
+    assert_eq!(field_str(&payload, "userId").as_deref(), Some("1001"));
+    let identities: js_sys::Array = field(&payload, "identities").unchecked_into();
+    assert_eq!(identities.length(), 1);
+    assert!(errors.seen.borrow().is_empty());
+
+    let list: js_sys::Array = JsFuture::from(w.identities())
+        .await
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(list.length(), 1, "the unlink persisted");
+    assert_eq!(field_str(&list.get(0), "userId").as_deref(), Some("alice"));
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn an_api_error_rejects_fires_error_and_shows_in_the_dialog() {
+    let base = emu();
+    let token = setup(base, true).await;
+    let w = widget(base, &token);
+    let errors = record(&w, "error");
+    w.show().unwrap();
+    until("two identity rows", || count("[data-identity]") == 2).await;
+    let fault = obj(&[
+        ("method", "DELETE".into()),
+        ("path", "/api/v2/users/".into()),
+        ("status", 403.into()),
+    ]);
+    control(base, "faults", &fault).await;
+    let rejected = JsFuture::from(w.unlink("google-oauth2".into(), "1001".into()))
+        .await
+        .expect_err("rejects");
+    assert_eq!(code(&rejected), "forbidden");
+    assert_eq!(field(&rejected, "status").as_f64(), Some(403.0));
+    assert_eq!(
+        field_str(&rejected, "name").as_deref(),
+        Some("LinkWidgetError")
+    );
+    assert_eq!(errors.seen.borrow().len(), 1);
+    assert_eq!(code(&errors.seen.borrow()[0]), "forbidden");
+    assert!(!text("[data-part=error]").is_empty(), "shown in the dialog");
+    // Still usable: the identity is still there and a retry works.
+    assert_eq!(count("[data-identity=\"google-oauth2|1001\"]"), 1);
+    assert_eq!(count("[data-connection]:not([disabled])"), 2);
+    JsFuture::from(w.unlink("google-oauth2".into(), "1001".into()))
+        .await
+        .expect("the retry unlinks");
+    assert!(text("[data-part=error]").is_empty(), "the error is cleared");
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn the_primary_identity_is_refused_locally_and_destroy_rejects_later_calls() {
+    let base = emu();
+    let token = setup(base, false).await;
+    let w = widget(base, &token);
+    let rejected = JsFuture::from(w.unlink("auth0".into(), "alice".into()))
+        .await
+        .expect_err("refused");
+    assert_eq!(code(&rejected), "invalid_options");
+    assert_eq!(
+        field_str(&rejected, "detail").as_deref(),
+        Some("primary_identity")
+    );
+    w.destroy();
+    for promise in [
+        w.identities(),
+        w.link_with_popup("github".into()),
+        w.link_with_redirect("github".into()),
+        w.unlink("google-oauth2".into(), "1001".into()),
+    ] {
+        let error = JsFuture::from(promise).await.expect_err("destroyed");
+        assert_eq!(code(&error), "destroyed");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn bad_arguments_are_invalid_options() {
+    let base = emu();
+    let token = setup(base, false).await;
+    let w = widget(base, &token);
+    for promise in [
+        w.link_with_popup(JsValue::UNDEFINED),
+        w.link_with_popup("<script>".into()),
+        w.sign_in(JsValue::NULL),
+        w.unlink("github".into(), JsValue::NULL),
+    ] {
+        let error = JsFuture::from(promise).await.expect_err("rejects");
+        assert_eq!(code(&error), "invalid_options");
+    }
+    w.destroy();
+}
