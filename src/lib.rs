@@ -30,7 +30,9 @@ mod prelude {
         let mut rest = n.unsigned_abs();
         loop {
             i -= 1;
-            digits[i] = b'0' + (rest % 10) as u8;
+            if let Some(d) = digits.get_mut(i) {
+                *d = b'0' + (rest % 10) as u8;
+            }
             rest /= 10;
             if rest == 0 {
                 break;

@@ -69,11 +69,14 @@ pub fn form_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
+    while let Some(&byte) = bytes.get(i) {
+        match byte {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let hex = match (hex_value(bytes[i + 1]), hex_value(bytes[i + 2])) {
+                let hex = match (
+                    bytes.get(i + 1).and_then(|&b| hex_value(b)),
+                    bytes.get(i + 2).and_then(|&b| hex_value(b)),
+                ) {
                     (Some(high), Some(low)) => Some(high * 16 + low),
                     _ => None,
                 };

@@ -163,10 +163,16 @@ impl Strings {
         self.language
     }
 
+    // `get`, not indexing, here and below: the indices are always in range, and a bounds
+    // check's panic path keeps core's integer formatting in the wasm (issue 5, size).
     fn at(&self, index: usize) -> &str {
-        match &self.overrides[index] {
-            Some(text) => text,
-            None => TABLES[self.language as usize][index],
+        match self.overrides.get(index) {
+            Some(Some(text)) => text,
+            _ => TABLES
+                .get(self.language as usize)
+                .and_then(|table| table.get(index))
+                .copied()
+                .unwrap_or_default(),
         }
     }
 
@@ -200,13 +206,17 @@ impl Strings {
         let text = value.as_string().ok_or_else(|| {
             Error::invalid_options("languageDictionary.".to_owned() + key + " must be a string")
         })?;
-        self.overrides[index] = Some(text);
+        if let Some(slot) = self.overrides.get_mut(index) {
+            *slot = Some(text);
+        }
         Ok(true)
     }
 
     /// Overrides one string by its [`Msg`].
     pub fn set(&mut self, msg: Msg, text: String) {
-        self.overrides[msg as usize] = Some(text);
+        if let Some(slot) = self.overrides.get_mut(msg as usize) {
+            *slot = Some(text);
+        }
     }
 }
 
