@@ -568,7 +568,9 @@ pub async fn unlink(
     provider: &str,
     bare_user_id: &str,
 ) -> Result<Vec<Identity>> {
+    api::check_segments(&[provider, bare_user_id])?;
     let (token, user_id) = access(ctx).await?;
+    api::check_segments(&[&user_id])?;
     if api::is_primary(&user_id, provider, bare_user_id) {
         return Err(api::primary_unlink_error());
     }
