@@ -488,11 +488,21 @@ fn clean_address_bar() {
 
 /// Completes a redirect: parses `url` (the current `location.href` when the widget passes it),
 /// cleans `code`/`state` from the address bar, takes (reads and deletes) the stored transaction
-/// for the state, then finishes the link, sign-in or legacy link. A callback with no state, no
+/// for the state (as soon as the state is readable, so every failure deletes it; stale ones are
+/// purged first), then finishes the link, sign-in or legacy link. A callback with no state, no
 /// transaction, a stale one or a wrong state is `state_mismatch` and links nothing.
 pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<RedirectResult> {
+    let now = oauth::now_ms();
+    Transaction::purge_stale(now);
     let fields = CallbackFields::from_query(query_of(url));
     clean_address_bar();
+    // A readable state consumes its transaction now, so no failure below leaves the verifier in
+    // sessionStorage (DESIGN.md 6.5).
+    let taken = fields
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty() && s.len() <= oauth::MAX_FIELD_LEN)
+        .map(|s| Transaction::take(s, now));
     if !fields.is_response() {
         return Err(Error::new(
             ErrorCode::StateMismatch,
@@ -500,7 +510,7 @@ pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<Re
         ));
     }
     let response = fields.into_response()?;
-    let tx = Transaction::take(response.state(), oauth::now_ms())?;
+    let tx = taken.unwrap_or_else(|| Transaction::take(response.state(), now))?;
     let code = response.into_code(&tx.state)?;
     match tx.kind {
         Kind::Link => {
