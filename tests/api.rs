@@ -65,7 +65,7 @@ async fn control(base: &str, path: &str, body: &JsValue) -> JsValue {
 }
 
 async fn reset(base: &str) {
-    control(base, "reset", &JsValue::NULL).await;
+    control(base, "reset", &js_sys::Object::new().into()).await;
 }
 
 /// Mints `{ access_token, id_token }` for `sub` through the control API.

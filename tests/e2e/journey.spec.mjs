@@ -23,7 +23,8 @@ const modal = (page) => page.locator('[data-account-link] [role="dialog"][aria-m
 const demoList = (page) => page.locator('#identities li');
 
 async function control(request, path, body) {
-  const res = await request.post(`${EMULATOR}/__test__/${path}`, body === undefined ? {} : { data: body });
+  // Always a JSON body (`{}` when there are no fields): the emulator refuses other test-control POSTs.
+  const res = await request.post(`${EMULATOR}/__test__/${path}`, { data: body ?? {} });
   expect(res.ok(), `POST /__test__/${path} -> ${res.status()}`).toBe(true);
 }
 
