@@ -354,7 +354,12 @@ pub async fn sign_in_with_popup(
     finish_sign_in(ctx, tokens, decoded)
 }
 
-async fn start_redirect(ctx: &FlowContext, kind: Kind, connection: &str) -> Result<()> {
+async fn start_redirect(
+    ctx: &FlowContext,
+    kind: Kind,
+    connection: &str,
+    primary: String,
+) -> Result<()> {
     let secrets = AuthSecrets::generate().await?;
     let request = AuthorizeRequest {
         origin: &ctx.origin,
@@ -387,6 +392,7 @@ async fn start_redirect(ctx: &FlowContext, kind: Kind, connection: &str) -> Resu
         connection: connection.to_owned(),
         created_at_ms: now,
         kind,
+        primary,
     }
     .save()?;
     window()?
@@ -398,13 +404,13 @@ async fn start_redirect(ctx: &FlowContext, kind: Kind, connection: &str) -> Resu
 /// Redirect mode: stores the transaction and navigates to `/authorize` (the promise never
 /// matters: the page unloads). Checks the access token first, so a missing one fails here.
 pub async fn start_link_redirect(ctx: &FlowContext, connection: &str) -> Result<()> {
-    access(ctx).await?;
-    start_redirect(ctx, Kind::Link, connection).await
+    let (_, primary) = access(ctx).await?;
+    start_redirect(ctx, Kind::Link, connection, primary).await
 }
 
 /// Redirect mode sign-in of the primary user.
 pub async fn start_sign_in_redirect(ctx: &FlowContext, connection: &str) -> Result<()> {
-    start_redirect(ctx, Kind::SignIn, connection).await
+    start_redirect(ctx, Kind::SignIn, connection, String::new()).await
 }
 
 /// Legacy link (only with `legacy: true`): redirects with the primary access token in the URL,
@@ -415,8 +421,8 @@ pub async fn start_legacy_link(ctx: &FlowContext, connection: &str) -> Result<()
             "Legacy linking is off: set legacy: true only if your tenant still needs it.",
         ));
     }
-    access(ctx).await?;
-    start_redirect(ctx, Kind::Legacy, connection).await
+    let (_, primary) = access(ctx).await?;
+    start_redirect(ctx, Kind::Legacy, connection, primary).await
 }
 
 thread_local! {
@@ -512,9 +518,20 @@ pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<Re
     let response = fields.into_response()?;
     let tx = taken.unwrap_or_else(|| Transaction::take(response.state(), now))?;
     let code = response.into_code(&tx.state)?;
+    if tx.kind != Kind::SignIn {
+        // The link was started for the user signed in then; another one now must not get it.
+        let (_, user_id) = access(ctx).await?;
+        if user_id != tx.primary {
+            return Err(Error::new(
+                ErrorCode::StateMismatch,
+                "The account link was started by another signed-in user; nothing was linked. Start again.",
+            )
+            .with_detail("primary"));
+        }
+    }
     match tx.kind {
         Kind::Link => {
-            let (_, user_id) = access(ctx).await?;
+            let user_id = tx.primary;
             let (tokens, decoded) = exchange_and_validate(
                 ctx,
                 &code,

@@ -47,6 +47,7 @@ fn tx(state: &str, created_at_ms: f64) -> Transaction {
         connection: "github".into(),
         created_at_ms,
         kind: Kind::Link,
+        primary: "auth0|alice".into(),
     }
 }
 
@@ -196,6 +197,22 @@ async fn valid_callback_reaches_the_token_endpoint_only_after_the_checks() {
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::NetworkError);
     assert!(storage().get_item(&storage_key("good")).unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn redirect_link_started_by_another_primary_links_nothing() {
+    // Started while Bob was signed in; Alice (the context's token) is signed in on return.
+    let mut t = tx("bob", js_sys::Date::now());
+    t.primary = "auth0|bob".into();
+    t.save().unwrap();
+    let e = flow::handle_redirect_callback(&ctx(), "http://127.0.0.1/cb?code=abc&state=bob")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.code, e.detail.as_deref()),
+        (ErrorCode::StateMismatch, Some("primary"))
+    );
+    assert!(storage().get_item(&storage_key("bob")).unwrap().is_none());
 }
 
 #[wasm_bindgen_test]
