@@ -347,7 +347,9 @@ for (const query of ['?mode=redirect', '?legacy=1']) {
     const [key, value] = stored[0];
     const tx = JSON.parse(value);
     expect(key).toBe(`account-link.tx.${authorize.searchParams.get('state')}`);
-    expect(Object.keys(tx).sort()).toEqual(['connection', 'createdAt', 'kind', 'nonce', 'state', 'verifier']);
+    expect(Object.keys(tx).sort()).toEqual(['connection', 'createdAt', 'kind', 'nonce', 'primary', 'state', 'verifier']);
+    // The primary user id (not a secret): a return with another user signed in links nothing.
+    expect(tx.primary).toBe('auth0|alice');
     expect(tx.nonce).toBe(authorize.searchParams.get('nonce'));
     expect(value).not.toContain(token);
     expect(authorize.searchParams.get('response_mode') ?? 'query').toBe('query');
