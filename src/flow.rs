@@ -11,7 +11,7 @@
 //!
 //! How the facade calls it (sketch; `inner: Rc<Inner>` holds the context):
 //! ```ignore
-//! let popup = popup::open_popup(&window)?;          // in the click, before any await
+//! let popup = popup::open_popup(&window, ctx.popup_slot.name())?; // in the click, before any await
 //! let inner = self.inner.clone();
 //! future_to_promise(async move {
 //!     let linked = flow::link_with_popup(&inner.flow, popup, &connection).await?;
@@ -190,7 +190,8 @@ async fn popup_authorize(
     purpose: Purpose,
     connection: &str,
 ) -> Result<(AuthSecrets, Secret, String)> {
-    let secrets = close_on_error(popup, AuthSecrets::generate().await)?;
+    let mut secrets = close_on_error(popup, AuthSecrets::generate().await)?;
+    secrets.state.insert_str(0, popup::POPUP_STATE_PREFIX);
     let redirect_uri = match ctx.popup_response_mode {
         ResponseMode::WebMessage => close_on_error(popup, app_origin())?,
         ResponseMode::Query => ctx.redirect_uri.clone(),
