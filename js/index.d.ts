@@ -128,7 +128,7 @@ export interface LinkWidgetOptions {
    * mode a popup the user closes is noticed only at `popupTimeoutSeconds` (consider 30-60).
    */
   popupResponseMode?: 'web_message' | 'query';
-  /** Seconds to wait for the popup before `timeout` (the popup is closed). Positive; default 60. */
+  /** Seconds to wait for the popup before `timeout` (the popup is closed). 1 to 3600; default 60. */
   popupTimeoutSeconds?: number;
   /**
    * Opt in to the deprecated Authentication API linking flow (the primary access token travels in

@@ -134,6 +134,18 @@ pub fn identity_url(origin: &str, user_id: &str, provider: &str, bare_user_id: &
     .concat()
 }
 
+/// Refuses a path segment that is empty, `.` or `..`: percent-encoding keeps those, and the URL
+/// parser would resolve them as dot-segments (`unlink(".", "..")` would become a `DELETE` of the
+/// user). Checked before any URL is built.
+pub fn check_segments(segments: &[&str]) -> Result<()> {
+    if segments.iter().any(|s| matches!(*s, "" | "." | "..")) {
+        return Err(Error::invalid_options(
+            "A user id, provider or identity id is empty, \".\" or \"..\"; pass the real id.",
+        ));
+    }
+    Ok(())
+}
+
 /// Whether `provider` + `bare_user_id` is the primary identity of `user_id`.
 pub fn is_primary(user_id: &str, provider: &str, bare_user_id: &str) -> bool {
     user_id.split_once('|') == Some((provider, bare_user_id))
@@ -162,6 +174,7 @@ fn req<'a>(
 
 /// `GET /api/v2/users/{id}` -> the user's identities, primary first.
 pub async fn get_identities(origin: &str, token: &Secret, user_id: &str) -> Result<Vec<Identity>> {
+    check_segments(&[user_id])?;
     let url = user_url(origin, user_id);
     let user = http::send(req("GET", &url, Some(token), Body::Empty)).await?;
     Ok(identities_from_json(
@@ -178,6 +191,7 @@ pub async fn link(
     user_id: &str,
     id_token: &Secret,
 ) -> Result<Vec<Identity>> {
+    check_segments(&[user_id])?;
     let url = user_url(origin, user_id) + "/identities";
     let body = js_sys::Object::new();
     set_field(&body, "link_with", &id_token.expose().into());
@@ -194,6 +208,7 @@ pub async fn unlink(
     provider: &str,
     bare_user_id: &str,
 ) -> Result<Vec<Identity>> {
+    check_segments(&[user_id, provider, bare_user_id])?;
     if is_primary(user_id, provider, bare_user_id) {
         return Err(primary_unlink_error());
     }
@@ -286,6 +301,19 @@ mod tests {
             identity_url("https://t.example", "auth0|1", "google-oauth2", "../../x#y"),
             "https://t.example/api/v2/users/auth0%7C1/identities/google-oauth2/..%2F..%2Fx%23y"
         );
+    }
+
+    #[test]
+    fn dot_and_empty_segments_are_refused() {
+        for bad in [[".", ".."], ["", "x"], ["github", "."], ["github", ""]] {
+            let e = check_segments(&["auth0|1", bad[0], bad[1]]).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidOptions);
+        }
+        for bad in ["", ".", ".."] {
+            assert!(check_segments(&[bad]).is_err());
+        }
+        assert!(check_segments(&["auth0|1", "github", ".x."]).is_ok());
+        assert!(check_segments(&["auth0|1", "github", "..."]).is_ok());
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //!
 //! How the facade calls it (sketch; `inner: Rc<Inner>` holds the context):
 //! ```ignore
-//! let popup = popup::open_popup(&window)?;          // in the click, before any await
+//! let popup = popup::open_popup(&window, ctx.popup_slot.name())?; // in the click, before any await
 //! let inner = self.inner.clone();
 //! future_to_promise(async move {
 //!     let linked = flow::link_with_popup(&inner.flow, popup, &connection).await?;
@@ -192,7 +192,8 @@ async fn popup_authorize(
     purpose: Purpose,
     connection: &str,
 ) -> Result<(AuthSecrets, Secret, String)> {
-    let secrets = close_on_error(popup, AuthSecrets::generate().await)?;
+    let mut secrets = close_on_error(popup, AuthSecrets::generate().await)?;
+    secrets.state.insert_str(0, popup::POPUP_STATE_PREFIX);
     let redirect_uri = match ctx.popup_response_mode {
         ResponseMode::WebMessage => close_on_error(popup, app_origin())?,
         ResponseMode::Query => ctx.redirect_uri.clone(),
@@ -356,7 +357,12 @@ pub async fn sign_in_with_popup(
     finish_sign_in(ctx, tokens, decoded)
 }
 
-async fn start_redirect(ctx: &FlowContext, kind: Kind, connection: &str) -> Result<()> {
+async fn start_redirect(
+    ctx: &FlowContext,
+    kind: Kind,
+    connection: &str,
+    primary: String,
+) -> Result<()> {
     let secrets = AuthSecrets::generate().await?;
     let request = AuthorizeRequest {
         origin: &ctx.origin,
@@ -389,6 +395,7 @@ async fn start_redirect(ctx: &FlowContext, kind: Kind, connection: &str) -> Resu
         connection: connection.to_owned(),
         created_at_ms: now,
         kind,
+        primary,
     }
     .save()?;
     window()?
@@ -400,13 +407,13 @@ async fn start_redirect(ctx: &FlowContext, kind: Kind, connection: &str) -> Resu
 /// Redirect mode: stores the transaction and navigates to `/authorize` (the promise never
 /// matters: the page unloads). Checks the access token first, so a missing one fails here.
 pub async fn start_link_redirect(ctx: &FlowContext, connection: &str) -> Result<()> {
-    access(ctx).await?;
-    start_redirect(ctx, Kind::Link, connection).await
+    let (_, primary) = access(ctx).await?;
+    start_redirect(ctx, Kind::Link, connection, primary).await
 }
 
 /// Redirect mode sign-in of the primary user.
 pub async fn start_sign_in_redirect(ctx: &FlowContext, connection: &str) -> Result<()> {
-    start_redirect(ctx, Kind::SignIn, connection).await
+    start_redirect(ctx, Kind::SignIn, connection, String::new()).await
 }
 
 /// Legacy link (only with `legacy: true`): redirects with the primary access token in the URL,
@@ -417,8 +424,8 @@ pub async fn start_legacy_link(ctx: &FlowContext, connection: &str) -> Result<()
             "Legacy linking is off: set legacy: true only if your tenant still needs it.",
         ));
     }
-    access(ctx).await?;
-    start_redirect(ctx, Kind::Legacy, connection).await
+    let (_, primary) = access(ctx).await?;
+    start_redirect(ctx, Kind::Legacy, connection, primary).await
 }
 
 // An atomic rather than a `thread_local!` (std only); the wasm is single-threaded.
@@ -489,11 +496,21 @@ fn clean_address_bar() {
 
 /// Completes a redirect: parses `url` (the current `location.href` when the widget passes it),
 /// cleans `code`/`state` from the address bar, takes (reads and deletes) the stored transaction
-/// for the state, then finishes the link, sign-in or legacy link. A callback with no state, no
+/// for the state (as soon as the state is readable, so every failure deletes it; stale ones are
+/// purged first), then finishes the link, sign-in or legacy link. A callback with no state, no
 /// transaction, a stale one or a wrong state is `state_mismatch` and links nothing.
 pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<RedirectResult> {
+    let now = oauth::now_ms();
+    Transaction::purge_stale(now);
     let fields = CallbackFields::from_query(query_of(url));
     clean_address_bar();
+    // A readable state consumes its transaction now, so no failure below leaves the verifier in
+    // sessionStorage (DESIGN.md 6.5).
+    let taken = fields
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty() && s.len() <= oauth::MAX_FIELD_LEN)
+        .map(|s| Transaction::take(s, now));
     if !fields.is_response() {
         return Err(Error::new(
             ErrorCode::StateMismatch,
@@ -501,11 +518,22 @@ pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<Re
         ));
     }
     let response = fields.into_response()?;
-    let tx = Transaction::take(response.state(), oauth::now_ms())?;
+    let tx = taken.unwrap_or_else(|| Transaction::take(response.state(), now))?;
     let code = response.into_code(&tx.state)?;
+    if tx.kind != Kind::SignIn {
+        // The link was started for the user signed in then; another one now must not get it.
+        let (_, user_id) = access(ctx).await?;
+        if user_id != tx.primary {
+            return Err(Error::new(
+                ErrorCode::StateMismatch,
+                "The account link was started by another signed-in user; nothing was linked. Start again.",
+            )
+            .with_detail("primary"));
+        }
+    }
     match tx.kind {
         Kind::Link => {
-            let (_, user_id) = access(ctx).await?;
+            let user_id = tx.primary;
             let (tokens, decoded) = exchange_and_validate(
                 ctx,
                 &code,
@@ -569,7 +597,9 @@ pub async fn unlink(
     provider: &str,
     bare_user_id: &str,
 ) -> Result<Vec<Identity>> {
+    api::check_segments(&[provider, bare_user_id])?;
     let (token, user_id) = access(ctx).await?;
+    api::check_segments(&[&user_id])?;
     if api::is_primary(&user_id, provider, bare_user_id) {
         return Err(api::primary_unlink_error());
     }

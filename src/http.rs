@@ -70,25 +70,17 @@ fn clip(mut text: String) -> String {
 }
 
 /// Maps a non-2xx answer to its error code (DESIGN.md 4 and issue 4 item 5):
-/// 400 saying the identities are the same -> `same_identity`, 409 -> `already_linked`,
-/// 401 -> `unauthorized`, 403 -> `forbidden`, 429 -> `rate_limited` with `reset_at` from
+/// 400 with Auth0's "Main identity and the new one are the same." -> `same_identity`,
+/// 409 -> `already_linked`, 401 -> `unauthorized`, 403 -> `forbidden`, 429 -> `rate_limited` with `reset_at` from
 /// `x-ratelimit-reset` (UNIX seconds), anything else -> `api_error` with the status and Auth0's
 /// `message`/`errorCode` in `detail`.
 pub fn error_for_status(status: u16, body: ErrorBody, ratelimit_reset: Option<&str>) -> Error {
     let server_text = body.message.clone().map(clip);
-    let is_same_identity = status == 400 && {
-        // Auth0 answers "Main identity and the new one are the same."; the emulator may also set
-        // an errorCode naming it. A byte-window search: `str::contains(&str)` brings core's
-        // two-way searcher (~2 KB of wasm) for this one use.
-        let mentions_same = |text: &Option<String>| {
-            text.as_deref().is_some_and(|t| {
-                t.as_bytes()
-                    .windows(4)
-                    .any(|w| w.eq_ignore_ascii_case(b"same"))
-            })
-        };
-        mentions_same(&body.error_code) || mentions_same(&body.message)
-    };
+    // Auth0's exact message (its errorCode is the generic `invalid_body`, as in the emulator):
+    // any other 400 that merely mentions "same" is an ordinary `api_error`.
+    let is_same_identity = status == 400
+        && body.message.as_deref().map(str::trim)
+            == Some("Main identity and the new one are the same.");
     let (code, message) = match status {
         _ if is_same_identity => (
             ErrorCode::SameIdentity,
@@ -346,6 +338,23 @@ mod tests {
             None,
         );
         assert_eq!(same.code, ErrorCode::SameIdentity);
+        for (message, code) in [
+            (
+                "Payload validation error: same value twice",
+                Some("invalid_body"),
+            ),
+            ("Not the same", None),
+            ("bad", Some("same_identity_not_allowed")),
+        ] {
+            let other = error_for_status(400, body(message, code), None);
+            assert_eq!(other.code, ErrorCode::ApiError, "{message}");
+        }
+        let conflict = error_for_status(
+            409,
+            body("Main identity and the new one are the same.", None),
+            None,
+        );
+        assert_eq!(conflict.code, ErrorCode::AlreadyLinked);
         let bad = error_for_status(
             400,
             body("Payload validation error", Some("invalid_body")),

@@ -209,9 +209,10 @@ pub fn authorize_url(req: &AuthorizeRequest<'_>) -> String {
 /// The deprecated linking request (DESIGN.md 4, "Legacy"): the server links the account that logs in
 /// to the owner of `access_token`. Only called when the app set `legacy: true`. Carrying a token in a
 /// URL breaks RFC 9700 section 4.3.2 (it lands in history and logs): never log the result.
-/// State, nonce and PKCE are still sent and checked.
+/// State, nonce and PKCE are still sent and checked; `prompt=login` and `max_age=0` force a fresh
+/// login as for a modern link (a reused session would link whichever account owns it).
 pub fn legacy_authorize_url(req: &AuthorizeRequest<'_>, access_token: &Secret) -> String {
-    let pairs: [(&str, &str); 10] = [
+    let pairs: [(&str, &str); 12] = [
         ("response_type", "code"),
         ("scope", "openid"),
         ("client_id", req.client_id),
@@ -221,6 +222,8 @@ pub fn legacy_authorize_url(req: &AuthorizeRequest<'_>, access_token: &Secret) -
         ("code_challenge", req.code_challenge),
         ("code_challenge_method", "S256"),
         ("connection", req.connection),
+        ("prompt", "login"),
+        ("max_age", "0"),
         ("access_token", access_token.expose()),
     ];
     [req.origin, "/authorize?", &form_encode(&pairs)].concat()
@@ -561,7 +564,9 @@ mod tests {
             "https://tenant.eu.auth0.com/authorize?response_type=code&scope=openid&client_id=CLIENT"
         ));
         assert!(url.contains("&state=st&nonce=no&"));
-        assert!(url.ends_with("&connection=google-oauth2&access_token=tok.en"));
+        assert!(
+            url.ends_with("&connection=google-oauth2&prompt=login&max_age=0&access_token=tok.en")
+        );
     }
 
     #[test]

@@ -135,10 +135,10 @@ impl Config {
         let popup_timeout_seconds = match present(get(options, "popupTimeoutSeconds")) {
             None => 60.0,
             Some(v) => match v.as_f64() {
-                Some(n) if n.is_finite() && n > 0.0 => n,
+                Some(n) if (1.0..=3600.0).contains(&n) => n,
                 _ => {
                     return Err(invalid(
-                        "popupTimeoutSeconds must be a positive number of seconds, such as 60",
+                        "popupTimeoutSeconds must be a positive number of seconds from 1 to 3600, such as 60",
                     ))
                 }
             },
@@ -502,7 +502,17 @@ pub fn parse_domain(input: &str) -> Result<String> {
     if !https && !loopback_emulator {
         return Err(got(SCHEME, input));
     }
-    Ok(if https { "https://" } else { "http://" }.to_owned() + rest)
+    // The scheme's default port is dropped (and leading zeros), as browsers do in an origin, so
+    // message origins and `iss` compare exactly.
+    let mut origin = if https { "https://" } else { "http://" }.to_owned() + host;
+    if let Some(port) = rest.get(host.len() + 1..) {
+        let port = port.trim_start_matches('0');
+        if port != if https { "443" } else { "80" } {
+            origin.push(':');
+            origin.push_str(port);
+        }
+    }
+    Ok(origin)
 }
 
 /// Splits an absolute http(s) URL into `(is_https, authority)` after checking the authority.
@@ -533,9 +543,19 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     }
 }
 
-/// `redirectUri` must be an absolute http(s) URL with no fragment and no user info.
+/// `redirectUri` must be an absolute http(s) URL with no fragment and no user info; plain http
+/// only on a loopback host (the code travels in it).
 pub fn check_redirect_uri(uri: &str) -> Result<()> {
     match split_http_url(uri) {
+        Some((false, authority))
+            if !check_authority(authority)
+                .is_some_and(|(h, _)| is_loopback_host(&h.to_ascii_lowercase())) =>
+        {
+            Err(got(
+                "redirectUri must use https; plain http is only allowed on 127.0.0.1, localhost or [::1], such as 'http://127.0.0.1:4000/callback.html'",
+                uri,
+            ))
+        }
         Some(_) if !uri.contains('#') => Ok(()),
         _ => Err(got(
             "redirectUri must be an absolute http(s) URL with no fragment, such as 'https://app.example.com/callback.html', listed in the application's Allowed Callback URLs",
@@ -685,6 +705,27 @@ mod tests {
             parse_domain("login.example.com:8443").unwrap(),
             "https://login.example.com:8443"
         );
+        // Default ports are dropped, so origins and `iss` compare exactly.
+        assert_eq!(
+            parse_domain("tenant.auth0.com:443").unwrap(),
+            "https://tenant.auth0.com"
+        );
+        assert_eq!(
+            parse_domain("https://tenant.auth0.com:0443/").unwrap(),
+            "https://tenant.auth0.com"
+        );
+        assert_eq!(
+            parse_domain("tenant.auth0.com:80").unwrap(),
+            "https://tenant.auth0.com:80"
+        );
+        assert_eq!(
+            parse_domain("http://127.0.0.1:80").unwrap(),
+            "http://127.0.0.1"
+        );
+        assert_eq!(
+            parse_domain("http://[::1]:04010").unwrap(),
+            "http://[::1]:4010"
+        );
     }
 
     #[test]
@@ -726,6 +767,16 @@ mod tests {
     fn redirect_uri_must_be_absolute_http() {
         assert!(check_redirect_uri("https://app.example.com/callback.html?x=1").is_ok());
         assert!(check_redirect_uri("http://127.0.0.1:4000/").is_ok());
+        assert!(check_redirect_uri("http://localhost/cb").is_ok());
+        assert!(check_redirect_uri("HTTP://[::1]:4000/cb").is_ok());
+        for http in [
+            "http://app.example.com/cb",
+            "http://127.0.0.1.evil.test/cb",
+            "http://10.0.0.1:4000/",
+        ] {
+            let message = check_redirect_uri(http).unwrap_err().into_details().message;
+            assert!(message.contains("must use https"), "{http}: {message}");
+        }
         assert!(check_redirect_uri("/callback").is_err());
         assert!(check_redirect_uri("javascript:alert(1)").is_err());
         assert!(check_redirect_uri("https://app.example.com/#frag").is_err());

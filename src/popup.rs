@@ -28,12 +28,19 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Window};
 
-/// The popup's window name. One name means a second click reuses the one popup window
-/// (issue 4: "one popup remains") while the first transaction is cancelled.
+/// Prefix of the popup's window name. Each widget's [`PopupSlot`] adds its own random suffix, so
+/// a second click reuses that widget's one popup window (issue 4: "one popup remains") while the
+/// first transaction is cancelled, and two widgets on a page never take each other's popup.
 pub const POPUP_NAME: &str = "account-link";
 
 /// The `type` of the message the authorization server posts (Auth0 `web_message`).
 pub const MESSAGE_TYPE: &str = "authorization_response";
+
+/// Prefix of every popup transaction's state (random characters follow). The callback page
+/// (js/callback.js) treats a callback without a stored redirect transaction as a popup only when
+/// the state has it (or the page has an opener or our window name): Cross-Origin-Opener-Policy
+/// may clear both the opener and, cross-site, the window name, while the state comes back intact.
+pub const POPUP_STATE_PREFIX: &str = "popup.";
 
 /// Prefix of the BroadcastChannel name; the state follows it.
 pub const CHANNEL_PREFIX: &str = "account-link:";
@@ -140,7 +147,7 @@ pub fn read_payload(data: &JsValue) -> (Option<String>, Option<CallbackFields>) 
 /// Opens the popup window, **synchronously**: call it in the click handler before any `.await`,
 /// or the browser blocks it. It opens `about:blank`; [`run`] navigates it. A null result is
 /// `popup_blocked`, at once.
-pub fn open_popup(window: &Window) -> Result<Window> {
+pub fn open_popup(window: &Window, name: &str) -> Result<Window> {
     // Integers only: formatting an f64 would pull float formatting (~10 KB) into the wasm.
     let num = |v: core::result::Result<JsValue, JsValue>| {
         v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32
@@ -159,7 +166,7 @@ pub fn open_popup(window: &Window) -> Result<Window> {
         &decimal(top.into()),
     ]
     .concat();
-    match window.open_with_url_and_target_and_features("", POPUP_NAME, &features) {
+    match window.open_with_url_and_target_and_features("", name, &features) {
         Ok(Some(popup)) => Ok(popup),
         _ => Err(Error::new(
             ErrorCode::PopupBlocked,
@@ -213,10 +220,11 @@ impl Future for Wait {
 }
 
 /// Where the current popup transaction is registered, so a newer one (or `destroy`) can end it.
-/// Share one per widget.
+/// Share one per widget; it also holds the widget's popup window name.
 #[derive(Clone, Default)]
 pub struct PopupSlot {
     current: Rc<RefCell<Option<Weak<Outcome>>>>,
+    name: String,
 }
 
 impl core::fmt::Debug for PopupSlot {
@@ -226,9 +234,18 @@ impl core::fmt::Debug for PopupSlot {
 }
 
 impl PopupSlot {
-    /// A slot with no transaction.
+    /// A slot with no transaction and its own popup window name (`account-link-` + random).
     pub fn new() -> Self {
-        Self::default()
+        let suffix = crate::oauth::random_string(12).unwrap_or_default();
+        Self {
+            name: POPUP_NAME.to_owned() + "-" + &suffix,
+            ..Self::default()
+        }
+    }
+
+    /// The window name for this slot's popups (for [`open_popup`]).
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Ends the running transaction, if any, with `error`; `close_popup` closes its window

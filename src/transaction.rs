@@ -1,6 +1,6 @@
 //! Redirect mode's only persisted state: one transaction per `state` in `sessionStorage`
-//! (DESIGN.md 6.5). It holds the PKCE verifier, state, nonce, connection, creation time and kind;
-//! never a token. It is read and deleted in one step when the callback arrives, whatever the
+//! (DESIGN.md 6.5). It holds the PKCE verifier, state, nonce, connection, creation time, kind and
+//! the primary user id; never a token. It is read and deleted in one step when the callback arrives, whatever the
 //! outcome, so it is single-use (DESIGN.md 6.2).
 
 use crate::error::{Error, ErrorCode, Result};
@@ -65,6 +65,9 @@ pub struct Transaction {
     pub created_at_ms: f64,
     /// What the redirect was for.
     pub kind: Kind,
+    /// The primary user id when the link started (empty for a sign-in). Not a secret; the return
+    /// is refused if another user is signed in by then.
+    pub primary: String,
 }
 
 /// The storage key for a state.
@@ -102,6 +105,7 @@ impl Transaction {
         set_field(&o, "connection", &self.connection.as_str().into());
         set_field(&o, "createdAt", &self.created_at_ms.into());
         set_field(&o, "kind", &self.kind.as_str().into());
+        set_field(&o, "primary", &self.primary.as_str().into());
         js_sys::JSON::stringify(&o)
             .ok()
             .and_then(|s| s.as_string())
@@ -118,6 +122,7 @@ impl Transaction {
             connection: field_str(&o, "connection")?,
             created_at_ms: field_f64(&o, "createdAt")?,
             kind: Kind::parse(&field_str(&o, "kind")?)?,
+            primary: field_str(&o, "primary")?,
         })
     }
 

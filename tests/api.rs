@@ -65,7 +65,7 @@ async fn control(base: &str, path: &str, body: &JsValue) -> JsValue {
 }
 
 async fn reset(base: &str) {
-    control(base, "reset", &JsValue::NULL).await;
+    control(base, "reset", &js_sys::Object::new().into()).await;
 }
 
 /// Mints `{ access_token, id_token }` for `sub` through the control API.
@@ -286,6 +286,41 @@ async fn unlinking_the_primary_is_refused_locally() {
         .unwrap_err();
     assert_eq!(e.detail.as_deref(), Some("primary_identity"));
     // The fault is still pending: the next real request meets it.
+    let e = api::get_identities(base, &token, ALICE).await.unwrap_err();
+    assert_eq!(e.status, Some(500));
+}
+
+#[wasm_bindgen_test]
+async fn dot_segments_are_refused_without_a_request() {
+    let base = emu();
+    // `unlink(".", "..")` would resolve to `DELETE /api/v2/users/{primary}/` (delete the user).
+    reset(base).await;
+    fault(
+        base,
+        &[("path", "/api/v2/users".into()), ("status", 500.into())],
+    )
+    .await;
+    let (token, _) = mint(base, ALICE, None, None).await;
+    for (provider, id) in [
+        (".", ".."),
+        ("..", "."),
+        ("google-oauth2", ""),
+        ("", "1001"),
+    ] {
+        let e = api::unlink(base, &token, ALICE, provider, id)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidOptions, "{provider:?} {id:?}");
+    }
+    let ctx = FlowContext::new(
+        base,
+        CLIENT,
+        "http://127.0.0.1:4120/",
+        TokenSource::new(Configured::Static(token.clone())),
+    );
+    let e = flow::unlink(&ctx, ".", "..").await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidOptions);
+    // The fault is still pending: no request reached the API.
     let e = api::get_identities(base, &token, ALICE).await.unwrap_err();
     assert_eq!(e.status, Some(500));
 }

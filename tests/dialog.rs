@@ -625,6 +625,12 @@ fn each_bad_option_is_invalid_options_naming_the_fix() {
             r#","popupTimeoutSeconds":"60""#,
             "popupTimeoutSeconds must be a positive number",
         ),
+        (r#","popupTimeoutSeconds":0.5"#, "from 1 to 3600"),
+        (r#","popupTimeoutSeconds":1e9"#, "from 1 to 3600"),
+        (
+            r#","redirectUri":"http://app.example.com/callback.html""#,
+            "redirectUri must use https",
+        ),
         (r#","legacy":"yes""#, "legacy must be true or false"),
         (
             r#","popupResponseMode":"fragment""#,

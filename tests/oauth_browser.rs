@@ -47,6 +47,7 @@ fn tx(state: &str, created_at_ms: f64) -> Transaction {
         connection: "github".into(),
         created_at_ms,
         kind: Kind::Link,
+        primary: "auth0|alice".into(),
     }
 }
 
@@ -155,6 +156,38 @@ async fn oauth_error_callback_consumes_the_transaction() {
 }
 
 #[wasm_bindgen_test]
+async fn malformed_callback_with_our_state_deletes_the_transaction() {
+    let long = "x".repeat(oauth::MAX_FIELD_LEN + 1);
+    for url in [
+        "http://127.0.0.1/cb?state=malformed".to_owned(),
+        "http://127.0.0.1/cb?code=&state=malformed".to_owned(),
+        format!("http://127.0.0.1/cb?code={long}&state=malformed"),
+        format!("http://127.0.0.1/cb?error=e&error_description={long}&state=malformed"),
+    ] {
+        tx("malformed", js_sys::Date::now()).save().unwrap();
+        let e = flow::handle_redirect_callback(&ctx(), &url)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::StateMismatch, "{url}");
+        assert!(
+            storage()
+                .get_item(&storage_key("malformed"))
+                .unwrap()
+                .is_none(),
+            "{url}"
+        );
+    }
+    // A stale transaction of another login is purged by any callback.
+    let now = js_sys::Date::now();
+    tx("abandoned", now - MAX_AGE_MS - 1000.0).save().unwrap();
+    let _ = flow::handle_redirect_callback(&ctx(), "http://127.0.0.1/cb").await;
+    assert!(storage()
+        .get_item(&storage_key("abandoned"))
+        .unwrap()
+        .is_none());
+}
+
+#[wasm_bindgen_test]
 async fn valid_callback_reaches_the_token_endpoint_only_after_the_checks() {
     // With a matching fresh transaction the flow goes on to exchange the code: against NOWHERE
     // that is a network_error, which proves every local check passed.
@@ -164,6 +197,22 @@ async fn valid_callback_reaches_the_token_endpoint_only_after_the_checks() {
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::NetworkError);
     assert!(storage().get_item(&storage_key("good")).unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn redirect_link_started_by_another_primary_links_nothing() {
+    // Started while Bob was signed in; Alice (the context's token) is signed in on return.
+    let mut t = tx("bob", js_sys::Date::now());
+    t.primary = "auth0|bob".into();
+    t.save().unwrap();
+    let e = flow::handle_redirect_callback(&ctx(), "http://127.0.0.1/cb?code=abc&state=bob")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.code, e.detail.as_deref()),
+        (ErrorCode::StateMismatch, Some("primary"))
+    );
+    assert!(storage().get_item(&storage_key("bob")).unwrap().is_none());
 }
 
 #[wasm_bindgen_test]

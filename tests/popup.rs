@@ -22,7 +22,7 @@ use web_sys::{HtmlIFrameElement, MessageEvent, MessageEventInit, Window};
 wasm_bindgen_test_configure!(run_in_browser);
 
 const ORIGIN: &str = "https://tenant.example.com";
-const STATE: &str = "state-123";
+const STATE: &str = "popup.state-123";
 
 type Slot = Rc<RefCell<Option<Result<CallbackResponse, Error>>>>;
 
@@ -226,7 +226,8 @@ async fn oauth_error_from_our_popup_is_delivered() {
 
 #[wasm_bindgen_test]
 async fn timeout_rejects_closes_the_popup_and_cleans_up() {
-    let popup = popup::open_popup(&window()).expect("chromedriver allows popups");
+    let popup =
+        popup::open_popup(&window(), PopupSlot::new().name()).expect("chromedriver allows popups");
     let out = spawn(&popup, opts(200), &PopupSlot::new());
     sleep(50).await;
     assert!(out.borrow().is_none());
@@ -238,7 +239,7 @@ async fn timeout_rejects_closes_the_popup_and_cleans_up() {
 
 #[wasm_bindgen_test]
 async fn closed_popup_is_cancelled_only_after_the_grace_period() {
-    let popup = popup::open_popup(&window()).unwrap();
+    let popup = popup::open_popup(&window(), PopupSlot::new().name()).unwrap();
     let started = js_sys::Date::now();
     let out = spawn(&popup, opts(10_000), &PopupSlot::new());
     sleep(20).await;
@@ -345,7 +346,7 @@ fn null_window_open_is_popup_blocked_at_once() {
     let original = js_sys::Reflect::get(&w, &"open".into()).unwrap();
     let null_open = js_sys::Function::new_no_args("return null;");
     js_sys::Reflect::set(&w, &"open".into(), &null_open).unwrap();
-    let result = popup::open_popup(&w);
+    let result = popup::open_popup(&w, PopupSlot::new().name());
     js_sys::Reflect::set(&w, &"open".into(), &original).unwrap();
     assert_eq!(result.unwrap_err().code, ErrorCode::PopupBlocked);
 }
@@ -370,7 +371,7 @@ async fn callback_page_reports_to_the_waiting_popup_run() {
     let out = spawn(&ours, opts(10_000), &PopupSlot::new());
     sleep(20).await;
     assert_eq!(
-        handle_popup_callback(&fake_location("?code=cb-code&state=wrong")),
+        handle_popup_callback(&fake_location("?code=cb-code&state=popup.wrong")),
         "popup"
     );
     sleep(50).await;
@@ -400,6 +401,50 @@ fn callback_page_leaves_redirect_mode_and_non_callbacks_alone() {
     assert_eq!(handle_popup_callback(&fake_location("?code=c")), "none");
 }
 
+#[wasm_bindgen_test]
+fn callback_page_without_transaction_is_a_popup_only_when_it_plausibly_is_ours() {
+    // This page has no opener and no name: a lost redirect return (no transaction, no popup
+    // marker in the state) is left alone, URL included.
+    let w = window();
+    let path = w.location().pathname().unwrap();
+    let history = w.history().unwrap();
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?keep=1")))
+        .unwrap();
+    assert!(w.opener().unwrap().is_null());
+    assert_eq!(
+        handle_popup_callback(&fake_location("?code=c&state=lost-redirect")),
+        "none"
+    );
+    assert_eq!(w.location().search().unwrap(), "?keep=1", "the URL is left");
+    // The widget's popup marker in the state, or its popup window name: a popup.
+    assert_eq!(
+        handle_popup_callback(&fake_location("?code=c&state=popup.x")),
+        "popup"
+    );
+    w.set_name(PopupSlot::new().name()).unwrap();
+    let named = handle_popup_callback(&fake_location("?error=e&state=named"));
+    w.set_name("").unwrap();
+    assert_eq!(named, "popup");
+}
+
+#[wasm_bindgen_test]
+fn each_slot_opens_its_own_popup_window() {
+    // Two widgets on one page: each reuses its own popup, never the other's.
+    let (a, b) = (PopupSlot::new(), PopupSlot::new());
+    assert!(a.name().starts_with("account-link-") && a.name().len() > 13);
+    assert_ne!(a.name(), b.name());
+    let w = window();
+    let pa = popup::open_popup(&w, a.name()).unwrap();
+    let pb = popup::open_popup(&w, b.name()).unwrap();
+    let pa_again = popup::open_popup(&w, a.name()).unwrap();
+    let same = |x: &web_sys::Window, y: &web_sys::Window| js_sys::Object::is(x, y);
+    assert!(!same(&pa, &pb), "another widget's popup is not reused");
+    assert!(same(&pa, &pa_again), "a widget reuses its own popup");
+    pa.close().unwrap();
+    pb.close().unwrap();
+}
+
 /// Whether this page is cross-origin isolated (the runner's default COOP + COEP headers).
 fn isolated() -> bool {
     js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
@@ -422,7 +467,7 @@ async fn coop_severed_popup_reads_closed_but_can_still_report_within_grace() {
         isolated(),
         "needs the runner's default cross-origin isolation: run without WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION"
     );
-    let popup = popup::open_popup(&window()).unwrap();
+    let popup = popup::open_popup(&window(), PopupSlot::new().name()).unwrap();
     let url = cross_origin_url();
     let out = {
         let out: Slot = Rc::new(RefCell::new(None));
@@ -459,7 +504,7 @@ async fn coop_severed_popup_without_an_answer_is_cancelled_after_grace() {
         isolated(),
         "needs the runner's default cross-origin isolation: run without WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION"
     );
-    let popup = popup::open_popup(&window()).unwrap();
+    let popup = popup::open_popup(&window(), PopupSlot::new().name()).unwrap();
     let url = cross_origin_url();
     let out: Slot = Rc::new(RefCell::new(None));
     let (p, out2) = (popup.clone(), out.clone());

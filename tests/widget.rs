@@ -61,7 +61,7 @@ async fn control(base: &str, path: &str, body: &JsValue) -> JsValue {
 
 /// A fresh tenant, Alice's Management API token, and (when `link`) her Google identity linked.
 async fn setup(base: &str, link: bool) -> String {
-    control(base, "reset", &JsValue::NULL).await;
+    control(base, "reset", &js_sys::Object::new().into()).await;
     let mint = |sub: &str| obj(&[("sub", sub.into()), ("client_id", CLIENT.into())]);
     let alice = control(base, "tokens", &mint(ALICE)).await;
     let token = field_str(&alice, "access_token").unwrap();

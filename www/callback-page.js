@@ -26,5 +26,6 @@ if (kind === 'redirect') {
     setFlash({ event: 'error', payload: { code: error.code, message: error.message } });
   }
 } else if (kind === 'none') {
-  status.textContent = 'There is no login result on this page.';
+  // No login result, or one that is neither a pending redirect nor our popup (e.g. a restored tab).
+  status.textContent = 'There is no login to finish on this page (it may have been used already).';
 }

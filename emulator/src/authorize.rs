@@ -427,7 +427,10 @@ pub async fn login_submit(
 ) -> Response {
     let get = |k: &str| f.get(k).map(String::as_str).filter(|s| !s.is_empty());
     let txn = get("txn").unwrap_or_default().to_string();
-    let Some(req) = pending(&state, &txn) else {
+    // Taken out now, so two submits of one login cannot both get a code; put back only to
+    // re-render the page after a validation error.
+    let taken = lock(&state.logins).remove(&txn);
+    let Some(req) = taken.filter(|r| r.created_at + LOGIN_TTL > now()) else {
         return expired_page();
     };
     let Some(connection) = get("connection").map(str::to_string) else {
@@ -452,6 +455,7 @@ pub async fn login_submit(
         );
     }
     let again = |msg: &str| {
+        lock(&state.logins).insert(txn.clone(), req.clone());
         render_login(
             &state,
             &txn,
@@ -514,8 +518,6 @@ pub async fn login_submit(
         }
         _ => return again("Choose an account."),
     };
-    // The transaction is used up once a user is chosen.
-    lock(&state.logins).remove(&txn);
     let user = if let Some(primary) = &req.link_to {
         match crate::legacy::link_on_login(&state, primary, &identity) {
             Ok(u) => u,

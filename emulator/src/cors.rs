@@ -39,6 +39,10 @@ const ALLOW_HEADERS: &str = "Authorization, Content-Type, Accept, Auth0-Client";
 const EXPOSE_HEADERS: &str =
     "x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after";
 
+fn refuse(status: StatusCode, message: &str) -> Response {
+    crate::management::api_error(status, message, "test_control_refused")
+}
+
 /// The CORS middleware (outermost layer on the issuer origin).
 pub async fn middleware(State(state): State<Shared>, req: Request, next: Next) -> Response {
     let policy = policy(req.uri().path());
@@ -54,6 +58,25 @@ pub async fn middleware(State(state): State<Shared>, req: Request, next: Next) -
         }
         _ => None,
     };
+    // Test control resets and seeds the tenant: a page on another site must not reach it. A POST
+    // must be JSON (so a browser preflights it), and a browser's foreign Origin is refused.
+    if state.test_control && req.uri().path().starts_with("/__test__/") {
+        if origin.is_some() && allowed.is_none() {
+            return refuse(StatusCode::FORBIDDEN, "origin is not a web origin");
+        }
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+        if req.method() == Method::POST && !json {
+            return refuse(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "test control POSTs need Content-Type: application/json (send {} for no fields)",
+            );
+        }
+    }
     let preflight = req.method() == Method::OPTIONS
         && req
             .headers()

@@ -107,8 +107,8 @@ fn window() -> Result<Window> {
 }
 
 /// Opens the popup now, in the caller's click (before any await).
-fn open_popup() -> Result<Window> {
-    popup::open_popup(&window()?)
+fn open_popup(slot: &popup::PopupSlot) -> Result<Window> {
+    popup::open_popup(&window()?, slot.name())
 }
 
 impl Inner {
@@ -179,7 +179,7 @@ impl Inner {
         let started = self
             .dialog()
             .and_then(|_| connection_arg(connection))
-            .and_then(|name| Ok((name, open_popup()?)))
+            .and_then(|name| Ok((name, open_popup(&self.flow.popup_slot)?)))
             .map(|(name, popup)| (name, popup, self.begin(Some(Msg::WaitingForPopup), false)));
         let inner = self.clone();
         Box::pin(async move {
@@ -251,7 +251,7 @@ impl Inner {
                     "signIn needs the primary user's connection, such as signIn({ connection: 'github' })",
                 )
             })?;
-            Ok((connection, open_popup()?))
+            Ok((connection, open_popup(&self.flow.popup_slot)?))
         });
         let inner = self.clone();
         Box::pin(async move {

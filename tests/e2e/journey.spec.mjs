@@ -23,7 +23,8 @@ const modal = (page) => page.locator('[data-account-link] [role="dialog"][aria-m
 const demoList = (page) => page.locator('#identities li');
 
 async function control(request, path, body) {
-  const res = await request.post(`${EMULATOR}/__test__/${path}`, body === undefined ? {} : { data: body });
+  // Always a JSON body (`{}` when there are no fields): the emulator refuses other test-control POSTs.
+  const res = await request.post(`${EMULATOR}/__test__/${path}`, { data: body ?? {} });
   expect(res.ok(), `POST /__test__/${path} -> ${res.status()}`).toBe(true);
 }
 
@@ -346,7 +347,9 @@ for (const query of ['?mode=redirect', '?legacy=1']) {
     const [key, value] = stored[0];
     const tx = JSON.parse(value);
     expect(key).toBe(`account-link.tx.${authorize.searchParams.get('state')}`);
-    expect(Object.keys(tx).sort()).toEqual(['connection', 'createdAt', 'kind', 'nonce', 'state', 'verifier']);
+    expect(Object.keys(tx).sort()).toEqual(['connection', 'createdAt', 'kind', 'nonce', 'primary', 'state', 'verifier']);
+    // The primary user id (not a secret): a return with another user signed in links nothing.
+    expect(tx.primary).toBe('auth0|alice');
     expect(tx.nonce).toBe(authorize.searchParams.get('nonce'));
     expect(value).not.toContain(token);
     expect(authorize.searchParams.get('response_mode') ?? 'query').toBe('query');

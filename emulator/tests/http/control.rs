@@ -37,7 +37,7 @@ fn reset_restores_the_seed_state() {
         Some(&json!({"link_with": id_g})),
     );
     assert_ne!(emu.users(), seed);
-    let r = emu.send("POST", "/__test__/reset", &[], None);
+    let r = emu.post_json("/__test__/reset", &json!({}));
     assert_eq!(r.status, 204);
     let after = emu.users();
     assert_eq!(after.as_array().unwrap().len(), 2);
@@ -89,6 +89,50 @@ fn test_control_is_cors_open_to_web_origins() {
     );
     assert_eq!(r.status, 204);
     assert_eq!(r.header("access-control-allow-origin"), Some(APP));
+}
+
+#[test]
+fn test_control_refuses_simple_requests_and_foreign_origins() {
+    let emu = Emu::new();
+    let seed = emu.users();
+    emu.create_user(json!({"connection": "github", "user_id": "github|77"}));
+    // A cross-site form or text/plain fetch needs no preflight: refused unless JSON.
+    for headers in [
+        &[][..],
+        &[("content-type", "text/plain")][..],
+        &[("content-type", "application/x-www-form-urlencoded")][..],
+        &[("content-type", "application/jsonx")][..],
+    ] {
+        let r = emu.send("POST", "/__test__/reset", headers, Some("{}"));
+        assert_eq!(r.status, 415, "{headers:?}");
+    }
+    // JSON from a browser page of a foreign site (or an opaque origin): 403.
+    for origin in ["https://evil.example", "null"] {
+        let r = emu.send(
+            "POST",
+            "/__test__/reset",
+            &[("content-type", "application/json"), ("origin", origin)],
+            Some("{}"),
+        );
+        assert_eq!(r.status, 403, "{origin}");
+        assert_eq!(
+            emu.get_h("/__test__/users", &[("origin", origin)]).status,
+            403
+        );
+    }
+    assert_ne!(emu.users(), seed, "nothing was reset");
+    // The app's own origin, with JSON, still works.
+    let r = emu.send(
+        "POST",
+        "/__test__/reset",
+        &[
+            ("content-type", "application/json; charset=utf-8"),
+            ("origin", APP),
+        ],
+        Some("{}"),
+    );
+    assert_eq!(r.status, 204);
+    assert_eq!(emu.users(), seed);
 }
 
 #[test]

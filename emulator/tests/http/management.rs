@@ -348,7 +348,7 @@ fn every_management_response_carries_rate_limit_headers_and_budget_is_enforced()
     let (at2, _) = emu.tokens(json!({"sub": "auth0|alice", "scope": "read:current_user"}));
     assert_eq!(emu.api("GET", ALICE, &at2, None).status, 200);
     // Reset restores budgets.
-    assert_eq!(emu.send("POST", "/__test__/reset", &[], None).status, 204);
+    assert_eq!(emu.post_json("/__test__/reset", &json!({})).status, 204);
     assert_eq!(emu.api("GET", ALICE, &at, None).status, 200);
 }
 

@@ -486,6 +486,60 @@ fn social_page_lists_users_escaped_and_creates_new_ones() {
 }
 
 #[test]
+fn a_login_submitted_twice_gives_one_code() {
+    let emu = Emu::new();
+    let submit = |addr, txn: &str| {
+        let body = form(&[("txn", txn), ("connection", "github"), ("action", "create")]);
+        let h = [("content-type", "application/x-www-form-urlencoded")];
+        request(addr, "POST", "/login", &h, Some(body.as_bytes())).unwrap()
+    };
+    let has_code = |r: &Resp| {
+        r.header("location")
+            .is_some_and(|l| query_param(l, "code").is_some())
+    };
+    // Concurrent submits (a double click): never two codes.
+    for _ in 0..20 {
+        let (txn, _) = login_page(&emu, Some("github"));
+        let barrier = std::sync::Barrier::new(2);
+        let codes = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..2)
+                .map(|_| {
+                    s.spawn(|| {
+                        barrier.wait();
+                        submit(emu.addr, &txn)
+                    })
+                })
+                .collect();
+            runs.into_iter()
+                .map(|r| r.join().unwrap())
+                .filter(has_code)
+                .count()
+        });
+        assert_eq!(codes, 1);
+    }
+    // A submit refused with an error page (not a re-rendered form) uses the login up too.
+    let (txn, _) = login_page(&emu, Some("github"));
+    let r = emu.post_form("/login", &[("txn", &txn), ("connection", "windowslive")]);
+    assert_eq!(r.status, 400);
+    let second = submit(emu.addr, &txn);
+    assert_eq!(second.status, 400, "{}", second.text());
+    assert!(!has_code(&second));
+    // A validation error re-renders the form and keeps the login usable.
+    let (txn, _) = login_page(&emu, Some("github"));
+    let r = emu.post_form(
+        "/login",
+        &[
+            ("txn", &txn),
+            ("connection", "github"),
+            ("user_id", "github|nobody"),
+        ],
+    );
+    assert_eq!(r.status, 400);
+    assert!(has_code(&submit(emu.addr, &txn)));
+    assert!(!has_code(&submit(emu.addr, &txn)));
+}
+
+#[test]
 fn database_connection_checks_hashed_passwords_and_signs_up() {
     let emu = Emu::new();
     let c = "Username-Password-Authentication";
