@@ -21,7 +21,7 @@
 use account_link::api;
 use account_link::error::ErrorCode;
 use account_link::flow::{self, FlowContext};
-use account_link::http::{self, field_str, set_field, Body, Request};
+use account_link::http::{self, field_str, Body, Request};
 use account_link::id_token::{self, Expected, JwksCache};
 use account_link::secret::Secret;
 use account_link::token::{Configured, TokenSource};
@@ -31,42 +31,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const CLIENT: &str = "account-link-demo";
-const ALICE: &str = "auth0|alice";
-const ALICE_GOOGLE: &str = "google-oauth2|1001";
-
-fn emu() -> &'static str {
-    // A match, not `.expect()`: clippy denies `option_env!(..).expect(..)` (option_env_unwrap).
-    match option_env!("EMULATOR_URL") {
-        Some(url) => url.trim_end_matches('/'),
-        None => panic!("EMULATOR_URL was not set at compile time: start the emulator and set it (see the module docs), or run `npm test`"),
-    }
-}
-
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = js_sys::Object::new();
-    for (k, v) in pairs {
-        set_field(&o, k, v);
-    }
-    o.into()
-}
-
-async fn control(base: &str, path: &str, body: &JsValue) -> JsValue {
-    let url = format!("{base}/__test__/{path}");
-    http::send(Request {
-        method: "POST",
-        url: &url,
-        bearer: None,
-        body: Body::Json(body),
-        timeout_ms: 10_000,
-    })
-    .await
-    .unwrap_or_else(|e| panic!("control {path}: {e}"))
-}
-
-async fn reset(base: &str) {
-    control(base, "reset", &js_sys::Object::new().into()).await;
-}
+mod support;
+use support::{control, emu, obj, reset, ALICE, ALICE_GOOGLE, CLIENT};
 
 /// Mints `{ access_token, id_token }` for `sub` through the control API.
 async fn mint(base: &str, sub: &str, scope: Option<&str>, nonce: Option<&str>) -> (Secret, Secret) {

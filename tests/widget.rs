@@ -10,7 +10,7 @@
 // Browser-only: `cargo test` on the host skips this file.
 #![cfg(target_arch = "wasm32")]
 
-use account_link::http::{self, field, field_str, set_field, Body, Request};
+use account_link::http::{field, field_str};
 use account_link::LinkWidget;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -22,46 +22,12 @@ use web_sys::{HtmlElement, ShadowRoot};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const CLIENT: &str = "account-link-demo";
-const ALICE: &str = "auth0|alice";
-const ALICE_GOOGLE: &str = "google-oauth2|1001";
-
-fn emu() -> &'static str {
-    // A match, not `.expect()`: clippy denies `option_env!(..).expect(..)` (option_env_unwrap).
-    match option_env!("EMULATOR_URL") {
-        Some(url) => url.trim_end_matches('/'),
-        None => panic!("EMULATOR_URL was not set at compile time: start the emulator and set it (see tests/api.rs), or run `npm test`"),
-    }
-}
-
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = js_sys::Object::new();
-    for (k, v) in pairs {
-        set_field(&o, k, v);
-    }
-    o.into()
-}
-
-async fn send(method: &str, url: &str, bearer: Option<&str>, body: &JsValue) -> JsValue {
-    let token = bearer.map(|b| account_link::secret::Secret::new(b.to_owned()));
-    http::send(Request {
-        method,
-        url,
-        bearer: token.as_ref(),
-        body: Body::Json(body),
-        timeout_ms: 10_000,
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{method} {url}: {e}"))
-}
-
-async fn control(base: &str, path: &str, body: &JsValue) -> JsValue {
-    send("POST", &format!("{base}/__test__/{path}"), None, body).await
-}
+mod support;
+use support::{control, emu, obj, reset, send, ALICE, ALICE_GOOGLE, CLIENT};
 
 /// A fresh tenant, Alice's Management API token, and (when `link`) her Google identity linked.
 async fn setup(base: &str, link: bool) -> String {
-    control(base, "reset", &js_sys::Object::new().into()).await;
+    reset(base).await;
     let mint = |sub: &str| obj(&[("sub", sub.into()), ("client_id", CLIENT.into())]);
     let alice = control(base, "tokens", &mint(ALICE)).await;
     let token = field_str(&alice, "access_token").unwrap();
