@@ -39,6 +39,18 @@ async fn sleep(ms: i32) {
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
 
+/// Waits until `done()` holds, polling every 10 ms; fails after 5 s. For deliveries that cross a
+/// task boundary (BroadcastChannel), whose latency grows when the machine is loaded.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if done() {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("not within 5 s: {what}");
+}
+
 fn frame() -> (HtmlIFrameElement, Window) {
     let doc = window().document().unwrap();
     let f: HtmlIFrameElement = doc.create_element("iframe").unwrap().unchecked_into();
@@ -231,7 +243,7 @@ async fn timeout_rejects_closes_the_popup_and_cleans_up() {
     let out = spawn(&popup, opts(200), &PopupSlot::new());
     sleep(50).await;
     assert!(out.borrow().is_none());
-    sleep(400).await;
+    until("the timeout fires", || out.borrow().is_some()).await;
     assert_eq!(err_code(&out.borrow()), ErrorCode::Timeout);
     assert!(popup.closed().unwrap(), "the popup is closed on timeout");
     assert_eq!(live_guards(), 0);
@@ -246,7 +258,7 @@ async fn closed_popup_is_cancelled_only_after_the_grace_period() {
     popup.close().unwrap();
     sleep(150).await;
     assert!(out.borrow().is_none(), "no cancel within the grace period");
-    sleep(800).await;
+    until("the grace period ends", || out.borrow().is_some()).await;
     assert_eq!(err_code(&out.borrow()), ErrorCode::Cancelled);
     assert!(js_sys::Date::now() - started >= 300.0);
     assert_eq!(live_guards(), 0);
@@ -312,12 +324,12 @@ async fn broadcast_channel_fallback_checks_the_state() {
         .post_message(&response("bc-wrong", Some("other")))
         .unwrap();
     channel.post_message(&JsValue::from_str("junk")).unwrap();
-    sleep(50).await;
-    assert!(out.borrow().is_none());
     channel
         .post_message(&response("bc-code", Some(STATE)))
         .unwrap();
-    sleep(50).await;
+    // One sender's messages arrive in order: had the wrong state or the junk been accepted, the
+    // result would not be the last message's code.
+    until("the run settles", || out.borrow().is_some()).await;
     assert_eq!(code_of(out.borrow().as_ref().unwrap()), "bc-code");
     assert_eq!(live_guards(), 0);
     channel.close();
@@ -374,12 +386,11 @@ async fn callback_page_reports_to_the_waiting_popup_run() {
         handle_popup_callback(&fake_location("?code=cb-code&state=popup.wrong")),
         "popup"
     );
-    sleep(50).await;
-    assert!(out.borrow().is_none(), "another state is ignored");
-    let page = handle_popup_callback(&fake_location(&format!("?code=cb-code&state={STATE}")));
+    let page = handle_popup_callback(&fake_location(&format!("?code=ok-code&state={STATE}")));
     assert_eq!(page, "popup");
-    sleep(50).await;
-    assert_eq!(code_of(out.borrow().as_ref().unwrap()), "cb-code");
+    // Delivered in order: had the other state been accepted, its code would be the result.
+    until("the run settles", || out.borrow().is_some()).await;
+    assert_eq!(code_of(out.borrow().as_ref().unwrap()), "ok-code");
     assert_eq!(live_guards(), 0);
     f.remove();
 }
@@ -492,7 +503,7 @@ async fn coop_severed_popup_reads_closed_but_can_still_report_within_grace() {
     channel
         .post_message(&response("after-coop", Some(STATE)))
         .unwrap();
-    sleep(50).await;
+    until("the channel delivers", || out.borrow().is_some()).await;
     assert_eq!(code_of(out.borrow().as_ref().unwrap()), "after-coop");
     assert_eq!(live_guards(), 0);
     channel.close();
@@ -515,7 +526,7 @@ async fn coop_severed_popup_without_an_answer_is_cancelled_after_grace() {
         };
         *out2.borrow_mut() = Some(popup::run(&p, o, &PopupSlot::new()).await);
     });
-    sleep(2500).await;
+    until("the grace period ends", || out.borrow().is_some()).await;
     assert_eq!(err_code(&out.borrow()), ErrorCode::Cancelled);
     assert_eq!(live_guards(), 0);
 }
