@@ -63,6 +63,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 section "clippy (wasm32-unknown-unknown, account-link, all targets)"
 cargo clippy --target wasm32-unknown-unknown -p account-link --all-targets -- -D warnings
 
+section "clippy (wasm32, the shipped no_std build: --no-default-features --features slim)"
+cargo clippy --target wasm32-unknown-unknown -p account-link --no-default-features --features slim -- -D warnings
+
 section "host tests (cargo test --workspace)"
 cargo test --workspace
 
