@@ -30,7 +30,10 @@ export default defineConfig({
   webServer: {
     command:
       `${target}/debug/account-link-emulator --memory --test-control --port ${emulatorPort} ` +
-      `--app-port ${appPort} --app-dir www --app-mount /pkg=dist --config tests/emulator.toml`,
+      `--app-port ${appPort} --app-dir www --app-mount /pkg=dist ` +
+      // tests/e2e/auth0-spa-js.spec.mjs: the SDK's dist and its fixture page (as scripts/test.sh).
+      `--app-mount /vendor/auth0-spa-js=node_modules/@auth0/auth0-spa-js/dist ` +
+      `--app-mount /fixtures=tests/e2e/fixtures --config tests/emulator.toml`,
     url: `http://127.0.0.1:${emulatorPort}/.well-known/openid-configuration`,
     reuseExistingServer: true,
     timeout: 30_000,

@@ -81,7 +81,8 @@ if node scripts/wait-for.mjs "$discovery" 0 >/dev/null 2>&1; then
   fi
 else
   args=(--memory --test-control --port "$EMULATOR_PORT" --app-port "$APP_PORT" --app-dir www
-    --app-mount /pkg=dist --config tests/emulator.toml)
+    --app-mount /pkg=dist --app-mount /vendor/auth0-spa-js=node_modules/@auth0/auth0-spa-js/dist
+    --app-mount /fixtures=tests/e2e/fixtures --config tests/emulator.toml)
   echo "\$ account-link-emulator ${args[*]}  (log: $target_dir/emulator-test.log)"
   mkdir -p "$target_dir"
   "$target_dir/debug/account-link-emulator" "${args[@]}" >"$target_dir/emulator-test.log" 2>&1 &
