@@ -26,10 +26,17 @@ struct SiteState {
 }
 
 /// The Content-Security-Policy of every app response, for an issuer origin.
+///
+/// `frame-src` names the issuer because Auth0's SDKs authenticate silently in a hidden iframe
+/// (auth0-spa-js: `getTokenSilently` without a cached token, and `createAuth0Client`'s session
+/// check after a login, `/authorize?prompt=none&response_mode=web_message`), as Auth0 tells apps
+/// to allow. Without it that frame is blocked and spa-js waits `authorizeTimeoutInSeconds`
+/// (60 s) for an answer that never comes.
 pub fn app_csp(issuer_origin: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' https: {issuer_origin}; connect-src 'self' {issuer_origin}; frame-ancestors 'none'"
+         img-src 'self' https: {issuer_origin}; connect-src 'self' {issuer_origin}; \
+         frame-src 'self' {issuer_origin}; frame-ancestors 'none'"
     )
 }
 

@@ -13,7 +13,12 @@
 //   getIdTokenClaims; getTokenWithPopup for the Management API audience, getTokenSilently served
 //   from spa-js's cache, and that token accepted by GET /api/v2/users/{id};
 // - loginWithRedirect + handleRedirectCallback (query mode, redirect_uri /fixtures/spa.html), and
-//   logout({ logoutParams: { returnTo } }) through /v2/logout.
+//   logout({ logoutParams: { returnTo } }) through /v2/logout;
+// - silent authentication in spa-js's hidden iframe (prompt=none, web_message): createAuth0Client's
+//   session check after a reload, and getTokenSilently for an audience not in its cache, get the
+//   emulator's login_required at once (no sessions). This needed the emulator fix: the app
+//   origin's CSP now has `frame-src 'self' ISSUER` (it fell back to default-src 'self', so the
+//   frame was blocked, a CSP violation, and spa-js waited its 60 s authorizeTimeoutInSeconds).
 // Seed user (tests/emulator.toml): auth0|alice, alice@example.com / alice-password-1.
 import { test, expect } from '@playwright/test';
 
@@ -214,5 +219,44 @@ test('loginWithRedirect + handleRedirectCallback on /fixtures/spa.html, then log
   await expect(page.locator('#status')).toHaveText('ready');
   await page.evaluate((o) => window.spaFixture.create(o), options);
   expect(await page.evaluate(() => window.spaFixture.client.isAuthenticated())).toBe(false);
+  expect(seen.problems).toEqual([]);
+});
+
+test('silent authentication (hidden iframe, prompt=none): the session check after a reload and getTokenSilently for an uncached audience get login_required at once', async ({ page }) => {
+  // The emulator keeps no login sessions, so the honest answer to prompt=none is login_required
+  // (as Auth0 gives once its session is gone). spa-js asks in an iframe on the issuer, which the
+  // app origin's CSP must allow (frame-src): before it did, spa-js waited its 60 s timeout.
+  const seen = await watch(page);
+  const authorize = authorizeRequests(page);
+  const options = clientOptions(APP);
+  await openClient(page, options);
+  await withPopupLogin(page, (connection) =>
+    window.spaFixture.client.loginWithPopup({ authorizationParams: { connection } }), CONNECTION);
+  const cookies = (await page.context().cookies(APP)).map((c) => c.name);
+  expect(cookies).toContain('auth0.account-link-demo.is.authenticated');
+
+  // A reload: spa-js's cache (memory) is gone, its is.authenticated cookie is not, so
+  // createAuth0Client runs checkSession (getTokenSilently in the iframe) with default timeouts.
+  await page.reload();
+  await expect(page.locator('#status')).toHaveText('ready');
+  const started = Date.now();
+  await page.evaluate((o) => window.spaFixture.create(o), options);
+  expect(Date.now() - started).toBeLessThan(10_000);
+  expect(authorize).toHaveLength(2);
+  expect(authorize[1].get('prompt')).toBe('none');
+  expect(authorize[1].get('response_mode')).toBe('web_message');
+  expect(authorize[1].get('redirect_uri')).toBe(APP);
+  expect(await page.evaluate(() => window.spaFixture.client.isAuthenticated())).toBe(false);
+
+  // Signed in again, a token for an audience not in the cache: the iframe again, login_required.
+  await withPopupLogin(page, (connection) =>
+    window.spaFixture.client.loginWithPopup({ authorizationParams: { connection } }), CONNECTION);
+  const silent = await page.evaluate((audience) =>
+    window.spaFixture.client.getTokenSilently({ authorizationParams: { audience, scope: 'read:current_user' } })
+      .then(() => 'token', (e) => ({ error: e.error, message: e.message })), API);
+  expect(silent).toEqual({ error: 'login_required', message: 'Login required' });
+  expect(authorize).toHaveLength(4);
+  expect(authorize[3].get('prompt')).toBe('none');
+  expect(authorize[3].get('audience')).toBe(API);
   expect(seen.problems).toEqual([]);
 });

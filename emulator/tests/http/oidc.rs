@@ -415,6 +415,37 @@ fn web_message_errors_are_posted_too() {
     assert!(html.contains("\"state\":\"st-123\""));
 }
 
+/// auth0-spa-js's silent authentication (`getTokenSilently` with no cached token, and
+/// `createAuth0Client`'s session check after a login): a hidden iframe on the app origin loads
+/// `/authorize?prompt=none&response_mode=web_message&redirect_uri=<origin>`. The answer must be
+/// framable by that origin and post `login_required` to the parent (there is no opener), or spa-js
+/// waits for its 60 s timeout; and the app origin's CSP must let the app frame the issuer.
+#[test]
+fn silent_authentication_in_an_iframe_answers_login_required_to_the_parent() {
+    let emu = Emu::new();
+    let r = authorize_with(
+        &emu,
+        &[
+            ("response_mode", Some("web_message")),
+            ("redirect_uri", Some(APP)),
+            ("prompt", Some("none")),
+            ("connection", None),
+            ("nonce", Some("n-1")),
+            ("auth0Client", Some("eyJuYW1lIjoiYXV0aDAtc3BhLWpzIn0%3D")),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let csp = r.header("content-security-policy").unwrap();
+    assert!(csp.contains(&format!("frame-ancestors {APP}")), "{csp}");
+    assert!(r.header("x-frame-options").is_none());
+    let html = r.text();
+    assert!(html.contains("\"error\":\"login_required\""));
+    assert!(html.contains("\"state\":\"st-123\""));
+    assert!(!html.contains("\"code\""));
+    assert!(html.contains("window.parent.postMessage(m,t)"));
+    assert!(html.contains(&format!("var t=\"{APP}\"")));
+}
+
 fn login_page(emu: &Emu, connection: Option<&str>) -> (String, String) {
     let r = authorize_with(emu, &[("connection", connection)]);
     let loc = r.header("location").unwrap().to_string();

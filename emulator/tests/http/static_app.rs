@@ -55,8 +55,14 @@ fn app_origin_serves_files_with_the_right_headers() {
     assert_eq!(
         csp,
         format!(
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' https: {issuer_origin}; connect-src 'self' {issuer_origin}; frame-ancestors 'none'"
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' https: {issuer_origin}; connect-src 'self' {issuer_origin}; frame-src 'self' {issuer_origin}; frame-ancestors 'none'"
         )
+    );
+    // auth0-spa-js authenticates silently in a hidden iframe on the issuer
+    // (oidc.rs: silent_authentication_in_an_iframe_answers_login_required_to_the_parent).
+    assert!(
+        csp.contains(&format!("frame-src 'self' {issuer_origin};")),
+        "the app may frame the issuer: {csp}"
     );
     assert!(get("/main.js")
         .header("content-type")
