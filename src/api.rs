@@ -50,7 +50,7 @@ fn id_string(value: &JsValue) -> Option<String> {
 impl Identity {
     /// The full id `provider|user_id`, as in `sub` and in the DOM's `data-identity`.
     pub fn full_id(&self) -> String {
-        [self.provider.as_str(), "|", &self.user_id].concat()
+        concat(&[self.provider.as_str(), "|", &self.user_id])
     }
 
     /// Reads one element of `identities[]`; `None` when `provider` or `user_id` is missing.
@@ -119,19 +119,18 @@ pub fn identities_from_json(array: &JsValue, user: Option<&JsValue>) -> Vec<Iden
 
 /// `https://DOMAIN/api/v2/users/{id}` with the id percent-encoded (`auth0|x` -> `auth0%7Cx`).
 pub fn user_url(origin: &str, user_id: &str) -> String {
-    [origin, "/api/v2/users/", &percent_encode(user_id)].concat()
+    concat(&[origin, "/api/v2/users/", &percent_encode(user_id)])
 }
 
 /// `.../users/{id}/identities/{provider}/{user_id}`, every segment percent-encoded (DESIGN.md 6.8).
 pub fn identity_url(origin: &str, user_id: &str, provider: &str, bare_user_id: &str) -> String {
-    [
+    concat(&[
         &user_url(origin, user_id),
         "/identities/",
         &percent_encode(provider),
         "/",
         &percent_encode(bare_user_id),
-    ]
-    .concat()
+    ])
 }
 
 /// Refuses a path segment that is empty, `.` or `..`: percent-encoding keeps those, and the URL

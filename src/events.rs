@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::{Rc, Weak};
-use core::cell::{Cell, RefCell};
+use core::cell::Cell;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 

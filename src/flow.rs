@@ -458,21 +458,21 @@ pub fn strip_callback_params(url: &str) -> String {
     let (base, query) = before_fragment
         .split_once('?')
         .unwrap_or((before_fragment, ""));
-    let kept: Vec<&str> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .filter(|p| {
-            let key = p.split_once('=').map_or(*p, |(k, _)| k);
-            !matches!(
-                oauth::form_decode(key).as_str(),
-                "code" | "state" | "error" | "error_description"
-            )
-        })
-        .collect();
+    let kept = query.split('&').filter(|p| !p.is_empty()).filter(|p| {
+        let key = p.split_once('=').map_or(*p, |(k, _)| k);
+        !matches!(
+            oauth::form_decode(key).as_str(),
+            "code" | "state" | "error" | "error_description"
+        )
+    });
     let mut out = base.to_owned();
-    if !kept.is_empty() {
-        out.push('?');
-        out.push_str(&kept.join("&"));
+    // Pushed one by one (`?` before the first kept pair, `&` between): `[..].join` would bring
+    // `join_generic_copy` and its slice-length panics (core's formatter) into the wasm.
+    let mut separator = '?';
+    for pair in kept {
+        out.push(separator);
+        out.push_str(pair);
+        separator = '&';
     }
     if let Some(f) = fragment {
         out.push('#');
@@ -605,7 +605,7 @@ pub async fn unlink(
     }
     if ctx.legacy {
         warn_legacy_once();
-        api::legacy_unlink(&ctx.origin, &token, &[provider, "|", bare_user_id].concat()).await?;
+        api::legacy_unlink(&ctx.origin, &token, &concat(&[provider, "|", bare_user_id])).await?;
         return api::get_identities(&ctx.origin, &token, &user_id).await;
     }
     api::unlink(&ctx.origin, &token, &user_id, provider, bare_user_id).await

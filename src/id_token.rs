@@ -10,7 +10,6 @@ use crate::http::{self, field, field_f64, field_str, set_field};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::secret::Secret;
-use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -191,7 +190,7 @@ pub struct Parts<'a> {
 impl<'a> Parts<'a> {
     /// The bytes the signature covers: `header.payload`.
     pub fn signing_input(&self) -> String {
-        [self.header, ".", self.payload].concat()
+        concat(&[self.header, ".", self.payload])
     }
 }
 

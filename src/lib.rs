@@ -23,6 +23,63 @@ mod prelude {
     pub(crate) use alloc::vec;
     pub(crate) use alloc::vec::Vec;
 
+    /// The parts joined into one `String`, like `[..].concat()` but without `alloc`'s
+    /// `join_generic_copy`, whose slice length checks reach core's integer formatting.
+    pub(crate) fn concat(parts: &[&str]) -> String {
+        let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for part in parts {
+            out.push_str(part);
+        }
+        out
+    }
+
+    /// `core::cell::RefCell` for the crate. In the shipped build (`slim`, no std, wasm32) a
+    /// borrow conflict traps directly, as the trapping panic handler would have, instead of
+    /// going through `panic_already_borrowed` and core's formatter. The widget never holds a
+    /// borrow across an `.await` or a callback (docs/DESIGN.md 3), so the trap is unreachable.
+    #[cfg(all(feature = "slim", target_arch = "wasm32", not(feature = "std")))]
+    pub(crate) struct RefCell<T>(core::cell::RefCell<T>);
+
+    #[cfg(all(feature = "slim", target_arch = "wasm32", not(feature = "std")))]
+    impl<T> RefCell<T> {
+        pub(crate) const fn new(value: T) -> Self {
+            Self(core::cell::RefCell::new(value))
+        }
+
+        #[inline]
+        pub(crate) fn borrow(&self) -> core::cell::Ref<'_, T> {
+            match self.0.try_borrow() {
+                Ok(r) => r,
+                Err(_) => core::arch::wasm32::unreachable(),
+            }
+        }
+
+        #[inline]
+        pub(crate) fn borrow_mut(&self) -> core::cell::RefMut<'_, T> {
+            match self.0.try_borrow_mut() {
+                Ok(r) => r,
+                Err(_) => core::arch::wasm32::unreachable(),
+            }
+        }
+    }
+
+    #[cfg(all(feature = "slim", target_arch = "wasm32", not(feature = "std")))]
+    impl<T: Default> Default for RefCell<T> {
+        fn default() -> Self {
+            Self::new(T::default())
+        }
+    }
+
+    #[cfg(all(feature = "slim", target_arch = "wasm32", not(feature = "std")))]
+    impl<T: core::fmt::Debug> core::fmt::Debug for RefCell<T> {
+        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+
+    #[cfg(not(all(feature = "slim", target_arch = "wasm32", not(feature = "std"))))]
+    pub(crate) use core::cell::RefCell;
+
     /// `n` in decimal, without `core::fmt` (integer `Display` pulls in the formatter).
     pub(crate) fn decimal(n: i64) -> String {
         let mut digits = [0u8; 20];

@@ -203,7 +203,7 @@ pub fn authorize_url(req: &AuthorizeRequest<'_>) -> String {
     if req.purpose == Purpose::Link {
         pairs.extend([("prompt", "login"), ("max_age", "0")]);
     }
-    [req.origin, "/authorize?", &form_encode(&pairs)].concat()
+    concat(&[req.origin, "/authorize?", &form_encode(&pairs)])
 }
 
 /// The deprecated linking request (DESIGN.md 4, "Legacy"): the server links the account that logs in
@@ -226,7 +226,7 @@ pub fn legacy_authorize_url(req: &AuthorizeRequest<'_>, access_token: &Secret) -
         ("max_age", "0"),
         ("access_token", access_token.expose()),
     ];
-    [req.origin, "/authorize?", &form_encode(&pairs)].concat()
+    concat(&[req.origin, "/authorize?", &form_encode(&pairs)])
 }
 
 /// Longest value accepted in a callback field. Codes and states are well under 100 characters;
@@ -303,7 +303,7 @@ pub fn authorization_error(error: String, description: Option<String>) -> Error 
         ErrorCode::AuthorizationError,
         match &description {
             Some(d) => "The login was refused: ".to_owned() + d,
-            None => ["The login was refused (", &error, ")."].concat(),
+            None => concat(&["The login was refused (", &error, ")."]),
         },
     );
     e.oauth_error = Some(error);
@@ -427,7 +427,19 @@ pub async fn sha256(data: &[u8]) -> Result<Vec<u8>> {
     let digest = wasm_bindgen_futures::JsFuture::from(promise)
         .await
         .map_err(|_| fail())?;
-    Ok(js_sys::Uint8Array::new(&digest).to_vec())
+    let digest = js_sys::Uint8Array::new(&digest);
+    let mut out = vec![0u8; digest.length() as usize];
+    copy_into(&mut out, &digest);
+    Ok(out)
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Uint8Array.prototype.set.call(out, array)`: the import `Uint8Array::to_vec` uses, without
+    /// `copy_to`'s length `assert_eq!` (its `Debug` formatting of `usize` is core::fmt); `out` is
+    /// allocated with the array's length.
+    #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call")]
+    fn copy_into(out: &mut [u8], array: &js_sys::Uint8Array);
 }
 
 /// One transaction's fresh secrets: PKCE pair, state and nonce.

@@ -19,7 +19,7 @@ use crate::oauth::{CallbackFields, CallbackResponse, MAX_FIELD_LEN};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::{Rc, Weak};
-use core::cell::{Cell, RefCell};
+use core::cell::Cell;
 use core::future::Future;
 use core::pin::Pin;
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -155,7 +155,7 @@ pub fn open_popup(window: &Window, name: &str) -> Result<Window> {
     let (w, h) = (480, 640);
     let left = num(window.screen_x()) + (num(window.outer_width()) - w).max(0) / 2;
     let top = num(window.screen_y()) + (num(window.outer_height()) - h).max(0) / 2;
-    let features = [
+    let features = concat(&[
         "popup=yes,width=",
         &decimal(w.into()),
         ",height=",
@@ -164,8 +164,7 @@ pub fn open_popup(window: &Window, name: &str) -> Result<Window> {
         &decimal(left.into()),
         ",top=",
         &decimal(top.into()),
-    ]
-    .concat();
+    ]);
     match window.open_with_url_and_target_and_features("", name, &features) {
         Ok(Some(popup)) => Ok(popup),
         _ => Err(Error::new(

@@ -9,7 +9,6 @@ use crate::id_token;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::secret::Secret;
-use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 

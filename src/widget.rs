@@ -19,7 +19,7 @@ use crate::options::{Config, Mode};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::{Rc, Weak};
-use core::cell::{Cell, RefCell};
+use core::cell::Cell;
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 

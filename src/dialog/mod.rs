@@ -14,7 +14,7 @@ mod styles;
 use crate::error::{Error, ErrorCode};
 use crate::options::{provider_label, Config};
 use alloc::rc::{Rc, Weak};
-use core::cell::{Cell, RefCell};
+use core::cell::Cell;
 use dom::{el, el_text, toggle, Listener};
 use i18n::{Msg, Strings};
 use wasm_bindgen::prelude::*;
