@@ -858,6 +858,46 @@ fn identities_list_primary_and_secondaries() {
 }
 
 #[wasm_bindgen_test]
+fn the_list_rendered_after_an_unlink_keeps_focus_in_the_modal_and_the_primary_profile() {
+    let dialog = dialog("");
+    dialog.show();
+    dialog.set_on_unlink(|_, _| {});
+    dialog.render_identities(&rows());
+    let root = dialog.shadow_root().clone();
+    let row = "[data-identity=\"github|12345\"] ";
+    click(&root, &(row.to_owned() + "[data-action=unlink]"));
+    let confirm = q(&root, &(row.to_owned() + "[data-action=confirm-unlink]")).unwrap();
+    confirm.unchecked_ref::<HtmlElement>().focus().unwrap();
+    confirm.unchecked_ref::<HtmlElement>().click();
+
+    // What the Management API answers after an unlink: the primary without profileData.
+    let mut after = rows();
+    after.remove(1);
+    after[0].email = None;
+    dialog.render_identities(&after);
+
+    assert!(
+        active(&root).is_some(),
+        "focus stays inside the modal dialog, so Escape and Tab still work"
+    );
+    let primary = q(
+        &root,
+        "[data-identity=\"auth0|primary1\"] [data-part=detail]",
+    )
+    .unwrap();
+    assert_eq!(
+        primary.text_content().unwrap(),
+        "ana@example.com",
+        "the primary keeps the email it was shown with, not its bare id"
+    );
+    assert!(key(&active(&root).unwrap(), "Escape", false));
+    assert!(
+        !dialog.is_visible(),
+        "Escape closes the dialog after an unlink"
+    );
+}
+
+#[wasm_bindgen_test]
 fn unlink_asks_for_confirmation_before_calling_back() {
     let dialog = dialog("");
     dialog.show();

@@ -68,6 +68,9 @@ struct Inner {
     use_redirect: Element,
     opener: RefCell<Option<HtmlElement>>,
     last_connection: RefCell<Option<String>>,
+    /// The primary row as last rendered with a name or email: link and unlink answers list the
+    /// primary identity without `profileData`, and the row should not fall back to a bare id.
+    primary_profile: RefCell<Option<IdentityRow>>,
     visible: Cell<bool>,
     busy: Cell<bool>,
     hooks: Hooks,
@@ -241,6 +244,7 @@ impl Dialog {
             use_redirect,
             opener: RefCell::new(None),
             last_connection: RefCell::new(None),
+            primary_profile: RefCell::new(None),
             visible: Cell::new(false),
             busy: Cell::new(false),
             hooks: Hooks::default(),
@@ -334,7 +338,23 @@ impl Dialog {
         let inner = &self.inner;
         let doc = &inner.doc;
         inner.list.set_text_content(None);
+        let known_primary = inner.primary_profile.borrow().clone();
         for row in rows {
+            let row = match known_primary.as_ref() {
+                Some(known)
+                    if row.primary
+                        && row.name.is_none()
+                        && row.email.is_none()
+                        && known.provider == row.provider
+                        && known.user_id == row.user_id =>
+                {
+                    known
+                }
+                _ => row,
+            };
+            if row.primary && (row.name.is_some() || row.email.is_some()) {
+                *inner.primary_profile.borrow_mut() = Some(row.clone());
+            }
             let key = row.provider.clone() + "|" + &row.user_id;
             let li = el(doc, &inner.list, "li", &[("data-identity", &key)]);
             if let Some(picture) = row
@@ -388,6 +408,8 @@ impl Dialog {
             }
         }
         toggle(&inner.identities, "hidden", rows.is_empty());
+        // The focused button (e.g. the unlink confirmation) may have been in the old list.
+        inner.keep_focus_inside();
     }
 
     /// Sets the status line (`role=status`) to a built-in message, or clears it.
@@ -436,9 +458,7 @@ impl Dialog {
             }
         }
         // A disabled button loses focus: keep it inside the modal dialog.
-        if busy && inner.modal && inner.visible.get() && inner.root.active_element().is_none() {
-            let _ = inner.panel.focus();
-        }
+        inner.keep_focus_inside();
     }
 
     /// The connection clicked last (for the redirect offer).
@@ -485,6 +505,14 @@ impl Inner {
     }
 
     /// Enabled, visible buttons in document order.
+    /// Modal and shown, with focus lost to the page (the focused element was disabled or
+    /// removed): focus goes back to the dialog, so Tab and Escape keep working.
+    fn keep_focus_inside(&self) {
+        if self.modal && self.visible.get() && self.root.active_element().is_none() {
+            let _ = self.panel.focus();
+        }
+    }
+
     fn focusables(&self) -> Vec<HtmlElement> {
         let mut out = Vec::new();
         if let Ok(nodes) = self.root.query_selector_all("button:not([disabled])") {
