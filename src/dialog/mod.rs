@@ -466,6 +466,12 @@ impl Dialog {
         self.inner.last_connection.borrow().clone()
     }
 
+    /// Records the connection of a popup started from code (`linkWithPopup`), so that "Continue
+    /// in this window" after `popup_blocked` continues with it, as after a click.
+    pub fn remember_connection(&self, connection: &str) {
+        *self.inner.last_connection.borrow_mut() = Some(connection.to_owned());
+    }
+
     /// Removes the DOM and every listener. Idempotent; the dialog is unusable afterwards.
     pub fn dispose(&self) {
         self.inner.dispose();

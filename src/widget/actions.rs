@@ -179,7 +179,16 @@ impl Inner {
         let started = self
             .dialog()
             .and_then(|_| connection_arg(connection))
-            .and_then(|name| Ok((name, open_popup(&self.flow.popup_slot)?)))
+            .and_then(|name| match open_popup(&self.flow.popup_slot) {
+                Ok(popup) => Ok((name, popup)),
+                Err(blocked) => {
+                    // For the "Continue in this window" offer that follows `popup_blocked`.
+                    if let Ok(dialog) = self.dialog() {
+                        dialog.remember_connection(&name);
+                    }
+                    Err(blocked)
+                }
+            })
             .map(|(name, popup)| (name, popup, self.begin(Some(Msg::WaitingForPopup), false)));
         let inner = self.clone();
         Box::pin(async move {

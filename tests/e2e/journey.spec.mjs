@@ -477,6 +477,28 @@ test('popup blocked (simulated: window.open returns null in the page): `popup_bl
   expect(seen.problems).toEqual([]);
 });
 
+test('popup blocked for linkWithPopup() called from code with the dialog open: it rejects, and the offered redirect continues with that connection', async ({ page }) => {
+  const seen = await watch(page);
+  await signIn(page);
+  // Simulated as above: window.open returning null is how a browser reports a blocked popup.
+  await page.addInitScript(() => {
+    window.open = () => null;
+  });
+  await page.reload();
+  await expect(demoList(page)).toHaveCount(1);
+  // The app calls linkWithPopup() itself (e.g. from its own button) while the dialog is open.
+  const dialog = await openDialog(page);
+  const code = await page.evaluate(() =>
+    window.accountLinkDemo.modal.linkWithPopup('github').then(() => 'resolved', (e) => e.code),
+  );
+  expect(code).toBe('popup_blocked');
+  const useRedirect = dialog.locator('button[data-action="use-redirect"]');
+  await expect(useRedirect).toBeVisible();
+  await useRedirect.click();
+  await expect(page.locator('h1[data-connection="github"]')).toBeVisible();
+  expect(seen.problems).toEqual([]);
+});
+
 test('timeout: no answer within popupTimeoutSeconds closes the popup with `timeout`', async ({ page }) => {
   const seen = await watch(page);
   await signIn(page, '?timeout=2');
