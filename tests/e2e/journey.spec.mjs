@@ -453,16 +453,23 @@ test('popup closed by the user: `cancelled`, shown in the dialog, which stays us
   expect(seen.problems).toEqual([]);
 });
 
-test('popup blocked (simulated: window.open returns null in the page): `popup_blocked`, and the redirect offered instead works', async ({ page }) => {
-  const seen = await watch(page);
+/**
+ * Signs in, then blocks popups the way a browser reports it: Playwright's Chromium never blocks
+ * them, so `window.open` returns null in the page (simulated). The session survives the reload
+ * (the demo keeps it).
+ */
+async function signInWithPopupsBlocked(page) {
   await signIn(page);
-  // Playwright's Chromium never blocks popups, so block them the way a browser reports it:
-  // window.open returning null. The session survives the reload (the demo keeps it).
   await page.addInitScript(() => {
     window.open = () => null;
   });
   await page.reload();
   await expect(demoList(page)).toHaveCount(1);
+}
+
+test('popup blocked (simulated: window.open returns null in the page): `popup_blocked`, and the redirect offered instead works', async ({ page }) => {
+  const seen = await watch(page);
+  await signInWithPopupsBlocked(page);
   const dialog = await openDialog(page);
   await dialog.locator('button[data-connection="github"]').click();
   await expect(dialog.locator('[data-part="error"]')).not.toBeEmpty();
@@ -479,13 +486,7 @@ test('popup blocked (simulated: window.open returns null in the page): `popup_bl
 
 test('popup blocked for linkWithPopup() called from code with the dialog open: it rejects, and the offered redirect continues with that connection', async ({ page }) => {
   const seen = await watch(page);
-  await signIn(page);
-  // Simulated as above: window.open returning null is how a browser reports a blocked popup.
-  await page.addInitScript(() => {
-    window.open = () => null;
-  });
-  await page.reload();
-  await expect(demoList(page)).toHaveCount(1);
+  await signInWithPopupsBlocked(page);
   // The app calls linkWithPopup() itself (e.g. from its own button) while the dialog is open.
   const dialog = await openDialog(page);
   const code = await page.evaluate(() =>
