@@ -479,11 +479,14 @@ pub async fn login_submit(
                 _ => return again("Unknown user."),
             }
         }
-        ("create", false) => {
+        // A new user of a social provider, or a sign-up on the database connection (the store
+        // requires and hashes the password there, and ignores it elsewhere).
+        ("create", false) | ("signup", true) => {
             let new = NewIdentity {
                 connection: connection.clone(),
                 name: get("name").map(str::to_string),
                 email: get("email").map(str::to_string),
+                password: get("password").map(str::to_string),
                 ..Default::default()
             };
             let created = lock(&state.store).create(&state.config, new);
@@ -500,20 +503,6 @@ pub async fn login_submit(
             match checked {
                 Ok(Some(i)) => i,
                 _ => return again("Wrong email or password."),
-            }
-        }
-        ("signup", true) => {
-            let new = NewIdentity {
-                connection: connection.clone(),
-                email: get("email").map(str::to_string),
-                password: get("password").map(str::to_string),
-                name: get("name").map(str::to_string),
-                ..Default::default()
-            };
-            let created = lock(&state.store).create(&state.config, new);
-            match created {
-                Ok(i) => i,
-                Err(e) => return again(&store_message(&e)),
             }
         }
         _ => return again("Choose an account."),
