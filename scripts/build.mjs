@@ -5,15 +5,16 @@
 //   2. wasm-bindgen --target web (the CLI version must equal Cargo.lock's wasm-bindgen)
 //   3. wasm-opt -Oz from the npm package `binaryen` (never Debian's binaryen 108: see TOOLCHAIN.md),
 //      then short import/export names in the wasm and its glue (scripts/wasm-names.mjs)
-//   4. assemble dist/: account_link.js, account_link_bg.wasm, and every js/*.js and js/*.d.ts
-//      (index.js, index.d.ts, error.js, callback.js, ...); every .js minified with esbuild
-//      (pinned in devDependencies; the readable sources stay in js/ and target/pkg-build/)
+//   4. assemble dist/: account_link_bg.wasm, every js/*.d.ts, callback.js, and index.js: the
+//      entry (js/index.js), the wasm-bindgen glue and js/error.js bundled into ONE module by
+//      esbuild (pinned in devDependencies), so a page fetches one script and then the wasm;
+//      every .js minified (the readable sources stay in js/ and target/pkg-build/)
 //   5. print the size table (raw, gzip, brotli) and write it to dist/size.json (not packed)
 //
 // The wasm imports LinkWidgetError with `#[wasm_bindgen(module = "/js/error.js")]`, which
 // wasm-bindgen copies to snippets/account-link-<hash>/js/error.js. We rewrite that import to
-// ./error.js so the package holds ONE LinkWidgetError class (the one index.js re-exports) and
-// `instanceof` works for errors thrown by the wasm.
+// js/error.js before bundling, so the bundle holds ONE LinkWidgetError class (the one index.js
+// re-exports) and `instanceof` works for errors thrown by the wasm.
 //
 // Env: WASM_OPT=0 to skip wasm-opt, MINIFY=0 to skip name shortening and minification
 // (debugging only: the sizes then are not the package's).
@@ -22,7 +23,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transformSync } from 'esbuild';
+import { buildSync, transformSync } from 'esbuild';
 import { measureDir, formatTable } from './size.mjs';
 import { shortenNames } from './wasm-names.mjs';
 
@@ -133,6 +134,10 @@ if (process.env.WASM_OPT === '0') {
 
 // 4. assemble dist/
 step('assemble dist/');
+// The entry, the glue and error.js are bundled from a staging folder that mirrors their relative
+// imports (./account_link.js, ./error.js, ./snippets/...).
+const stage = path.join(work, 'stage');
+fs.mkdirSync(stage, { recursive: true });
 let glue = fs.readFileSync(path.join(work, 'account_link.js'), 'utf8');
 const errorImport = /(["'])\.\/snippets\/account-link-[^/"']+\/js\/error\.js\1/g;
 const rewrites = (glue.match(errorImport) || []).length;
@@ -144,55 +149,68 @@ if (minify) {
   glue = short.glue;
   console.log(`wasm-names: ${short.renamed} import/export names shortened in the wasm and the glue`);
 }
-fs.writeFileSync(path.join(dist, 'account_link.js'), glue);
+fs.writeFileSync(path.join(stage, 'account_link.js'), glue);
 
-// Keep every other snippet (inline_js, other modules); drop the error.js copy and empty dirs.
+// Any other snippet (inline_js, other modules) is bundled too; the error.js copy is not used.
 const snippets = path.join(work, 'snippets');
-if (fs.existsSync(snippets)) {
-  for (const entry of fs.readdirSync(snippets, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const abs = path.join(entry.parentPath ?? entry.path, entry.name);
-    const rel = path.relative(snippets, abs);
-    if (/^account-link-[^/]+\/js\/error\.js$/.test(rel.split(path.sep).join('/'))) continue;
-    const dest = path.join(dist, 'snippets', rel);
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.copyFileSync(abs, dest);
-    console.log(`kept snippet snippets/${rel}`);
-  }
-}
+if (fs.existsSync(snippets)) fs.cpSync(snippets, path.join(stage, 'snippets'), { recursive: true });
 
-// The hand-written JS: every js/*.js and js/*.d.ts (index.js entry, index.d.ts, error.js, and
-// helpers such as callback.js for the `account-link/callback` export).
+// The hand-written JS: js/index.js (entry) and js/error.js go into the bundle; every other
+// js/*.js (callback.js, the `account-link/callback` export, which runs on the app's callback page
+// and needs no wasm) and every js/*.d.ts is copied to dist/ as is.
 const jsDir = path.join(root, 'js');
 const handWritten = fs.readdirSync(jsDir).filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'));
 for (const name of ['index.js', 'index.d.ts', 'error.js']) {
   if (!handWritten.includes(name)) throw new Error(`js/${name} is missing: the package entry needs it`);
 }
-for (const name of handWritten) fs.copyFileSync(path.join(jsDir, name), path.join(dist, name));
-console.log(`copied from js/: ${handWritten.join(', ') || '(nothing)'}`);
+const bundled = ['index.js', 'error.js'];
+for (const name of bundled) fs.copyFileSync(path.join(jsDir, name), path.join(stage, name));
+const copied = handWritten.filter((f) => !bundled.includes(f));
+for (const name of copied) fs.copyFileSync(path.join(jsDir, name), path.join(dist, name));
+console.log(`copied from js/: ${copied.join(', ') || '(nothing)'}`);
 
-// Minify every shipped .js (ES modules: exports and import specifiers are kept; the .d.ts
+// One module: a page that imports the entry fetches one script, then the wasm (before, the
+// entry's imports of the glue and error.js were one more round trip before the wasm fetch could
+// start; bench/README.md). `import.meta.url` (the default wasm URL) is kept: dist/index.js sits
+// next to account_link_bg.wasm as the glue did.
+const esbuildMinify = { minifyWhitespace: minify, minifySyntax: minify, legalComments: 'none' };
+const bundle = buildSync({
+  metafile: true,
+  entryPoints: [path.join(stage, 'index.js')],
+  outfile: path.join(dist, 'index.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  logLevel: 'warning',
+  minifyIdentifiers: minify,
+  ...esbuildMinify,
+});
+const leftImports = Object.values(bundle.metafile.outputs).flatMap((o) => o.imports);
+if (leftImports.length) {
+  throw new Error(`dist/index.js still imports ${leftImports.map((i) => i.path).join(', ')}: it must be one module`);
+}
+console.log('bundled js/index.js + the glue + js/error.js into dist/index.js (one module)');
+
+// Minify the other shipped .js (ES modules: exports and import specifiers are kept; the .d.ts
 // files document the API).
 if (minify) {
   for (const f of fs.readdirSync(dist, { recursive: true })) {
-    if (!String(f).endsWith('.js')) continue;
+    if (!String(f).endsWith('.js') || String(f) === 'index.js') continue;
     const file = path.join(dist, String(f));
     // callback.js keeps its local names: it runs on the app's callback page, not the widget's,
     // and tests/e2e reads it to prove it posts only on its BroadcastChannel (`channel`).
     const keepNames = path.basename(file) === 'callback.js';
     const { code } = transformSync(fs.readFileSync(file, 'utf8'), {
       format: 'esm',
-      minifyWhitespace: true,
-      minifySyntax: true,
       minifyIdentifiers: !keepNames,
-      legalComments: 'none',
+      ...esbuildMinify,
     });
     fs.writeFileSync(file, code);
   }
-  console.log('minified dist/**/*.js with esbuild');
+  console.log('minified the other dist/**/*.js with esbuild');
 }
 
-// Sanity: every relative import in dist/*.js must resolve inside dist/.
+// Sanity: every relative import in dist/*.js resolves inside dist/.
 for (const f of fs.readdirSync(dist, { recursive: true })) {
   if (!String(f).endsWith('.js')) continue;
   const file = path.join(dist, String(f));

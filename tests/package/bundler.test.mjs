@@ -1,6 +1,7 @@
 // A consumer app bundled with Vite 7 from the packed tarball builds, emits the wasm as an asset
 // (wasm-bindgen's `new URL('account_link_bg.wasm', import.meta.url)`), and runs in Chromium:
-// the wasm instantiates and the dialog opens.
+// the wasm instantiates and the dialog opens, and an error the wasm throws is an instance of the
+// exported LinkWidgetError.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -47,6 +48,8 @@ test('the bundled app runs in Chromium: wasm instantiated, dialog shown', async 
       assert.equal(result, 'LinkWidgetError:invalid_options');
     } else {
       assert.equal(result, 'shown');
+      const refused = await page.evaluate(() => document.documentElement.dataset.refused);
+      assert.equal(refused, 'LinkWidgetError:invalid_options', 'an error thrown by the wasm is not the exported class');
       await page.locator('[data-account-link] [role="dialog"]').waitFor({ state: 'visible', timeout: 5000 });
     }
     assert.deepEqual(errors, []);

@@ -1,5 +1,6 @@
-// `npm pack` contents: the wasm, the glue, the entry, its types and the error class; nothing else
-// (no size.json, no source maps, no sources). Run after `npm run build`.
+// `npm pack` contents: the entry (one module: the entry, the wasm-bindgen glue and the error class
+// bundled), the wasm, the types and the callback helper; nothing else (no size.json, no source
+// maps, no sources). Run after `npm run build`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,15 +11,12 @@ const required = [
   'package.json',
   'dist/index.js',
   'dist/index.d.ts',
-  'dist/error.js',
-  'dist/account_link.js',
   'dist/account_link_bg.wasm',
 ];
 const allowed = [
   /^README\.md$/i,
   /^LICEN[CS]E(\.md)?$/i,
   /^dist\/callback\.(js|d\.ts)$/, // the `account-link/callback` helper (js/callback.js)
-  /^dist\/snippets\/[^/]+\/.+\.js$/,
 ];
 
 test('npm pack --dry-run holds exactly the files a consumer needs', () => {
@@ -57,14 +55,14 @@ test('package.json: ESM, exports with types, no side effects', () => {
   assert.equal(Object.keys(pkg.dependencies ?? {}).length, 0, 'the package must have no runtime dependencies');
 });
 
-test('the glue imports the one LinkWidgetError from ./error.js, not a snippet copy', () => {
-  const glue = fs.readFileSync(path.join(root, 'dist', 'account_link.js'), 'utf8');
-  assert.doesNotMatch(glue, /snippets\/account-link-[^/'"]+\/js\/error\.js/);
-  const snippets = path.join(root, 'dist', 'snippets');
-  if (fs.existsSync(snippets)) {
-    const copies = fs.readdirSync(snippets, { recursive: true }).map(String).filter((f) => f.endsWith('error.js'));
-    assert.deepEqual(copies, [], 'a second copy of error.js is in dist/snippets');
-  }
+test('the entry is one module: no import of other scripts, and one LinkWidgetError class', () => {
   const entry = fs.readFileSync(path.join(root, 'dist', 'index.js'), 'utf8');
-  assert.match(entry, /from\s*['"]\.\/error\.js['"]/, 'index.js must take LinkWidgetError from ./error.js');
+  // A static or dynamic import would be one more round trip before the wasm fetch can start.
+  assert.doesNotMatch(entry, /(^|[;}\s])import\s*[{*"'(]|\bfrom\s*["']/, 'dist/index.js imports another module');
+  assert.match(entry, /new URL\(\s*["']account_link_bg\.wasm["']\s*,\s*import\.meta\.url\s*\)/, 'the default wasm URL is relative to the entry');
+  // The class the wasm throws is the class the entry exports (instanceof is checked in Chromium
+  // by tests/package/bundler.test.mjs); a second copy would break `instanceof`.
+  const classes = entry.match(/class\s+\w*\s*extends\s+Error\b/g) || [];
+  assert.equal(classes.length, 1, `expected one class extending Error in dist/index.js, found ${classes.length}`);
+  assert.ok(!fs.existsSync(path.join(root, 'dist', 'snippets')), 'dist/snippets should be bundled into dist/index.js');
 });

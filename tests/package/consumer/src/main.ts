@@ -36,6 +36,17 @@ export async function typesRejectMissingClientId() {
   await createLinkWidget({ domain: 'tenant.example.com' });
 }
 
-main().then((result) => {
+// Bad options are refused inside the wasm; the error must be the class this package exports.
+async function refused(): Promise<string> {
+  try {
+    await createLinkWidget({ domain: 'tenant.example.com', clientId: 'consumer-client-id', connections: [] });
+    return 'accepted';
+  } catch (e) {
+    return e instanceof LinkWidgetError ? `LinkWidgetError:${e.code}` : `other:${String(e)}`;
+  }
+}
+
+main().then(async (result) => {
+  document.documentElement.dataset.refused = await refused();
   document.documentElement.dataset.result = result;
 });
