@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // `npm run bench` (via scripts/bench.sh, which builds and starts the emulator first).
 //
-// Loads two pages over loopback in headless Chromium, each in a fresh browser context (no HTTP
+// Loads three pages over loopback in headless Chromium, each in a fresh browser context (no HTTP
 // cache, no code cache), interleaved, RUNS times each:
 //   ours  = bench/pages/ours.html: the built package (dist/ at /pkg/) opening its dialog at once
+//   ours-preload = bench/pages/ours-preload.html: the same, with the `modulepreload` and wasm
+//           `preload` hints README.md recommends in the page's <head>
 //   floor = bench/pages/floor.html: the same dialog drawn by a few lines of plain JS
 // and measures, per run: bytes downloaded (wasm, JS, total; raw, gzip, brotli), navigation start ->
 // wasm instantiated and -> dialog usable (title and connection buttons visible and fully opaque,
 // keyboard focus inside), click on a connection button -> popup exists (window.open returned, and
 // Playwright's popup event), JS heap after GC, wasm memory and DOM nodes with the dialog open.
-// Prints medians (min-max) and ratios ours/floor, and writes bench/results.json.
+// Prints medians (min-max) and ratios to the floor, and writes bench/results.json.
 //
 // Options: --runs N (default 10, env BENCH_RUNS), --emulator URL (default http://127.0.0.1:4310),
 //          --out FILE (default bench/results.json), --dist DIR (the package to load, default dist).
@@ -151,6 +153,10 @@ async function runOnce(browser, base, variant) {
     }
 
     const files = await Promise.all(bodies);
+    // A preload the page does not use shows up as a second download of the same file.
+    const urls = files.map((f) => f.url);
+    const twice = urls.filter((u, i) => urls.indexOf(u) !== i);
+    if (twice.length) throw new Error(`${variant}.html downloaded ${twice.join(', ')} twice (an unused preload?)`);
     return {
       files,
       wasmMs: marks.wasm,
@@ -197,8 +203,9 @@ async function main() {
   const server = await serve({ '/': path.join(root, 'bench', 'pages'), '/pkg': DIST });
   const browser = await chromium.launch(launchOptions);
   const browserVersion = browser.version();
-  const variants = ['ours', 'floor'];
-  const runs = { ours: [], floor: [] };
+  // `ours-preload` is `ours` with the two preload hints README.md recommends.
+  const variants = ['ours', 'ours-preload', 'floor'];
+  const runs = Object.fromEntries(variants.map((v) => [v, []]));
   const errors = {};
   try {
     // Warm the OS file cache and the browser process once (not recorded).
@@ -260,22 +267,28 @@ async function main() {
   const fmt = (x, unit) => (x === null || x === undefined ? '-' : unit === 'KiB' ? (x / 1024).toFixed(1) : unit === 'ms' ? x.toFixed(1) : String(Math.round(x)));
   const cell = (s, unit) => (s ? `${fmt(s.median, unit)} (${fmt(s.min, unit)}-${fmt(s.max, unit)})` : '-');
   const ratio = (a, b) => (a && b && b.median > 0 ? (a.median / b.median).toFixed(2) : '-');
-  const rows = [['metric', 'ours median (min-max)', 'floor median (min-max)', 'ours/floor']];
+  const rows = [
+    ['metric', 'ours median (min-max)', 'ours + preload hints', 'floor median (min-max)', 'ours/floor', 'hints/floor'],
+  ];
   for (const part of ['wasm', 'js', 'total']) {
     for (const enc of ['raw', 'gzip', 'brotli']) {
-      const o = result.bytes.ours?.[part]?.[enc];
-      const f = result.bytes.floor?.[part]?.[enc];
-      rows.push([
-        `bytes ${part} ${enc} (KiB)`,
-        o === undefined ? '-' : (o / 1024).toFixed(1),
-        f === undefined ? '-' : (f / 1024).toFixed(1),
-        o !== undefined && f ? (o / f).toFixed(1) : '-',
-      ]);
+      const kib = (v) => result.bytes[v]?.[part]?.[enc];
+      const [o, p, f] = ['ours', 'ours-preload', 'floor'].map(kib);
+      const show = (x) => (x === undefined ? '-' : (x / 1024).toFixed(1));
+      const div = (x) => (x !== undefined && f ? (x / f).toFixed(1) : '-');
+      rows.push([`bytes ${part} ${enc} (KiB)`, show(o), show(p), show(f), div(o), div(p)]);
     }
   }
   for (const [key, label, unit] of metrics) {
     const t = result.timings[key];
-    rows.push([`${label}${unit ? ` (${unit})` : ''}`, cell(t.ours, unit), cell(t.floor, unit), ratio(t.ours, t.floor)]);
+    rows.push([
+      `${label}${unit ? ` (${unit})` : ''}`,
+      cell(t.ours, unit),
+      cell(t['ours-preload'], unit),
+      cell(t.floor, unit),
+      ratio(t.ours, t.floor),
+      ratio(t['ours-preload'], t.floor),
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
