@@ -629,12 +629,38 @@ for (const c of API_ERRORS) {
     await page.evaluate(() => {
       window.__link = window.accountLinkDemo.modal.linkWithPopup('google-oauth2').then(
         () => ({ resolved: true }),
-        (e) => ({ name: e.name, code: e.code, status: e.status, resetAt: e.resetAt, message: e.message, isError: e instanceof Error }),
+        (e) => ({
+          name: e.name,
+          code: e.code,
+          status: e.status,
+          resetAt: e.resetAt,
+          message: e.message,
+          detail: e.detail,
+          error: e.error,
+          errorDescription: e.errorDescription,
+          isError: e instanceof Error,
+        }),
       );
     });
     const popup = await popupOpened;
     await pickUser(popup, 'google-oauth2|1001');
     const result = await page.evaluate(() => window.__link);
+    // DESIGN.md 6.5: no secret in what the error carries or the dialog shows: not the signed-in
+    // user's access token, nor any JWT (the new account's ID token was in hand when it failed).
+    const accessTokens = await page.evaluate(() =>
+      Object.values(sessionStorage).flatMap((v) => {
+        try {
+          const saved = JSON.parse(v);
+          return saved && typeof saved.accessToken === 'string' ? [saved.accessToken] : [];
+        } catch {
+          return [];
+        }
+      }),
+    );
+    expect(accessTokens).toHaveLength(1);
+    const told = JSON.stringify(result) + (await dialog.locator('[data-part="error"]').textContent());
+    expect(told).not.toContain(accessTokens[0]);
+    expect(told).not.toMatch(/eyJ[\w-]{8,}\.[\w-]{8,}/);
     expect(result.name).toBe('LinkWidgetError');
     expect(result.isError).toBe(true);
     expect(result.code).toBe(c.code);
