@@ -8,6 +8,8 @@
 //   4. assemble dist/: account_link.js, account_link_bg.wasm, and every js/*.js and js/*.d.ts
 //      (index.js, index.d.ts, error.js, callback.js, ...); every .js minified with esbuild
 //      (pinned in devDependencies; the readable sources stay in js/ and target/pkg-build/)
+//      and dist/lang/<tag>.js from each i18n/<tag>.json (the non-English translations, which
+//      index.js imports on demand: an English page downloads none of them)
 //   5. print the size table (raw, gzip, brotli) and write it to dist/size.json (not packed)
 //
 // The wasm imports LinkWidgetError with `#[wasm_bindgen(module = "/js/error.js")]`, which
@@ -171,6 +173,25 @@ for (const name of ['index.js', 'index.d.ts', 'error.js']) {
 for (const name of handWritten) fs.copyFileSync(path.join(jsDir, name), path.join(dist, name));
 console.log(`copied from js/: ${handWritten.join(', ') || '(nothing)'}`);
 
+// The translations: one ES module per non-English language, `export default { key: text }`.
+// English is in the wasm (src/dialog/i18n.rs); the host test there checks every file has exactly
+// its keys and the `{name}` placeholders. index.js maps each tag to `import('./lang/<tag>.js')`.
+const i18nDir = path.join(root, 'i18n');
+const langDir = path.join(dist, 'lang');
+fs.mkdirSync(langDir, { recursive: true });
+const tags = [];
+for (const name of fs.readdirSync(i18nDir).filter((f) => f.endsWith('.json')).sort()) {
+  const tag = name.slice(0, -'.json'.length);
+  const table = JSON.parse(fs.readFileSync(path.join(i18nDir, name), 'utf8'));
+  fs.writeFileSync(path.join(langDir, `${tag}.js`), `export default ${JSON.stringify(table)};\n`);
+  tags.push(tag);
+}
+const entrySource = fs.readFileSync(path.join(dist, 'index.js'), 'utf8');
+for (const tag of tags) {
+  if (!entrySource.includes(`'./lang/${tag}.js'`)) throw new Error(`js/index.js does not import ./lang/${tag}.js`);
+}
+console.log(`dist/lang/: ${tags.map((t) => t + '.js').join(', ')}`);
+
 // Minify every shipped .js (ES modules: exports and import specifiers are kept; the .d.ts
 // files document the API).
 if (minify) {
@@ -180,12 +201,15 @@ if (minify) {
     // callback.js keeps its local names: it runs on the app's callback page, not the widget's,
     // and tests/e2e reads it to prove it posts only on its BroadcastChannel (`channel`).
     const keepNames = path.basename(file) === 'callback.js';
+    // The translations stay UTF-8: esbuild's default `\uXXXX` escapes would triple ja.js.
+    const utf8 = path.basename(path.dirname(file)) === 'lang';
     const { code } = transformSync(fs.readFileSync(file, 'utf8'), {
       format: 'esm',
       minifyWhitespace: true,
       minifySyntax: true,
       minifyIdentifiers: !keepNames,
       legalComments: 'none',
+      ...(utf8 ? { charset: 'utf8' } : {}),
     });
     fs.writeFileSync(file, code);
   }

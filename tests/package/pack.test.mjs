@@ -1,4 +1,5 @@
-// `npm pack` contents: the wasm, the glue, the entry, its types and the error class; nothing else
+// `npm pack` contents: the wasm, the glue, the entry, its types, the error class and the
+// translations the entry imports on demand (lang/<tag>.js); nothing else
 // (no size.json, no source maps, no sources). Run after `npm run build`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,12 @@ const required = [
   'dist/error.js',
   'dist/account_link.js',
   'dist/account_link_bg.wasm',
+  // One per non-English language (i18n/<tag>.json); English is in the wasm.
+  'dist/lang/de.js',
+  'dist/lang/es.js',
+  'dist/lang/fr.js',
+  'dist/lang/ja.js',
+  'dist/lang/pt-BR.js',
 ];
 const allowed = [
   /^README\.md$/i,
