@@ -66,8 +66,9 @@ function loadTranslation(language) {
   if (typeof language !== 'string') return undefined;
   const tag = language.toLowerCase().replace('_', '-');
   if (!Object.prototype.hasOwnProperty.call(translations, tag)) return undefined;
-  // Not cached here: the browser (or the bundler's runtime) keeps a module once it loaded, and a
-  // failed load is not remembered, so the next createLinkWidget call tries again.
+  // Not cached here: the browser (or the bundler's runtime) keeps a module once it loaded, and
+  // nothing remembers a failure on our side, so the next createLinkWidget call imports again
+  // (Chromium then refetches the file: tests/e2e/dialog.spec.mjs).
   return translations[tag]().then(
     (module) => module.default,
     (cause) => {
