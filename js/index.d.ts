@@ -24,7 +24,9 @@
 
 /**
  * Creates a widget: loads the WebAssembly module (once per page, however many widgets), validates
- * `options` and builds the hidden dialog.
+ * `options` and builds the hidden dialog. For a `language` other than English it also loads that
+ * language's strings, a small module `lang/<tag>.js` next to the entry, in parallel with the
+ * wasm; an English page loads no translation. Bundlers emit each language as its own chunk.
  *
  * ```ts
  * const widget = await createLinkWidget({ domain: 'tenant.eu.auth0.com', clientId: 'CLIENT_ID',
@@ -33,7 +35,8 @@
  * ```
  *
  * @throws {LinkWidgetError} `invalid_options` (the message names the fix) or `network_error`
- *   (the wasm file could not be loaded).
+ *   (the wasm file, or the `lang/<tag>.js` of `language`, could not be loaded; the message names
+ *   the file, and a later call tries again).
  */
 export function createLinkWidget(options: LinkWidgetOptions): Promise<LinkWidget>;
 
@@ -102,11 +105,17 @@ export interface LinkWidgetOptions {
    * the application's Allowed Callback URLs. No fragment. Default: `location.origin + location.pathname`.
    */
   redirectUri?: string;
-  /** Built-in language of the dialog. Default `'en'`. Case-insensitive. */
+  /**
+   * Built-in language of the dialog, also its `lang` attribute. Default `'en'`. Case-insensitive
+   * (`'pt_BR'` is accepted too). English is built in; for another language `createLinkWidget`
+   * loads `lang/<tag>.js` from the package (serve the package's `lang/` directory next to
+   * `index.js` when you copy the files yourself; bundlers handle it).
+   */
   language?: Language;
   /**
    * Overrides of any dialog string, by key (see {@link DictionaryKey}). `{name}` in a value is
-   * replaced by the provider's label. Values must be strings. **Unknown keys are ignored with one
+   * replaced by the provider's label. They win over the built-in strings of `language`; a key not
+   * given keeps that language's string. Values must be strings. **Unknown keys are ignored with one
    * console warning listing the known keys**, so a Lock `languageDictionary` can be passed as is.
    * Every value is shown as text, never parsed as HTML.
    */

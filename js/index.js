@@ -9,7 +9,9 @@
  * ```
  *
  * The WebAssembly module is fetched and instantiated once per page, however many widgets are
- * created; the widget itself (dialog, validation, flows) lives in the wasm.
+ * created; the widget itself (dialog, validation, flows) lives in the wasm. English is built into
+ * the wasm; the other languages are small modules (`lang/<tag>.js`) imported only when
+ * `options.language` asks for one, in parallel with the wasm.
  */
 import init, { LinkWidget } from './account_link.js';
 import { LinkWidgetError } from './error.js';
@@ -42,14 +44,57 @@ export function loadAccountLink(moduleOrPath) {
   return ready.then(() => undefined);
 }
 
+// The built-in translations, by lower-case tag. Literal `import()` calls in a static map, so
+// bundlers (Vite, Rollup, esbuild, webpack) emit each language as its own chunk and a page
+// fetches only the one it uses. English is in the wasm.
+const translations = {
+  es: () => import('./lang/es.js'),
+  fr: () => import('./lang/fr.js'),
+  de: () => import('./lang/de.js'),
+  'pt-br': () => import('./lang/pt-BR.js'),
+  ja: () => import('./lang/ja.js'),
+};
+
 /**
- * Validates `options`, builds the (hidden) dialog and returns the widget.
+ * The translation `language` names, or `undefined` for English and for a value that is not a
+ * language (the wasm rejects it with the `invalid_options` message). Matches like the wasm's
+ * `Language::parse`: ASCII case-insensitive, `_` for `-` (`pt_BR`).
+ * @param {unknown} language
+ * @returns {Promise<Record<string, string>> | undefined}
+ */
+function loadTranslation(language) {
+  if (typeof language !== 'string') return undefined;
+  const tag = language.toLowerCase().replace('_', '-');
+  if (!Object.prototype.hasOwnProperty.call(translations, tag)) return undefined;
+  // Not cached here: the browser (or the bundler's runtime) keeps a module once it loaded, and
+  // nothing remembers a failure on our side, so the next createLinkWidget call imports again
+  // (Chromium then refetches the file: tests/e2e/dialog.spec.mjs).
+  return translations[tag]().then(
+    (module) => module.default,
+    (cause) => {
+      throw new LinkWidgetError(
+        'network_error',
+        `could not load the account-link translation lang/${tag === 'pt-br' ? 'pt-BR' : tag}.js ` +
+          `(language '${language}'): check that the package's lang/ directory is served next to index.js`,
+        { cause },
+      );
+    },
+  );
+}
+
+/**
+ * Validates `options`, builds the (hidden) dialog and returns the widget. The wasm and, for a
+ * language other than English, its translation are loaded in parallel.
  * Rejects with a `LinkWidgetError` (`invalid_options` naming the fix, or `network_error` when the
- * wasm cannot be loaded).
+ * wasm or the translation cannot be loaded).
  * @param {import('./index.js').LinkWidgetOptions} options
  */
 export async function createLinkWidget(options) {
-  const wasmUrl = options !== null && typeof options === 'object' ? options.wasmUrl : undefined;
-  await loadAccountLink(wasmUrl);
-  return new LinkWidget(options);
+  const object = options !== null && typeof options === 'object';
+  const [, translation] = await Promise.all([
+    loadAccountLink(object ? options.wasmUrl : undefined),
+    object ? loadTranslation(options.language) : undefined,
+  ]);
+  // The wasm applies the translation under the app's `languageDictionary`.
+  return new LinkWidget(options, translation);
 }

@@ -9,6 +9,8 @@
 //      entry (js/index.js), the wasm-bindgen glue and js/error.js bundled into ONE module by
 //      esbuild (pinned in devDependencies), so a page fetches one script and then the wasm;
 //      every .js minified (the readable sources stay in js/ and target/pkg-build/)
+//      and dist/lang/<tag>.js from each i18n/<tag>.json (the non-English translations, which
+//      index.js imports on demand: an English page downloads none of them)
 //   5. print the size table (raw, gzip, brotli) and write it to dist/size.json (not packed)
 //
 // The wasm imports LinkWidgetError with `#[wasm_bindgen(module = "/js/error.js")]`, which
@@ -169,6 +171,25 @@ const copied = handWritten.filter((f) => !bundled.includes(f));
 for (const name of copied) fs.copyFileSync(path.join(jsDir, name), path.join(dist, name));
 console.log(`copied from js/: ${copied.join(', ') || '(nothing)'}`);
 
+// The translations: one ES module per non-English language, `export default { key: text }`.
+// English is in the wasm (src/dialog/i18n.rs); the host test there checks every file has exactly
+// its keys and the `{name}` placeholders. index.js maps each tag to `import('./lang/<tag>.js')`.
+const i18nDir = path.join(root, 'i18n');
+const langDir = path.join(dist, 'lang');
+fs.mkdirSync(langDir, { recursive: true });
+const tags = [];
+for (const name of fs.readdirSync(i18nDir).filter((f) => f.endsWith('.json')).sort()) {
+  const tag = name.slice(0, -'.json'.length);
+  const table = JSON.parse(fs.readFileSync(path.join(i18nDir, name), 'utf8'));
+  fs.writeFileSync(path.join(langDir, `${tag}.js`), `export default ${JSON.stringify(table)};\n`);
+  tags.push(tag);
+}
+const entrySource = fs.readFileSync(path.join(jsDir, 'index.js'), 'utf8');
+for (const tag of tags) {
+  if (!entrySource.includes(`'./lang/${tag}.js'`)) throw new Error(`js/index.js does not import ./lang/${tag}.js`);
+}
+console.log(`dist/lang/: ${tags.map((t) => t + '.js').join(', ')}`);
+
 // One module: a page that imports the entry fetches one script, then the wasm (before, the
 // entry's imports of the glue and error.js were one more round trip before the wasm fetch could
 // start; bench/README.md). `import.meta.url` (the default wasm URL) is kept: dist/index.js sits
@@ -184,10 +205,14 @@ const bundle = buildSync({
   logLevel: 'warning',
   minifyIdentifiers: minify,
   ...esbuildMinify,
+  // The translations stay separate files, imported on demand (not inlined into the bundle).
+  external: ['./lang/*'],
 });
-const leftImports = Object.values(bundle.metafile.outputs).flatMap((o) => o.imports);
+const leftImports = Object.values(bundle.metafile.outputs)
+  .flatMap((o) => o.imports)
+  .filter((i) => !(i.kind === 'dynamic-import' && i.path.startsWith('./lang/')));
 if (leftImports.length) {
-  throw new Error(`dist/index.js still imports ${leftImports.map((i) => i.path).join(', ')}: it must be one module`);
+  throw new Error(`dist/index.js still imports ${leftImports.map((i) => i.path).join(', ')}: it must be one module (translations aside)`);
 }
 console.log('bundled js/index.js + the glue + js/error.js into dist/index.js (one module)');
 
@@ -200,10 +225,13 @@ if (minify) {
     // callback.js keeps its local names: it runs on the app's callback page, not the widget's,
     // and tests/e2e reads it to prove it posts only on its BroadcastChannel (`channel`).
     const keepNames = path.basename(file) === 'callback.js';
+    // The translations stay UTF-8: esbuild's default `\uXXXX` escapes would triple ja.js.
+    const utf8 = path.basename(path.dirname(file)) === 'lang';
     const { code } = transformSync(fs.readFileSync(file, 'utf8'), {
       format: 'esm',
       minifyIdentifiers: !keepNames,
       ...esbuildMinify,
+      ...(utf8 ? { charset: 'utf8' } : {}),
     });
     fs.writeFileSync(file, code);
   }

@@ -27,13 +27,17 @@ function add(a, b) {
 const zero = () => ({ raw: 0, gzip: 0, brotli: 0 });
 
 /**
- * Measures what a page downloads from a built dist/: every .wasm and every .js (files are
- * compressed one by one, as served). Returns { wasm, js, total, files }.
+ * Measures what a page downloads from a built dist/ (files are compressed one by one, as served).
+ * `wasm`, `js` and `total` are what an English page downloads: every .wasm and .js except the
+ * translations in lang/, which the entry imports only for its language; `lang` is the largest
+ * of those, what a page in another language downloads on top of `total`. `files` lists every
+ * file. Returns { wasm, js, total, lang, files }.
  */
 export function measureDir(dir) {
   const files = {};
   let wasm = zero();
   let js = zero();
+  let lang = zero();
   const names = fs
     .readdirSync(dir, { recursive: true })
     .map(String)
@@ -41,22 +45,33 @@ export function measureDir(dir) {
     .sort();
   for (const name of names) {
     const m = measureBuffer(fs.readFileSync(path.join(dir, name)));
-    files[name.split(path.sep).join('/')] = m;
-    if (name.endsWith('.wasm')) wasm = add(wasm, m);
+    const rel = name.split(path.sep).join('/');
+    files[rel] = m;
+    if (rel.startsWith('lang/')) {
+      if (m.brotli > lang.brotli) lang = m;
+    } else if (name.endsWith('.wasm')) wasm = add(wasm, m);
     else js = add(js, m);
   }
-  return { wasm, js, total: add(wasm, js), files };
+  return { wasm, js, total: add(wasm, js), lang, files };
 }
 
 function kb(n) {
   return (n / 1024).toFixed(1);
 }
 
-/** A plain-text table: one row per file, then wasm, JS and total. Sizes in KiB (1024 bytes). */
+/**
+ * A plain-text table: one row per file, then wasm, JS and total (an English page), and the
+ * largest translation (added by a page in another language). Sizes in KiB (1024 bytes).
+ */
 export function formatTable(sizes) {
   const rows = [];
   for (const [name, m] of Object.entries(sizes.files)) rows.push([`  ${name}`, m]);
-  rows.push(['wasm', sizes.wasm], ['JS (all .js)', sizes.js], ['total', sizes.total]);
+  rows.push(
+    ['wasm', sizes.wasm],
+    ['JS (without lang/)', sizes.js],
+    ['total (English page)', sizes.total],
+    ['+ largest lang/*.js', sizes.lang],
+  );
   const w = Math.max(...rows.map(([n]) => n.length), 4);
   const line = (a, b, c, d) => `${a.padEnd(w)}  ${b.padStart(10)}  ${c.padStart(10)}  ${d.padStart(10)}`;
   const out = [line('file', 'raw KiB', 'gzip KiB', 'brotli KiB'), '-'.repeat(w + 36)];

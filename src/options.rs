@@ -53,7 +53,7 @@ pub struct Config {
     pub mode: Mode,
     /// Absolute http(s) URL; default `location.origin + location.pathname`.
     pub redirect_uri: String,
-    /// Built-in strings of `language` with `languageDictionary` applied.
+    /// The strings of `language`: English, its translation, then `languageDictionary`.
     pub strings: Strings,
     /// Colour and logo.
     pub theme: Theme,
@@ -95,8 +95,11 @@ impl Config {
         image_url_allowed(url, self.loopback_origin())
     }
 
-    /// Reads and validates the JS options object.
-    pub fn from_js(options: &JsValue) -> Result<Config> {
+    /// Reads and validates the JS options object. `translation` is the built-in dictionary of
+    /// `options.language` (the default export of `lang/<tag>.js`, which `createLinkWidget`
+    /// loads), or `undefined`: the dialog then shows English strings for any language. The app's
+    /// `languageDictionary` is applied over it.
+    pub fn from_js(options: &JsValue, translation: &JsValue) -> Result<Config> {
         if !options.is_object() || options.is_function() {
             return Err(invalid(
                 "options must be an object such as { domain: 'tenant.eu.auth0.com', clientId: 'CLIENT_ID', connections: ['github'] }",
@@ -127,6 +130,7 @@ impl Config {
             None => Language::En,
         };
         let mut strings = Strings::new(language);
+        read_dictionary(translation, &mut strings)?;
         read_dictionary(&get(options, "languageDictionary"), &mut strings)?;
 
         let theme = read_theme(&get(options, "theme"), loopback(&origin))?;

@@ -136,7 +136,8 @@ impl Inner {
 }
 
 /// The "Link with another account" widget. Create it with `createLinkWidget(options)` from the
-/// package entry (which loads the wasm once), or `new LinkWidget(options)` after `init()`.
+/// package entry (which loads the wasm once, and the translation of `language`), or
+/// `new LinkWidget(options, translation)` after `init()`.
 #[wasm_bindgen]
 pub struct LinkWidget {
     inner: Rc<Inner>,
@@ -156,9 +157,17 @@ fn callback(value: JsValue) -> Result<Function> {
 impl LinkWidget {
     /// Validates `options` and builds the (hidden) dialog. Throws a `LinkWidgetError` with code
     /// `invalid_options` naming the fix.
+    ///
+    /// `translation` is the built-in dictionary of `options.language` (the default export of
+    /// `lang/<tag>.js`). Only `createLinkWidget` loads it: constructed without it, the dialog
+    /// shows English strings (the app's `languageDictionary` still applies) with the `lang`
+    /// attribute of the language.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> core::result::Result<LinkWidget, JsValue> {
-        let config = js(Config::from_js(&options))?;
+    pub fn new(
+        options: JsValue,
+        translation: JsValue,
+    ) -> core::result::Result<LinkWidget, JsValue> {
+        let config = js(Config::from_js(&options, &translation))?;
         let flow = js(actions::flow_context(&config))?;
         let dialog = js(Dialog::new(&config))?;
         let inner = Rc::new(Inner {

@@ -5,7 +5,10 @@
 //! shadow root, focus, attributes, events, thrown errors.
 #![cfg(target_arch = "wasm32")]
 
-use account_link::dialog::{i18n::Msg, Dialog, IdentityRow};
+use account_link::dialog::{
+    i18n::{Language, Msg},
+    Dialog, IdentityRow,
+};
 use account_link::options::Config;
 use account_link::{Error, ErrorCode, LinkWidget};
 use js_sys::{Function, Reflect, JSON};
@@ -27,6 +30,34 @@ fn options(extra: &str) -> JsValue {
         + extra
         + "}";
     JSON::parse(&json).expect("test JSON")
+}
+
+/// What `createLinkWidget` (js/index.js) passes to the wasm with `options`: the translation of
+/// `options.language`, i.e. `i18n/<tag>.json` (the source of `dist/lang/<tag>.js`), or
+/// `undefined` for English.
+fn translation(options: &JsValue) -> JsValue {
+    if !options.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    let tag = Reflect::get(options, &"language".into())
+        .unwrap()
+        .as_string()
+        .unwrap_or_default();
+    let json = match Language::parse(&tag) {
+        Some(Language::Es) => include_str!("../i18n/es.json"),
+        Some(Language::Fr) => include_str!("../i18n/fr.json"),
+        Some(Language::De) => include_str!("../i18n/de.json"),
+        Some(Language::PtBr) => include_str!("../i18n/pt-BR.json"),
+        Some(Language::Ja) => include_str!("../i18n/ja.json"),
+        Some(Language::En) | None => return JsValue::UNDEFINED,
+    };
+    JSON::parse(json).expect("i18n JSON")
+}
+
+/// `new LinkWidget(options, translation)` as `createLinkWidget` calls it.
+fn create(options: JsValue) -> Result<LinkWidget, JsValue> {
+    let translation = translation(&options);
+    LinkWidget::new(options, translation)
 }
 
 /// Removes hosts left by an earlier failed test.
@@ -135,7 +166,7 @@ impl Recorder {
 #[wasm_bindgen_test]
 fn default_title_and_named_connection_buttons() {
     fresh();
-    let widget = LinkWidget::new(options(
+    let widget = create(options(
         r#","connections":["google-oauth2","github","facebook","twitter","windowslive","apple","linkedin",{"name":"acme-sso","displayName":"Acme SSO"},"custom-oidc"]"#,
     ))
     .unwrap();
@@ -186,8 +217,7 @@ fn title_and_buttons_in_each_language() {
         ("ja", "別のアカウントと連携", "GitHub で続行"),
     ];
     for (language, title, button) in cases {
-        let widget =
-            LinkWidget::new(options(&(r#","language":""#.to_owned() + language + "\""))).unwrap();
+        let widget = create(options(&(r#","language":""#.to_owned() + language + "\""))).unwrap();
         let root = root();
         assert_eq!(text(&root, "[data-part=title]"), title, "{language}");
         assert_eq!(
@@ -204,6 +234,59 @@ fn title_and_buttons_in_each_language() {
         );
         widget.destroy();
     }
+
+    // The wasm alone (no translation passed, as when `new LinkWidget(options)` is called
+    // directly): English strings, but the language's `lang` attribute, and the app's
+    // dictionary still applies.
+    let widget = LinkWidget::new(
+        options(r#","language":"ja","languageDictionary":{"close":"閉じる"}"#),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
+    let root = root();
+    assert_eq!(
+        text(&root, "[data-part=title]"),
+        "Link with another account"
+    );
+    assert_eq!(
+        q(&root, "button[data-action=close]")
+            .unwrap()
+            .get_attribute("aria-label")
+            .as_deref(),
+        Some("閉じる")
+    );
+    assert_eq!(
+        q(&root, "[role=dialog]")
+            .unwrap()
+            .get_attribute("lang")
+            .as_deref(),
+        Some("ja")
+    );
+    widget.destroy();
+}
+
+/// The app's `languageDictionary` wins over the language's translation.
+#[wasm_bindgen_test]
+fn dictionary_wins_over_the_translation() {
+    fresh();
+    let widget = create(options(
+        r#","language":"pt_BR","languageDictionary":{"title":"Minhas contas"}"#,
+    ))
+    .unwrap();
+    let root = root();
+    assert_eq!(text(&root, "[data-part=title]"), "Minhas contas");
+    assert_eq!(
+        text(&root, "[data-connection=github]"),
+        "Continuar com GitHub"
+    );
+    assert_eq!(
+        q(&root, "[role=dialog]")
+            .unwrap()
+            .get_attribute("lang")
+            .as_deref(),
+        Some("pt-BR")
+    );
+    widget.destroy();
 }
 
 #[wasm_bindgen_test]
@@ -219,7 +302,7 @@ fn dictionary_overrides_and_markup_in_title_stays_text() {
             .push(message.as_string().unwrap_or_default())
     });
     Reflect::set(&console, &"warn".into(), capture.as_ref()).unwrap();
-    let created = LinkWidget::new(options(
+    let created = create(options(
         r#","languageDictionary":{"title":"<img src=x onerror=alert(1)>","connectWith":"Use {name}","lockOnlyKey":"ignored"}"#,
     ));
     Reflect::set(&console, &"warn".into(), &original_warn).unwrap();
@@ -246,7 +329,7 @@ fn dictionary_overrides_and_markup_in_title_stays_text() {
 #[wasm_bindgen_test]
 fn modal_dialog_is_labelled_isolated_and_hidden_until_shown() {
     fresh();
-    let widget = LinkWidget::new(options("")).unwrap();
+    let widget = create(options("")).unwrap();
     let host = doc()
         .query_selector("[data-account-link]")
         .unwrap()
@@ -297,7 +380,7 @@ fn page_css_cannot_reach_inside_the_dialog() {
         "button{display:none!important} h2{color:rgb(255, 0, 0)!important}",
     ));
     doc().body().unwrap().append_child(&page_style).unwrap();
-    let widget = LinkWidget::new(options("")).unwrap();
+    let widget = create(options("")).unwrap();
     widget.show().unwrap();
     let root = root();
     let window = web_sys::window().unwrap();
@@ -319,7 +402,7 @@ fn focus_moves_in_is_trapped_escape_closes_and_focus_returns() {
     doc().body().unwrap().append_child(&opener).unwrap();
     opener.focus().unwrap();
 
-    let widget = LinkWidget::new(options("")).unwrap();
+    let widget = create(options("")).unwrap();
     let hides = Recorder::new("");
     widget.on("hide", hides.function()).unwrap();
     widget.show().unwrap();
@@ -359,7 +442,7 @@ fn focus_moves_in_is_trapped_escape_closes_and_focus_returns() {
 #[wasm_bindgen_test]
 fn close_button_hides_and_fires_hide_once() {
     fresh();
-    let widget = LinkWidget::new(options("")).unwrap();
+    let widget = create(options("")).unwrap();
     let shows = Recorder::new("");
     let hides = Recorder::new("");
     widget.on("show", shows.function()).unwrap();
@@ -385,7 +468,7 @@ fn inline_mode_renders_in_container_without_modal_behaviour() {
     let container = doc().create_element("div").unwrap();
     container.set_id("al-inline-test");
     doc().body().unwrap().append_child(&container).unwrap();
-    let widget = LinkWidget::new(options(r##","container":"#al-inline-test""##)).unwrap();
+    let widget = create(options(r##","container":"#al-inline-test""##)).unwrap();
     let host = container
         .query_selector("[data-account-link]")
         .unwrap()
@@ -406,7 +489,7 @@ fn inline_mode_renders_in_container_without_modal_behaviour() {
     // An Element works as container too.
     let options = options("");
     Reflect::set(&options, &"container".into(), &container).unwrap();
-    let widget = LinkWidget::new(options).unwrap();
+    let widget = create(options).unwrap();
     assert!(container
         .query_selector("[data-account-link]")
         .unwrap()
@@ -422,7 +505,7 @@ fn fits_a_360px_wide_container() {
     container.style().set_property("width", "360px").unwrap();
     container.set_id("al-narrow");
     doc().body().unwrap().append_child(&container).unwrap();
-    let widget = LinkWidget::new(options(
+    let widget = create(options(
         r##","container":"#al-narrow","connections":["google-oauth2",{"name":"x","displayName":"A very long enterprise connection display name that goes on"}]"##,
     ))
     .unwrap();
@@ -448,7 +531,7 @@ fn fits_a_360px_wide_container() {
 #[wasm_bindgen_test]
 fn connection_click_fires_event_and_unsubscribe_works() {
     fresh();
-    let widget = LinkWidget::new(options("")).unwrap();
+    let widget = create(options("")).unwrap();
     widget.show().unwrap();
     let clicks = Recorder::new("connection");
     let unsubscribe = widget.on("connection", clicks.function()).unwrap();
@@ -471,7 +554,7 @@ fn connection_click_fires_event_and_unsubscribe_works() {
 #[wasm_bindgen_test]
 fn a_throwing_listener_does_not_stop_the_others() {
     fresh();
-    let widget = LinkWidget::new(options("")).unwrap();
+    let widget = create(options("")).unwrap();
     let thrower = Function::new_no_args("throw new Error('listener bug')");
     let after = Recorder::new("");
     widget.on("show", thrower.into()).unwrap();
@@ -485,7 +568,7 @@ fn a_throwing_listener_does_not_stop_the_others() {
 #[wasm_bindgen_test]
 fn on_rejects_unknown_events_and_non_functions() {
     fresh();
-    let widget = LinkWidget::new(options("")).unwrap();
+    let widget = create(options("")).unwrap();
     let error = widget
         .on("click", Function::new_no_args("").into())
         .unwrap_err();
@@ -500,7 +583,7 @@ fn on_rejects_unknown_events_and_non_functions() {
 #[wasm_bindgen_test]
 fn destroy_removes_dom_and_later_calls_fail_destroyed() {
     fresh();
-    let widget = LinkWidget::new(options("")).unwrap();
+    let widget = create(options("")).unwrap();
     let clicks = Recorder::new("connection");
     let unsubscribe = widget.on("connection", clicks.function()).unwrap();
     widget.show().unwrap();
@@ -643,7 +726,7 @@ fn each_bad_option_is_invalid_options_naming_the_fix() {
         (r#","userId":"""#, "userId must be the primary user's id"),
     ];
     for (extra, expected) in cases {
-        let error = match LinkWidget::new(options(extra)) {
+        let error = match create(options(extra)) {
             Ok(_) => panic!("accepted {extra}"),
             Err(error) => error,
         };
@@ -652,7 +735,7 @@ fn each_bad_option_is_invalid_options_naming_the_fix() {
         assert!(message.contains(expected), "{extra}: {message}");
     }
     for not_an_object in [JsValue::UNDEFINED, JsValue::from_str("tenant.auth0.com")] {
-        let error = LinkWidget::new(not_an_object).err().unwrap();
+        let error = create(not_an_object).err().unwrap();
         assert_eq!(code_of(&error), "invalid_options");
     }
     assert_eq!(hosts(), 0, "a rejected widget leaves no DOM");
@@ -664,7 +747,7 @@ fn good_options_are_accepted() {
     let options = options(
         r##","domain":"tenant.eu.auth0.com","mode":"redirect","redirectUri":"https://app.example.com/callback.html","language":"pt-br","theme":{"primaryColor":"#0a66c2","logo":"https://example.com/logo.png"},"popupTimeoutSeconds":5,"legacy":true,"accessToken":"eyJ.x.y","userId":"auth0|123""##,
     );
-    let config = Config::from_js(&options).unwrap();
+    let config = Config::from_js(&options, &JsValue::UNDEFINED).unwrap();
     assert_eq!(config.origin(), "https://tenant.eu.auth0.com");
     assert_eq!(config.redirect_uri, "https://app.example.com/callback.html");
     assert_eq!(config.popup_timeout_seconds, 5.0);
@@ -677,13 +760,13 @@ fn good_options_are_accepted() {
         &Function::new_no_args("return Promise.resolve('t')"),
     )
     .unwrap();
-    assert!(Config::from_js(&options)
+    assert!(Config::from_js(&options, &JsValue::UNDEFINED)
         .unwrap()
         .access_token
         .unwrap()
         .is_function());
 
-    let defaults = Config::from_js(&self::options("")).unwrap();
+    let defaults = Config::from_js(&self::options(""), &JsValue::UNDEFINED).unwrap();
     let location = web_sys::window().unwrap().location();
     assert_eq!(
         defaults.redirect_uri,
@@ -697,7 +780,7 @@ fn good_options_are_accepted() {
 #[wasm_bindgen_test]
 fn theme_colour_and_logo_are_applied() {
     fresh();
-    let widget = LinkWidget::new(options(
+    let widget = create(options(
         r##","theme":{"primaryColor":"#0a66c2","logo":"https://example.com/logo.png"}"##,
     ))
     .unwrap();
@@ -723,7 +806,7 @@ fn theme_colour_and_logo_are_applied() {
     widget.destroy();
 
     // A light primary colour gets dark text on its buttons.
-    let widget = LinkWidget::new(options(r##","theme":{"primaryColor":"#ffeb3b"}"##)).unwrap();
+    let widget = create(options(r##","theme":{"primaryColor":"#ffeb3b"}"##)).unwrap();
     widget.show().unwrap();
     let root = root();
     let offer = q(&root, "[data-action=use-redirect]").unwrap();
@@ -780,7 +863,8 @@ fn rows() -> Vec<IdentityRow> {
 
 fn dialog(extra: &str) -> Dialog {
     fresh();
-    Dialog::new(&Config::from_js(&options(extra)).unwrap()).unwrap()
+    let options = options(extra);
+    Dialog::new(&Config::from_js(&options, &translation(&options)).unwrap()).unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -1046,7 +1130,7 @@ fn listeners_may_destroy_the_widget_from_inside_an_event() {
         ("hide", "[data-action=close]"),
     ] {
         let slot: Rc<RefCell<Option<LinkWidget>>> = Rc::default();
-        *slot.borrow_mut() = Some(LinkWidget::new(options("")).unwrap());
+        *slot.borrow_mut() = Some(create(options("")).unwrap());
         let inner = slot.clone();
         let destroyer = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
             if let Some(widget) = inner.borrow().as_ref() {
@@ -1067,7 +1151,7 @@ fn listeners_may_destroy_the_widget_from_inside_an_event() {
 
     // Escape in the keydown handler, with a hide listener that destroys.
     let slot: Rc<RefCell<Option<LinkWidget>>> = Rc::default();
-    *slot.borrow_mut() = Some(LinkWidget::new(options("")).unwrap());
+    *slot.borrow_mut() = Some(create(options("")).unwrap());
     let inner = slot.clone();
     let destroyer = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
         if let Some(widget) = inner.borrow().as_ref() {
@@ -1089,8 +1173,8 @@ fn listeners_may_destroy_the_widget_from_inside_an_event() {
 #[wasm_bindgen_test]
 fn two_widgets_are_independent() {
     fresh();
-    let first = LinkWidget::new(options(r#","language":"fr""#)).unwrap();
-    let second = LinkWidget::new(options(r#","language":"de""#)).unwrap();
+    let first = create(options(r#","language":"fr""#)).unwrap();
+    let second = create(options(r#","language":"de""#)).unwrap();
     assert_eq!(hosts(), 2);
     first.destroy();
     assert_eq!(hosts(), 1);

@@ -48,7 +48,8 @@ fn widget(base: &str, token: &str) -> LinkWidget {
         ("connections", connections.into()),
         ("accessToken", token.into()),
     ]);
-    LinkWidget::new(options).unwrap_or_else(|e| panic!("options: {e:?}"))
+    // English: no translation, as `createLinkWidget` passes for `language: 'en'`.
+    LinkWidget::new(options, JsValue::UNDEFINED).unwrap_or_else(|e| panic!("options: {e:?}"))
 }
 
 /// Records the payloads of one event.

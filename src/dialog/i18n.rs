@@ -1,7 +1,14 @@
-//! Built-in strings in six languages, and `languageDictionary` overrides.
+//! The dialog's strings: English built in, the other languages' translations and the app's
+//! `languageDictionary` applied over it.
 //!
-//! Compact on purpose: one static `&str` array per language indexed by [`Msg`], no maps, no
-//! formatting machinery. `{name}` in a string is replaced by a provider's label.
+//! Compact on purpose: one static `&str` array indexed by [`Msg`], no maps, no formatting
+//! machinery. `{name}` in a string is replaced by a provider's label.
+//!
+//! Only English is in the wasm (issue 5, size: five tables every English page downloaded). The
+//! other built-in languages are `i18n/<tag>.json` (keys = [`KEYS`]), built into
+//! `dist/lang/<tag>.js`; `createLinkWidget` (js/index.js) imports the one `language` names and hands
+//! it to the wasm, which applies it like a dictionary under the app's own. [`Language`] still
+//! validates the tag and gives the dialog its `lang` attribute.
 
 use crate::error::{Error, ErrorCode, Result};
 #[allow(unused_imports)]
@@ -26,7 +33,7 @@ pub enum Language {
 }
 
 impl Language {
-    /// The accepted `language` values, in table order.
+    /// The accepted `language` values; each but `en` has a file `i18n/<tag>.json`.
     pub const TAGS: [&'static str; 6] = ["en", "es", "fr", "de", "pt-BR", "ja"];
 
     /// Parses a language tag (case-insensitive; `pt_BR` is accepted too).
@@ -56,7 +63,7 @@ impl Language {
     }
 }
 
-/// A string of the dialog. The discriminant indexes [`KEYS`] and every language table.
+/// A string of the dialog. The discriminant indexes [`KEYS`] and the English table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub enum Msg {
@@ -142,7 +149,8 @@ fn error_index(code: ErrorCode) -> usize {
         }
 }
 
-/// The strings of one language with the app's overrides applied.
+/// The strings of one language: English with the language's translation and the app's
+/// overrides applied (the later one wins).
 #[derive(Clone, Debug)]
 pub struct Strings {
     language: Language,
@@ -150,7 +158,8 @@ pub struct Strings {
 }
 
 impl Strings {
-    /// The built-in strings of `language`, no overrides.
+    /// The English strings for a dialog in `language` (its `lang`), no overrides: the
+    /// translation of `language` is applied with [`Strings::set_by_key`].
     pub fn new(language: Language) -> Strings {
         Strings {
             language,
@@ -168,11 +177,7 @@ impl Strings {
     fn at(&self, index: usize) -> &str {
         match self.overrides.get(index) {
             Some(Some(text)) => text,
-            _ => TABLES
-                .get(self.language as usize)
-                .and_then(|table| table.get(index))
-                .copied()
-                .unwrap_or_default(),
+            _ => ENGLISH.get(index).copied().unwrap_or_default(),
         }
     }
 
@@ -220,216 +225,70 @@ impl Strings {
     }
 }
 
-static TABLES: [[&str; N]; 6] = [
-    [
-        "Link with another account",
-        "Close",
-        "Continue with {name}",
-        "Linked accounts",
-        "Signed in",
-        "Unlink",
-        "Unlink {name}?",
-        "Unlink",
-        "Cancel",
-        "Continue in this window",
-        "Loading linked accounts…",
-        "Waiting for the popup…",
-        "Redirecting…",
-        "Linking the account…",
-        "Account linked.",
-        "Unlinking…",
-        "Account unlinked.",
-        "This dialog is not set up correctly.",
-        "The browser blocked the sign-in window.",
-        "The sign-in window was closed before finishing.",
-        "The sign-in took too long. Please try again.",
-        "The sign-in response could not be verified. Please try again.",
-        "The provider did not allow the sign-in.",
-        "The sign-in response could not be verified. Please try again.",
-        "That is the account you are signed in with.",
-        "That account is already linked.",
-        "Your session has expired. Please sign in again.",
-        "You are not allowed to change linked accounts.",
-        "Too many attempts. Please wait a moment and try again.",
-        "Something went wrong. Please try again.",
-        "Could not connect. Check your connection and try again.",
-        "This dialog is no longer available.",
-    ],
-    [
-        "Vincular con otra cuenta",
-        "Cerrar",
-        "Continuar con {name}",
-        "Cuentas vinculadas",
-        "Sesión iniciada",
-        "Desvincular",
-        "¿Desvincular {name}?",
-        "Desvincular",
-        "Cancelar",
-        "Continuar en esta ventana",
-        "Cargando cuentas vinculadas…",
-        "Esperando la ventana emergente…",
-        "Redirigiendo…",
-        "Vinculando la cuenta…",
-        "Cuenta vinculada.",
-        "Desvinculando…",
-        "Cuenta desvinculada.",
-        "Este diálogo no está configurado correctamente.",
-        "El navegador bloqueó la ventana de inicio de sesión.",
-        "La ventana de inicio de sesión se cerró antes de terminar.",
-        "El inicio de sesión tardó demasiado. Inténtalo de nuevo.",
-        "No se pudo verificar la respuesta de inicio de sesión. Inténtalo de nuevo.",
-        "El proveedor no permitió el inicio de sesión.",
-        "No se pudo verificar la respuesta de inicio de sesión. Inténtalo de nuevo.",
-        "Esa es la cuenta con la que has iniciado sesión.",
-        "Esa cuenta ya está vinculada.",
-        "Tu sesión ha caducado. Vuelve a iniciar sesión.",
-        "No tienes permiso para cambiar las cuentas vinculadas.",
-        "Demasiados intentos. Espera un momento e inténtalo de nuevo.",
-        "Algo salió mal. Inténtalo de nuevo.",
-        "No se pudo conectar. Comprueba tu conexión e inténtalo de nuevo.",
-        "Este diálogo ya no está disponible.",
-    ],
-    [
-        "Associer un autre compte",
-        "Fermer",
-        "Continuer avec {name}",
-        "Comptes associés",
-        "Connecté",
-        "Dissocier",
-        "Dissocier {name} ?",
-        "Dissocier",
-        "Annuler",
-        "Continuer dans cette fenêtre",
-        "Chargement des comptes associés…",
-        "En attente de la fenêtre de connexion…",
-        "Redirection…",
-        "Association du compte…",
-        "Compte associé.",
-        "Dissociation…",
-        "Compte dissocié.",
-        "Cette boîte de dialogue n’est pas configurée correctement.",
-        "Le navigateur a bloqué la fenêtre de connexion.",
-        "La fenêtre de connexion a été fermée avant la fin.",
-        "La connexion a pris trop de temps. Veuillez réessayer.",
-        "La réponse de connexion n’a pas pu être vérifiée. Veuillez réessayer.",
-        "Le fournisseur a refusé la connexion.",
-        "La réponse de connexion n’a pas pu être vérifiée. Veuillez réessayer.",
-        "C’est le compte avec lequel vous êtes connecté.",
-        "Ce compte est déjà associé.",
-        "Votre session a expiré. Veuillez vous reconnecter.",
-        "Vous n’êtes pas autorisé à modifier les comptes associés.",
-        "Trop de tentatives. Patientez un instant puis réessayez.",
-        "Une erreur s’est produite. Veuillez réessayer.",
-        "Connexion impossible. Vérifiez votre connexion et réessayez.",
-        "Cette boîte de dialogue n’est plus disponible.",
-    ],
-    [
-        "Mit einem anderen Konto verknüpfen",
-        "Schließen",
-        "Weiter mit {name}",
-        "Verknüpfte Konten",
-        "Angemeldet",
-        "Trennen",
-        "{name} trennen?",
-        "Trennen",
-        "Abbrechen",
-        "In diesem Fenster fortfahren",
-        "Verknüpfte Konten werden geladen…",
-        "Warten auf das Anmeldefenster…",
-        "Weiterleitung…",
-        "Konto wird verknüpft…",
-        "Konto verknüpft.",
-        "Verknüpfung wird aufgehoben…",
-        "Konto getrennt.",
-        "Dieser Dialog ist nicht richtig eingerichtet.",
-        "Der Browser hat das Anmeldefenster blockiert.",
-        "Das Anmeldefenster wurde vor dem Abschluss geschlossen.",
-        "Die Anmeldung hat zu lange gedauert. Bitte versuchen Sie es erneut.",
-        "Die Anmeldeantwort konnte nicht überprüft werden. Bitte versuchen Sie es erneut.",
-        "Der Anbieter hat die Anmeldung abgelehnt.",
-        "Die Anmeldeantwort konnte nicht überprüft werden. Bitte versuchen Sie es erneut.",
-        "Mit diesem Konto sind Sie bereits angemeldet.",
-        "Dieses Konto ist bereits verknüpft.",
-        "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
-        "Sie dürfen verknüpfte Konten nicht ändern.",
-        "Zu viele Versuche. Bitte warten Sie einen Moment und versuchen Sie es erneut.",
-        "Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.",
-        "Keine Verbindung möglich. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
-        "Dieser Dialog ist nicht mehr verfügbar.",
-    ],
-    [
-        "Vincular a outra conta",
-        "Fechar",
-        "Continuar com {name}",
-        "Contas vinculadas",
-        "Conectado",
-        "Desvincular",
-        "Desvincular {name}?",
-        "Desvincular",
-        "Cancelar",
-        "Continuar nesta janela",
-        "Carregando contas vinculadas…",
-        "Aguardando a janela pop-up…",
-        "Redirecionando…",
-        "Vinculando a conta…",
-        "Conta vinculada.",
-        "Desvinculando…",
-        "Conta desvinculada.",
-        "Esta caixa de diálogo não está configurada corretamente.",
-        "O navegador bloqueou a janela de login.",
-        "A janela de login foi fechada antes de terminar.",
-        "O login demorou demais. Tente novamente.",
-        "Não foi possível verificar a resposta do login. Tente novamente.",
-        "O provedor não permitiu o login.",
-        "Não foi possível verificar a resposta do login. Tente novamente.",
-        "Esta é a conta com a qual você está conectado.",
-        "Essa conta já está vinculada.",
-        "Sua sessão expirou. Faça login novamente.",
-        "Você não tem permissão para alterar as contas vinculadas.",
-        "Muitas tentativas. Aguarde um momento e tente novamente.",
-        "Algo deu errado. Tente novamente.",
-        "Não foi possível conectar. Verifique sua conexão e tente novamente.",
-        "Esta caixa de diálogo não está mais disponível.",
-    ],
-    [
-        "別のアカウントと連携",
-        "閉じる",
-        "{name} で続行",
-        "連携済みのアカウント",
-        "ログイン中",
-        "連携を解除",
-        "{name} の連携を解除しますか？",
-        "解除する",
-        "キャンセル",
-        "このウィンドウで続行",
-        "連携済みのアカウントを読み込んでいます…",
-        "ポップアップを待っています…",
-        "リダイレクトしています…",
-        "アカウントを連携しています…",
-        "アカウントを連携しました。",
-        "連携を解除しています…",
-        "アカウントの連携を解除しました。",
-        "このダイアログは正しく設定されていません。",
-        "ブラウザーがログインウィンドウをブロックしました。",
-        "ログインウィンドウが完了前に閉じられました。",
-        "ログインに時間がかかりすぎました。もう一度お試しください。",
-        "ログインの応答を確認できませんでした。もう一度お試しください。",
-        "プロバイダーがログインを許可しませんでした。",
-        "ログインの応答を確認できませんでした。もう一度お試しください。",
-        "これは現在ログインしているアカウントです。",
-        "このアカウントはすでに連携されています。",
-        "セッションの有効期限が切れました。もう一度ログインしてください。",
-        "連携アカウントを変更する権限がありません。",
-        "試行回数が多すぎます。しばらく待ってからもう一度お試しください。",
-        "問題が発生しました。もう一度お試しください。",
-        "接続できませんでした。接続を確認してもう一度お試しください。",
-        "このダイアログは利用できなくなりました。",
-    ],
+/// The English strings, in [`KEYS`] order: the default language and the fallback for every
+/// string a translation or the app's dictionary does not give. The other languages are not in
+/// the wasm (issue 5, size): they are `i18n/<tag>.json`, shipped as `dist/lang/<tag>.js`, and the
+/// package entry loads the one a page asks for and passes it to [`Strings::set_by_key`].
+static ENGLISH: [&str; N] = [
+    "Link with another account",
+    "Close",
+    "Continue with {name}",
+    "Linked accounts",
+    "Signed in",
+    "Unlink",
+    "Unlink {name}?",
+    "Unlink",
+    "Cancel",
+    "Continue in this window",
+    "Loading linked accounts…",
+    "Waiting for the popup…",
+    "Redirecting…",
+    "Linking the account…",
+    "Account linked.",
+    "Unlinking…",
+    "Account unlinked.",
+    "This dialog is not set up correctly.",
+    "The browser blocked the sign-in window.",
+    "The sign-in window was closed before finishing.",
+    "The sign-in took too long. Please try again.",
+    "The sign-in response could not be verified. Please try again.",
+    "The provider did not allow the sign-in.",
+    "The sign-in response could not be verified. Please try again.",
+    "That is the account you are signed in with.",
+    "That account is already linked.",
+    "Your session has expired. Please sign in again.",
+    "You are not allowed to change linked accounts.",
+    "Too many attempts. Please wait a moment and try again.",
+    "Something went wrong. Please try again.",
+    "Could not connect. Check your connection and try again.",
+    "This dialog is no longer available.",
 ];
 
-#[cfg(test)]
+// Host tests: they read i18n/*.json from the source tree (serde_json is a host dev-dependency).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use serde_json::{Map, Value};
+
+    /// `i18n/<tag>.json`, the translation the package ships as `dist/lang/<tag>.js`.
+    fn translation(tag: &str) -> Map<String, Value> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/i18n/").to_owned() + tag + ".json";
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        match serde_json::from_str(&text) {
+            Ok(Value::Object(map)) => map,
+            other => panic!("{path} is not a JSON object: {other:?}"),
+        }
+    }
+
+    /// What the package entry does with a translation: every key through the dictionary path.
+    fn strings_in(language: Language) -> Strings {
+        let mut strings = Strings::new(language);
+        for (key, value) in translation(language.tag()) {
+            let index = KEYS.iter().position(|k| *k == key).expect(&key);
+            strings.overrides[index] = Some(value.as_str().expect(&key).to_owned());
+        }
+        strings
+    }
 
     #[test]
     fn languages_parse_case_insensitively() {
@@ -442,12 +301,50 @@ mod tests {
 
     #[test]
     fn every_language_has_every_string_and_placeholders() {
-        for table in TABLES.iter() {
-            for (i, text) in table.iter().enumerate() {
-                assert!(!text.is_empty(), "{}", KEYS[i]);
+        for (i, text) in ENGLISH.iter().enumerate() {
+            assert!(!text.is_empty(), "{}", KEYS[i]);
+        }
+        assert!(ENGLISH[Msg::ConnectWith as usize].contains("{name}"));
+        assert!(ENGLISH[Msg::UnlinkPrompt as usize].contains("{name}"));
+
+        // Exactly one file per non-English language, named by its tag.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/i18n");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        files.sort();
+        let mut expected: Vec<String> = Language::TAGS[1..]
+            .iter()
+            .map(|tag| tag.to_string() + ".json")
+            .collect();
+        expected.sort();
+        assert_eq!(files, expected);
+
+        for tag in &Language::TAGS[1..] {
+            let table = translation(tag);
+            let keys: Vec<&str> = table.keys().map(String::as_str).collect();
+            let mut sorted_keys = KEYS.to_vec();
+            sorted_keys.sort_unstable();
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, sorted_keys, "{tag}: exactly the keys of KEYS");
+            for (i, key) in KEYS.iter().enumerate() {
+                let text = table[*key]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{tag}.{key}"));
+                assert!(!text.trim().is_empty(), "{tag}.{key} is empty");
+                assert_eq!(
+                    text.contains("{name}"),
+                    ENGLISH[i].contains("{name}"),
+                    "{tag}.{key}: {{name}} where English has it, nowhere else"
+                );
+                assert_eq!(
+                    text.matches('{').count(),
+                    text.matches("{name}").count(),
+                    "{tag}.{key}"
+                );
             }
-            assert!(table[Msg::ConnectWith as usize].contains("{name}"));
-            assert!(table[Msg::UnlinkPrompt as usize].contains("{name}"));
         }
         assert_eq!(KEYS[FIRST_ERROR], "errorInvalidOptions");
         assert_eq!(KEYS[error_index(ErrorCode::Destroyed)], "errorDestroyed");
@@ -464,10 +361,10 @@ mod tests {
             "Link with another account"
         );
         assert_eq!(
-            Strings::new(Language::De).get(Msg::Title),
+            strings_in(Language::De).get(Msg::Title),
             "Mit einem anderen Konto verknüpfen"
         );
-        let s = Strings::new(Language::Es);
+        let s = strings_in(Language::Es);
         assert_eq!(
             s.with_name(Msg::ConnectWith, "GitHub"),
             "Continuar con GitHub"
@@ -476,11 +373,16 @@ mod tests {
             s.error(ErrorCode::AlreadyLinked),
             "Esa cuenta ya está vinculada."
         );
+        // Without its translation a language shows English (the wasm alone, e.g. in tests).
+        assert_eq!(
+            Strings::new(Language::Ja).get(Msg::Title),
+            "Link with another account"
+        );
     }
 
     #[test]
     fn overrides_win() {
-        let mut s = Strings::new(Language::Fr);
+        let mut s = strings_in(Language::Fr);
         s.set(Msg::Title, "Mon titre".into());
         assert_eq!(s.get(Msg::Title), "Mon titre");
         assert_eq!(s.get(Msg::Close), "Fermer");

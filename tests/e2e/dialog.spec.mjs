@@ -1,5 +1,5 @@
 // Issue 2, end to end: the built package loaded by the demo app (www/, served by the emulator on
-// the app origin) opens the dialog, reads in two languages, closes with Escape and returns focus,
+// the app origin) opens the dialog, reads in other languages (loaded on demand: issue 5), closes with Escape and returns focus,
 // all under the strict CSP with no violation.
 //
 // What this expects of the demo (www/index.html):
@@ -9,6 +9,7 @@
 import { test, expect } from '@playwright/test';
 
 const EN_TITLE = 'Link with another account';
+const EMULATOR = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT || Number(process.env.E2E_APP_PORT || 4100) + 10}`;
 
 // The modal dialog (the demo may also show an inline widget, which is not aria-modal).
 const modal = (page) => page.locator('[data-account-link] [role="dialog"][aria-modal="true"]');
@@ -126,4 +127,65 @@ test('a second language renders (es)', async ({ page }) => {
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   expect(problems).toEqual([]);
+});
+
+// Issue 5 (size): English is in the wasm; every other language is its own module, dist/lang/<tag>.js,
+// which the entry imports only when `language` names it.
+test('an English page downloads no translation; a Japanese page only lang/ja.js', async ({ page }) => {
+  const problems = await watchPage(page);
+  const translations = [];
+  page.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith('/pkg/lang/')) translations.push(pathname);
+  });
+
+  await page.goto('/');
+  let dialog = await openDialog(page);
+  await expect(dialog.locator('[data-part="title"]')).toHaveText(EN_TITLE);
+  await expect(dialog).toHaveAttribute('lang', 'en');
+  expect(translations, 'an English page requests no lang/*.js').toEqual([]);
+  await page.keyboard.press('Escape');
+
+  await page.goto('/?lang=ja');
+  dialog = await openDialog(page);
+  await expect(dialog.locator('[data-part="title"]')).toHaveText('別のアカウントと連携');
+  await expect(dialog.locator('button[data-connection="github"]')).toHaveText('GitHub で続行');
+  await expect(dialog).toHaveAttribute('lang', 'ja');
+  // The demo builds two widgets (modal and inline) in Japanese: one download, then the module cache.
+  expect(translations).toEqual(['/pkg/lang/ja.js']);
+  expect(problems).toEqual([]);
+});
+
+test('a translation that cannot load rejects with network_error naming the file; a later call loads it', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('#add-account')).toBeEnabled({ timeout: 10_000 });
+  // createLinkWidget from the page; resolves with the new dialog's title, or the error.
+  const create = (language) =>
+    page.evaluate(
+      async ([language, domain]) => {
+        const { createLinkWidget } = await import('/pkg/index.js');
+        try {
+          const widget = await createLinkWidget({ domain, clientId: 'account-link-demo', connections: ['github'], language });
+          const hosts = document.querySelectorAll('[data-account-link]');
+          const title = hosts[hosts.length - 1].shadowRoot.querySelector('[data-part="title"]').textContent;
+          widget.destroy();
+          return { title };
+        } catch (e) {
+          return { name: e.name, code: e.code, message: e.message };
+        }
+      },
+      [language, EMULATOR],
+    );
+
+  await page.route('**/pkg/lang/fr.js', (route) => route.abort('connectionrefused'));
+  const failed = await create('FR');
+  expect(failed.name).toBe('LinkWidgetError');
+  expect(failed.code).toBe('network_error');
+  expect(failed.message).toContain('lang/fr.js');
+
+  // Not poisoned: another language, English and, once the file is reachable, French work.
+  expect(await create('de')).toEqual({ title: 'Mit einem anderen Konto verknüpfen' });
+  expect(await create('en')).toEqual({ title: EN_TITLE });
+  await page.unroute('**/pkg/lang/fr.js');
+  expect(await create('fr')).toEqual({ title: 'Associer un autre compte' });
 });

@@ -1,6 +1,7 @@
 // `npm pack` contents: the entry (one module: the entry, the wasm-bindgen glue and the error class
-// bundled), the wasm, the types and the callback helper; nothing else (no size.json, no source
-// maps, no sources). Run after `npm run build`.
+// bundled), the wasm, the types, the callback helper and the translations the entry imports on
+// demand (lang/<tag>.js); nothing else (no size.json, no source maps, no sources). Run after
+// `npm run build`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,6 +13,12 @@ const required = [
   'dist/index.js',
   'dist/index.d.ts',
   'dist/account_link_bg.wasm',
+  // One per non-English language (i18n/<tag>.json); English is in the wasm.
+  'dist/lang/de.js',
+  'dist/lang/es.js',
+  'dist/lang/fr.js',
+  'dist/lang/ja.js',
+  'dist/lang/pt-BR.js',
 ];
 const allowed = [
   /^README\.md$/i,
@@ -57,8 +64,11 @@ test('package.json: ESM, exports with types, no side effects', () => {
 
 test('the entry is one module: no import of other scripts, and one LinkWidgetError class', () => {
   const entry = fs.readFileSync(path.join(root, 'dist', 'index.js'), 'utf8');
-  // A static or dynamic import would be one more round trip before the wasm fetch can start.
-  assert.doesNotMatch(entry, /(^|[;}\s])import\s*[{*"'(]|\bfrom\s*["']/, 'dist/index.js imports another module');
+  // A static import would be one more round trip before the wasm fetch can start. The only
+  // dynamic imports are the translations (lang/<tag>.js), fetched in parallel with the wasm.
+  assert.doesNotMatch(entry, /(^|[;}\s])import\s*[{*"']|\bfrom\s*["']/, 'dist/index.js imports another module');
+  const dynamic = [...entry.matchAll(/\bimport\(\s*(["'])([^"']+)\1\s*\)/g)].map((m) => m[2]).sort();
+  assert.deepEqual(dynamic, ['./lang/de.js', './lang/es.js', './lang/fr.js', './lang/ja.js', './lang/pt-BR.js']);
   assert.match(entry, /new URL\(\s*["']account_link_bg\.wasm["']\s*,\s*import\.meta\.url\s*\)/, 'the default wasm URL is relative to the entry');
   // The class the wasm throws is the class the entry exports (instanceof is checked in Chromium
   // by tests/package/bundler.test.mjs); a second copy would break `instanceof`.

@@ -1,7 +1,10 @@
 // A consumer app of the packed `account-link`: type-checked with tsc (tests/package/types.test.mjs)
 // and bundled with Vite, then run in Chromium (tests/package/bundler.test.mjs).
 // Uses only the documented API (README.md, ../shared/DESIGN.md section 3).
-import { createLinkWidget, LinkWidgetError } from 'account-link';
+import { createLinkWidget, LinkWidgetError, type Language } from 'account-link';
+
+// `?lang=ja` picks the language (tests/package/bundler.test.mjs runs both).
+const language = (new URLSearchParams(location.search).get('lang') ?? 'en') as Language;
 
 async function main(): Promise<string> {
   try {
@@ -10,8 +13,8 @@ async function main(): Promise<string> {
       clientId: 'consumer-client-id',
       accessToken: async () => 'primary-access-token',
       connections: ['github', 'google-oauth2', { name: 'corp-sso', displayName: 'Corp SSO' }],
-      language: 'en',
-      languageDictionary: { title: 'Link with another account' },
+      language,
+      languageDictionary: { close: 'Close' },
     });
     const unsubscribe: () => void = widget.on('show', () => {
       document.documentElement.dataset.shown = 'yes';
