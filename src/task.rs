@@ -14,8 +14,10 @@
 //! something it called settled synchronously) queues the next poll, which runs after this one
 //! returns. When the action finishes, its future is dropped (its guards clean up) before the JS
 //! promise settles. A task is owned by whatever can wake it (its wakers) and, while queued, by its
-//! microtask: a pending action whose wakers are all gone (say its promise was collected unsettled)
-//! is dropped with the last one, which cancels it like any drop.
+//! microtask: a pending action whose wakers are all gone (say the promise it awaits through a
+//! [`PromiseFuture`] was collected unsettled) is dropped with the last one, which cancels it like
+//! any drop. (A future that keeps its own waker, like the popup runner's, forms a cycle instead;
+//! the popup's always ends by its timeout.)
 //!
 //! Closures handed to JS (promise reactions, microtasks) are passed by value: wasm-bindgen then
 //! frees their Rust side when JS garbage-collects the function (its `FinalizationRegistry`), so a
