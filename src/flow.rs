@@ -1,7 +1,7 @@
 //! Orchestration: one function per thing the widget does (link by popup or redirect, sign in,
 //! list, unlink, legacy variants). Each takes a [`FlowContext`] of plain fields, so the
 //! `LinkWidget` facade builds one from its validated options and calls these from
-//! `future_to_promise(async move { ... })`, holding no `RefCell` borrow across `.await`.
+//! `task::promise(Box::pin(async move { ... }))`, holding no `RefCell` borrow across `.await`.
 //!
 //! ```text
 //! click -> popup::open_popup (sync) -> link_with_popup: token + user id -> PKCE/state/nonce ->
@@ -13,11 +13,11 @@
 //! ```ignore
 //! let popup = popup::open_popup(&window, ctx.popup_slot.name())?; // in the click, before any await
 //! let inner = self.inner.clone();
-//! future_to_promise(async move {
+//! task::promise(Box::pin(async move {
 //!     let linked = flow::link_with_popup(&inner.flow, popup, &connection).await?;
 //!     // fire `linked` with linked.to_js(), then:
 //!     Ok(linked.to_js())
-//! })
+//! }))
 //! ```
 //! Redirect mode: `start_link_redirect` (or `start_legacy_link` when `legacy`) on click, and
 //! `handle_redirect_callback(&ctx, &location.href)` on return. `destroy` ends a running popup.

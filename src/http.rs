@@ -9,9 +9,9 @@ use crate::error::{Error, ErrorCode, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::secret::Secret;
+use crate::task::PromiseFuture;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 /// Default time a request may take before it is aborted and reported as `network_error`.
 pub const DEFAULT_TIMEOUT_MS: i32 = 15_000;
@@ -269,12 +269,12 @@ pub async fn fetch(req: Request<'_>) -> Result<Reply> {
             }
         }
     };
-    let response = JsFuture::from(window.fetch_with_str_and_init(req.url, &init))
+    let response = PromiseFuture::from(window.fetch_with_str_and_init(req.url, &init))
         .await
         .map_err(aborted_or("fetch failed"))?;
     let response: web_sys::Response = response.unchecked_into();
     let text = response.text().map_err(aborted_or("body read failed"))?;
-    let text = JsFuture::from(text)
+    let text = PromiseFuture::from(text)
         .await
         .map_err(aborted_or("body read failed"))?
         .as_string()

@@ -10,9 +10,9 @@ use crate::http::{self, field, field_f64, field_str, set_field};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::secret::Secret;
+use crate::task::PromiseFuture;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 /// Clock skew tolerated on `exp`, `iat` and `nbf`, in seconds (DESIGN.md 4).
 pub const LEEWAY_SECS: f64 = 60.0;
@@ -337,7 +337,7 @@ pub async fn verify_signature(decoded: &Decoded, jwk: &JsValue) -> Result<()> {
     let key = subtle
         .import_key_with_object("jwk", &clean, &rsassa_sha256(), false, &usages)
         .map_err(|_| bad_key())?;
-    let key: web_sys::CryptoKey = JsFuture::from(key)
+    let key: web_sys::CryptoKey = PromiseFuture::from(key)
         .await
         .map_err(|_| bad_key())?
         .unchecked_into();
@@ -349,7 +349,7 @@ pub async fn verify_signature(decoded: &Decoded, jwk: &JsValue) -> Result<()> {
             decoded.signing_input.as_bytes(),
         )
         .map_err(|_| bad_key())?;
-    match JsFuture::from(ok).await {
+    match PromiseFuture::from(ok).await {
         Ok(v) if v.as_bool() == Some(true) => Ok(()),
         _ => Err(invalid("signature", "The ID token signature is invalid.")),
     }

@@ -148,5 +148,6 @@ pub mod id_token;
 pub mod oauth;
 pub mod popup;
 pub mod secret;
+pub mod task;
 pub mod token;
 pub mod transaction;

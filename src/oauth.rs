@@ -424,7 +424,7 @@ pub async fn sha256(data: &[u8]) -> Result<Vec<u8>> {
     let promise = subtle
         .digest_with_str_and_u8_array("SHA-256", data)
         .map_err(|_| fail())?;
-    let digest = wasm_bindgen_futures::JsFuture::from(promise)
+    let digest = crate::task::PromiseFuture::from(promise)
         .await
         .map_err(|_| fail())?;
     let digest = js_sys::Uint8Array::new(&digest);

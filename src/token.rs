@@ -111,7 +111,7 @@ impl TokenSource {
                 let fail = || unauthorized("The accessToken function failed or returned no token.");
                 let value = f.call0(&JsValue::UNDEFINED).map_err(|_| fail())?;
                 // Promise.resolve also accepts plain strings and foreign thenables.
-                let value = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&value))
+                let value = crate::task::PromiseFuture::from(js_sys::Promise::resolve(&value))
                     .await
                     .map_err(|_| fail())?;
                 match value.as_string() {

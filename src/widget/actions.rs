@@ -19,18 +19,11 @@ use crate::popup;
 use crate::prelude::*;
 use crate::token::TokenSource;
 use alloc::rc::Rc;
-use core::future::Future;
-use core::pin::Pin;
-use js_sys::{Promise, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
 
-/// What every action resolves or rejects with.
-type Outcome = core::result::Result<JsValue, JsValue>;
-
-/// A running action. Boxed, so `future_to_promise` and `spawn_local` are compiled once for all
-/// actions rather than once per action (a few KB of wasm).
-pub(super) type Action = Pin<Box<dyn Future<Output = Outcome>>>;
+pub(super) use crate::task::Action;
 
 /// The flow context of a widget, from its validated options.
 pub(super) fn flow_context(config: &Config) -> Result<FlowContext> {
@@ -54,17 +47,7 @@ pub(super) fn flow_context(config: &Config) -> Result<FlowContext> {
     Ok(ctx)
 }
 
-/// A JS promise of `action`.
-pub(super) fn promise(action: Action) -> Promise {
-    wasm_bindgen_futures::future_to_promise(action)
-}
-
-/// Runs `action` for a dialog click: its failure was shown and fired already.
-pub(super) fn detach(action: Action) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let _ = action.await;
-    });
-}
+pub(super) use crate::task::{detach, promise};
 
 /// The dialog rows of `list` (the first is the primary identity).
 fn rows(list: &[Identity]) -> Vec<IdentityRow> {
