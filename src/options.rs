@@ -112,10 +112,16 @@ impl Config {
 
         let connections = read_connections(&get(options, "connections"))?;
 
-        let mode = match optional_string(options, "mode")?.as_deref() {
-            None | Some("popup") => Mode::Popup,
-            Some("redirect") => Mode::Redirect,
-            Some(other) => return Err(got("mode must be 'popup' or 'redirect'", other)),
+        let mode = if choice(
+            options,
+            "mode",
+            &["popup", "redirect"],
+            "mode must be 'popup' or 'redirect'",
+        )? == 2
+        {
+            Mode::Redirect
+        } else {
+            Mode::Popup
         };
 
         let redirect_uri = match optional_string(options, "redirectUri")? {
@@ -155,22 +161,18 @@ impl Config {
                 .ok_or_else(|| invalid("legacy must be true or false (default false)"))?,
         };
 
-        let popup_query = match optional_string(options, "popupResponseMode")?.as_deref() {
-            None | Some("web_message") => false,
-            Some("query") => true,
-            Some(other) => {
-                return Err(got(
-                    "popupResponseMode must be 'web_message' (default) or 'query' (through your callback page)",
-                    other,
-                ))
-            }
-        };
+        let popup_query = choice(
+            options,
+            "popupResponseMode",
+            &["web_message", "query"],
+            "popupResponseMode must be 'web_message' (default) or 'query' (through your callback page)",
+        )? == 2;
 
         let access_token = match present(get(options, "accessToken")) {
             None => None,
             Some(v) if v.is_function() => Some(v),
             Some(v) => match v.as_string() {
-                Some(s) if !s.is_empty() && !s.contains(char::is_whitespace) => Some(v),
+                Some(s) if !blank_or_spaced(&s) => Some(v),
                 _ => return Err(invalid(
                     "accessToken must be the Management API access token (a string, without 'Bearer ') or a function returning one or a Promise of one",
                 )),
@@ -179,7 +181,7 @@ impl Config {
 
         let user_id = optional_string(options, "userId")?;
         if let Some(id) = &user_id {
-            if id.is_empty() || id.contains(char::is_whitespace) {
+            if blank_or_spaced(id) {
                 return Err(invalid(
                     "userId must be the primary user's id such as 'auth0|123'",
                 ));
@@ -208,16 +210,39 @@ const DOMAIN_HINT: &str = "domain must be a host name such as 'tenant.eu.auth0.c
 const CLIENT_ID_HINT: &str =
     "clientId must be the application's Client ID from the Auth0 dashboard, with no spaces";
 
-/// `invalid_options` with `message` (kept out of line: one copy of the construction code).
+/// `invalid_options` with a fixed `message` (kept out of line: one copy of the construction code).
 #[inline(never)]
-fn invalid(message: impl Into<String>) -> Error {
+fn invalid(message: &str) -> Error {
     Error::invalid_options(message)
 }
 
-/// `invalid_options` with "`hint`; got '`value`'".
+/// `invalid_options` with the message `parts` joined: one out-of-line copy instead of a chain
+/// of `to_owned() + ...` at each site.
 #[inline(never)]
+fn invalid_parts(parts: &[&str]) -> Error {
+    Error::invalid_options(concat(parts))
+}
+
+/// `invalid_options` with "`hint`; got '`value`'".
 fn got(hint: &str, value: &str) -> Error {
-    invalid(hint.to_owned() + "; got '" + value + "'")
+    invalid_parts(&[hint, "; got '", value, "'"])
+}
+
+/// A string option with a fixed set of values: 0 when not given, else 1 + the index of its value
+/// in `values`; any other value is `hint`; got 'value'.
+fn choice(options: &JsValue, key: &str, values: &[&str], hint: &str) -> Result<usize> {
+    let Some(value) = optional_string(options, key)? else {
+        return Ok(0);
+    };
+    match values.iter().position(|v| *v == value) {
+        Some(i) => Ok(i + 1),
+        None => Err(got(hint, &value)),
+    }
+}
+
+/// Empty or containing whitespace: not an id or a token.
+fn blank_or_spaced(s: &str) -> bool {
+    s.is_empty() || s.contains(char::is_whitespace)
 }
 
 fn get(target: &JsValue, key: &str) -> JsValue {
@@ -239,14 +264,14 @@ fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>> {
         Some(v) => v
             .as_string()
             .map(Some)
-            .ok_or_else(|| invalid(key.to_owned() + " must be a string when given")),
+            .ok_or_else(|| invalid_parts(&[key, " must be a string when given"])),
     }
 }
 
 fn required_string(options: &JsValue, key: &str, hint: &str) -> Result<String> {
     match optional_string(options, key)? {
         Some(s) => Ok(s),
-        None => Err(invalid(hint.to_owned() + "; it is missing")),
+        None => Err(invalid_parts(&[hint, "; it is missing"])),
     }
 }
 
@@ -283,11 +308,11 @@ fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
             let display = match present(get(&item, "displayName")) {
                 None => None,
                 Some(d) => Some(d.as_string().filter(|d| !d.is_empty()).ok_or_else(|| {
-                    invalid(
-                        "displayName of connection '".to_owned()
-                            + &name
-                            + "' must be a non-empty string",
-                    )
+                    invalid_parts(&[
+                        "displayName of connection '",
+                        &name,
+                        "' must be a non-empty string",
+                    ])
                 })?),
             };
             (name, display)
@@ -296,9 +321,11 @@ fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
         };
         check_connection_name(&name)?;
         if out.iter().any(|c| c.name == name) {
-            return Err(invalid(
-                "connections lists '".to_owned() + &name + "' twice; list each connection once",
-            ));
+            return Err(invalid_parts(&[
+                "connections lists '",
+                &name,
+                "' twice; list each connection once",
+            ]));
         }
         let display_name = display.unwrap_or_else(|| provider_label(&name).to_owned());
         out.push(Connection { name, display_name });
@@ -307,30 +334,30 @@ fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
 }
 
 fn read_dictionary(value: &JsValue, strings: &mut Strings) -> Result<()> {
-    let Some(value) = present(value.clone()) else {
+    if value.is_undefined() || value.is_null() {
         return Ok(());
-    };
-    if !value.is_object() || Array::is_array(&value) || value.is_function() {
+    }
+    if !value.is_object() || Array::is_array(value) || value.is_function() {
         return Err(invalid(
             "languageDictionary must be an object of strings such as { title: 'Link with another account' }",
         ));
     }
-    let mut unknown: Vec<String> = Vec::new();
+    // The unknown keys, each after a space: one string, not a `Vec<String>`.
+    let mut unknown = String::new();
     for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
-        let text = get(&value, &key);
-        if !strings.set_by_key(&key, &text)? {
-            unknown.push(key);
+        if !strings.set_by_key(&key, &get(value, &key))? {
+            unknown.push(' ');
+            unknown.push_str(&key);
         }
     }
     if !unknown.is_empty() {
         // Lock dictionaries carry many keys that have no meaning here: warn, do not fail.
-        let mut message = "account-link: languageDictionary keys ignored (unknown):".to_owned();
-        for key in &unknown {
-            message.push(' ');
-            message.push_str(key);
-        }
-        message.push_str(". Known keys:");
+        let mut message = concat(&[
+            "account-link: languageDictionary keys ignored (unknown):",
+            &unknown,
+            ". Known keys:",
+        ]);
         for key in crate::dialog::i18n::KEYS {
             message.push(' ');
             message.push_str(key);
@@ -383,14 +410,16 @@ fn read_container(value: &JsValue) -> Result<Option<web_sys::Element>> {
             .ok_or_else(|| invalid("container needs a document"))?;
         return match document.query_selector(&selector) {
             Ok(Some(element)) => Ok(Some(element)),
-            Ok(None) => Err(invalid(
-                "container '".to_owned()
-                    + &selector
-                    + "' matches no element; create it before calling createLinkWidget, or omit container for a modal dialog",
-            )),
-            Err(_) => Err(invalid(
-                "container '".to_owned() + &selector + "' is not a valid CSS selector",
-            )),
+            Ok(None) => Err(invalid_parts(&[
+                "container '",
+                &selector,
+                "' matches no element; create it before calling createLinkWidget, or omit container for a modal dialog",
+            ])),
+            Err(_) => Err(invalid_parts(&[
+                "container '",
+                &selector,
+                "' is not a valid CSS selector",
+            ])),
         };
     }
     value
