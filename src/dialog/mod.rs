@@ -355,7 +355,7 @@ impl Dialog {
             if row.primary && (row.name.is_some() || row.email.is_some()) {
                 *inner.primary_profile.borrow_mut() = Some(row.clone());
             }
-            let key = row.provider.clone() + "|" + &row.user_id;
+            let key = concat(&[&row.provider, "|", &row.user_id]);
             let li = el(doc, &inner.list, "li", &[("data-identity", &key)]);
             if let Some(picture) = row
                 .picture
@@ -375,14 +375,18 @@ impl Dialog {
             }
             let who = el(doc, &li, "div", &[("data-part", "who")]);
             let label = inner.label_for(row);
-            el_text(doc, &who, "span", &[("data-part", "provider")], &label);
-            let detail = match (&row.name, &row.email) {
-                (Some(name), Some(email)) if name != email => name.clone() + " · " + email,
-                (Some(name), _) => name.clone(),
-                (None, Some(email)) => email.clone(),
-                (None, None) => row.user_id.clone(),
+            el_text(doc, &who, "span", &[("data-part", "provider")], label);
+            let joined;
+            let detail: &str = match (&row.name, &row.email) {
+                (Some(name), Some(email)) if name != email => {
+                    joined = concat(&[name, " · ", email]);
+                    &joined
+                }
+                (Some(name), _) => name,
+                (None, Some(email)) => email,
+                (None, None) => &row.user_id,
             };
-            el_text(doc, &who, "span", &[("data-part", "detail")], &detail);
+            el_text(doc, &who, "span", &[("data-part", "detail")], detail);
             if row.primary {
                 el_text(
                     doc,
@@ -392,7 +396,7 @@ impl Dialog {
                     inner.strings.get(Msg::Primary),
                 );
             } else {
-                let aria = inner.strings.get(Msg::Unlink).to_owned() + " " + &label;
+                let aria = concat(&[inner.strings.get(Msg::Unlink), " ", label]);
                 let button = el_text(
                     doc,
                     &li,
@@ -495,19 +499,19 @@ impl Inner {
         hooks.use_redirect.borrow_mut().take();
     }
 
-    fn label_for(&self, row: &IdentityRow) -> String {
+    fn label_for<'a>(&'a self, row: &'a IdentityRow) -> &'a str {
         if let Some((_, display)) = self.labels.iter().find(|(name, _)| *name == row.connection) {
-            return display.clone();
+            return display;
         }
         let by_connection = provider_label(&row.connection);
         if by_connection != row.connection {
-            return by_connection.to_owned();
+            return by_connection;
         }
         let by_provider = provider_label(&row.provider);
         if by_provider != row.provider || row.connection.is_empty() {
-            return by_provider.to_owned();
+            return by_provider;
         }
-        row.connection.clone()
+        &row.connection
     }
 
     /// Enabled, visible buttons in document order.
