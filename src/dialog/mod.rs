@@ -12,7 +12,7 @@ pub mod i18n;
 mod styles;
 
 use crate::error::{Error, ErrorCode};
-use crate::options::{provider_label, Config};
+use crate::options::{provider_label, Config, Connection};
 use alloc::rc::{Rc, Weak};
 use core::cell::Cell;
 use dom::{el, el_text, toggle, Listener};
@@ -55,7 +55,7 @@ struct Hooks {
 struct Inner {
     strings: Strings,
     loopback_origin: Option<String>,
-    labels: Vec<(String, String)>,
+    labels: Vec<Connection>,
     modal: bool,
     doc: Document,
     host: HtmlElement,
@@ -227,11 +227,7 @@ impl Dialog {
         let inner = Rc::new(Inner {
             strings,
             loopback_origin: config.loopback_origin().map(str::to_owned),
-            labels: config
-                .connections
-                .iter()
-                .map(|c| (c.name.clone(), c.display_name.clone()))
-                .collect(),
+            labels: config.connections.clone(),
             modal,
             doc,
             host,
@@ -500,8 +496,8 @@ impl Inner {
     }
 
     fn label_for<'a>(&'a self, row: &'a IdentityRow) -> &'a str {
-        if let Some((_, display)) = self.labels.iter().find(|(name, _)| *name == row.connection) {
-            return display;
+        if let Some(c) = self.labels.iter().find(|c| c.name == row.connection) {
+            return &c.display_name;
         }
         let by_connection = provider_label(&row.connection);
         if by_connection != row.connection {
