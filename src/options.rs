@@ -12,6 +12,7 @@ use crate::dialog::i18n::{Language, Strings};
 use crate::error::{Error, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
+use alloc::rc::Rc;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -53,8 +54,9 @@ pub struct Config {
     pub mode: Mode,
     /// Absolute http(s) URL; default `location.origin + location.pathname`.
     pub redirect_uri: String,
-    /// The strings of `language`: English, its translation, then `languageDictionary`.
-    pub strings: Strings,
+    /// The strings of `language`: English, its translation, then `languageDictionary`. Shared
+    /// with the dialog (an `Rc`: no copy of every string).
+    pub strings: Rc<Strings>,
     /// Colour and logo.
     pub theme: Theme,
     /// Inline mode when set: the dialog is rendered inside this element.
@@ -194,7 +196,7 @@ impl Config {
             connections,
             mode,
             redirect_uri,
-            strings,
+            strings: Rc::new(strings),
             theme,
             container,
             popup_timeout_seconds,

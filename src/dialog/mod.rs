@@ -53,7 +53,7 @@ struct Hooks {
 }
 
 struct Inner {
-    strings: Strings,
+    strings: Rc<Strings>,
     loopback_origin: Option<String>,
     labels: Vec<Connection>,
     modal: bool,
