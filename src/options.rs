@@ -175,9 +175,7 @@ impl Config {
             Some(v) if v.is_function() => Some(v),
             Some(v) => match v.as_string() {
                 Some(s) if !blank_or_spaced(&s) => Some(v),
-                _ => return Err(invalid(
-                    "accessToken must be the Management API access token (a string, without 'Bearer ') or a function returning one or a Promise of one",
-                )),
+                _ => return Err(invalid(ACCESS_TOKEN_HINT)),
             },
         };
 
@@ -208,6 +206,8 @@ impl Config {
     }
 }
 
+/// The message of a bad `accessToken` (also used by `TokenSource::from_js`).
+pub(crate) const ACCESS_TOKEN_HINT: &str = "accessToken must be the Management API access token (a string, without 'Bearer ') or a function returning one or a Promise of one";
 const DOMAIN_HINT: &str = "domain must be a host name such as 'tenant.eu.auth0.com'";
 const CLIENT_ID_HINT: &str =
     "clientId must be the application's Client ID from the Auth0 dashboard, with no spaces";
