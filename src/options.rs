@@ -208,7 +208,8 @@ impl Config {
 
 /// The message of a bad `accessToken` (also used by `TokenSource::from_js`).
 pub(crate) const ACCESS_TOKEN_HINT: &str = "accessToken must be the Management API access token (a string, without 'Bearer ') or a function returning one or a Promise of one";
-const DOMAIN_HINT: &str = "domain must be a host name such as 'tenant.eu.auth0.com'";
+/// A missing or malformed `domain` (one string for both).
+const DOMAIN_HINT: &str = "domain must be a host name such as 'tenant.eu.auth0.com' (or http://127.0.0.1:PORT for the emulator)";
 const CLIENT_ID_HINT: &str =
     "clientId must be the application's Client ID from the Auth0 dashboard, with no spaces";
 
@@ -515,13 +516,12 @@ fn check_authority(authority: &str) -> Option<(&str, bool)> {
 /// slash, and `http://` only for a loopback host with a port (the emulator, e.g.
 /// `http://127.0.0.1:4010`). Rejects paths, queries, user info, spaces and other schemes.
 pub fn parse_domain(input: &str) -> Result<String> {
-    const HOST: &str = "domain must be a host name such as 'tenant.eu.auth0.com' (or http://127.0.0.1:PORT for the emulator)";
     const SCHEME: &str =
         "domain must use https; plain http is only allowed for the local emulator, such as 'http://127.0.0.1:4010'";
     const ONLY_HOST: &str =
         "domain must be only a host name, with no path, query or user name, such as 'tenant.eu.auth0.com'";
     if input.is_empty() || input.contains(|c: char| c.is_whitespace() || c.is_control()) {
-        return Err(got(HOST, input));
+        return Err(got(DOMAIN_HINT, input));
     }
     let lower = input.to_ascii_lowercase();
     let (https, rest) = if let Some(rest) = lower.strip_prefix("https://") {
@@ -539,7 +539,7 @@ pub fn parse_domain(input: &str) -> Result<String> {
     if rest.contains(['/', '?', '#', '@', '\\']) {
         return Err(got(ONLY_HOST, input));
     }
-    let (host, has_port) = check_authority(rest).ok_or_else(|| got(HOST, input))?;
+    let (host, has_port) = check_authority(rest).ok_or_else(|| got(DOMAIN_HINT, input))?;
     let loopback_emulator = is_loopback_host(host) && has_port;
     if !https && !loopback_emulator {
         return Err(got(SCHEME, input));
