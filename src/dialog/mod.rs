@@ -638,17 +638,25 @@ impl Inner {
         }
         let action = button.get_attribute("data-action").unwrap_or_default();
         match action.as_str() {
-            "close" => self.request_close(),
-            "unlink" => self.open_confirmation(&button),
-            "cancel-unlink" => {
-                if let Some(row) = button.closest("li").ok().flatten() {
-                    self.close_confirmation(&row, true);
+            "close" => return self.request_close(),
+            "use-redirect" => {
+                let connection = self.last_connection.borrow().clone();
+                let hook = self.hooks.use_redirect.borrow().clone();
+                if let (Some(hook), Some(connection)) = (hook, connection) {
+                    hook(&connection);
                 }
+                return;
             }
+            _ => {}
+        }
+        // The unlink actions act on their row (looked up once for the three).
+        let Some(row) = button.closest("li").ok().flatten() else {
+            return;
+        };
+        match action.as_str() {
+            "unlink" => self.open_confirmation(&button, &row),
+            "cancel-unlink" => self.close_confirmation(&row, true),
             "confirm-unlink" => {
-                let Some(row) = button.closest("li").ok().flatten() else {
-                    return;
-                };
                 let key = row.get_attribute("data-identity").unwrap_or_default();
                 self.close_confirmation(&row, true);
                 let hook = self.hooks.unlink.borrow().clone();
@@ -656,21 +664,11 @@ impl Inner {
                     hook(provider, user_id);
                 }
             }
-            "use-redirect" => {
-                let connection = self.last_connection.borrow().clone();
-                let hook = self.hooks.use_redirect.borrow().clone();
-                if let (Some(hook), Some(connection)) = (hook, connection) {
-                    hook(&connection);
-                }
-            }
             _ => {}
         }
     }
 
-    fn open_confirmation(&self, unlink: &Element) {
-        let Some(row) = unlink.closest("li").ok().flatten() else {
-            return;
-        };
+    fn open_confirmation(&self, unlink: &Element, row: &Element) {
         self.close_confirmations();
         let label = row
             .query_selector("[data-part=provider]")
@@ -682,7 +680,7 @@ impl Inner {
         let doc = &self.doc;
         let confirm = el(
             doc,
-            &row,
+            row,
             "div",
             &[("data-part", "confirm"), ("role", "group")],
         );
