@@ -120,106 +120,83 @@ impl Dialog {
         root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
 
         if modal {
-            el(&doc, &root, "div", &[("data-part", "backdrop")]);
+            el(&doc, &root, "div", "data-part=backdrop");
         }
         let panel: HtmlElement = el(
             &doc,
             &root,
             "div",
-            &[
-                ("role", "dialog"),
-                ("data-part", "dialog"),
-                ("aria-labelledby", "al-title"),
-                ("tabindex", "-1"),
-                ("lang", strings.language().tag()),
-            ],
+            "role=dialog data-part=dialog aria-labelledby=al-title tabindex=-1",
         )
         .unchecked_into();
+        panel
+            .set_attribute("lang", strings.language().tag())
+            .unwrap_throw();
         if modal {
             panel.set_attribute("aria-modal", "true").unwrap_throw();
         }
-        let header = el(&doc, &panel, "header", &[]);
+        let header = el(&doc, &panel, "header", "");
         if let Some(logo) = &config.theme.logo {
-            el(
-                &doc,
-                &header,
-                "img",
-                &[("data-part", "logo"), ("alt", ""), ("src", logo)],
-            );
+            el(&doc, &header, "img", "data-part=logo alt")
+                .set_attribute("src", logo)
+                .unwrap_throw();
         }
         el_text(
             &doc,
             &header,
             "h2",
-            &[("data-part", "title"), ("id", "al-title")],
+            "data-part=title id=al-title",
             strings.get(Msg::Title),
         );
         el_text(
             &doc,
             &header,
             "button",
-            &[
-                ("type", "button"),
-                ("data-action", "close"),
-                ("aria-label", strings.get(Msg::Close)),
-            ],
+            "type=button data-action=close",
             "×",
-        );
+        )
+        .set_attribute("aria-label", strings.get(Msg::Close))
+        .unwrap_throw();
 
         let identities = el(
             &doc,
             &panel,
             "section",
-            &[
-                ("data-part", "identities"),
-                ("aria-labelledby", "al-identities"),
-                ("hidden", ""),
-            ],
+            "data-part=identities aria-labelledby=al-identities hidden",
         );
         el_text(
             &doc,
             &identities,
             "h3",
-            &[("id", "al-identities")],
+            "id=al-identities",
             strings.get(Msg::IdentitiesTitle),
         );
-        let list = el(&doc, &identities, "ul", &[]);
+        let list = el(&doc, &identities, "ul", "");
 
-        let connections = el(&doc, &panel, "div", &[("data-part", "connections")]);
+        let connections = el(&doc, &panel, "div", "data-part=connections");
         for connection in &config.connections {
             el_text(
                 &doc,
                 &connections,
                 "button",
-                &[("type", "button"), ("data-connection", &connection.name)],
+                "type=button",
                 &strings.with_name(Msg::ConnectWith, &connection.display_name),
-            );
+            )
+            .set_attribute("data-connection", &connection.name)
+            .unwrap_throw();
         }
         let status = el(
             &doc,
             &panel,
             "p",
-            &[
-                ("data-part", "status"),
-                ("role", "status"),
-                ("aria-live", "polite"),
-            ],
+            "data-part=status role=status aria-live=polite",
         );
-        let error = el(
-            &doc,
-            &panel,
-            "p",
-            &[("data-part", "error"), ("role", "alert")],
-        );
+        let error = el(&doc, &panel, "p", "data-part=error role=alert");
         let use_redirect = el_text(
             &doc,
             &panel,
             "button",
-            &[
-                ("type", "button"),
-                ("data-action", "use-redirect"),
-                ("hidden", ""),
-            ],
+            "type=button data-action=use-redirect hidden",
             strings.get(Msg::UseRedirect),
         );
         parent.append_child(&host).unwrap_throw();
@@ -352,26 +329,20 @@ impl Dialog {
                 *inner.primary_profile.borrow_mut() = Some(row.clone());
             }
             let key = concat(&[&row.provider, "|", &row.user_id]);
-            let li = el(doc, &inner.list, "li", &[("data-identity", &key)]);
+            let li = el(doc, &inner.list, "li", "");
+            li.set_attribute("data-identity", &key).unwrap_throw();
             if let Some(picture) = row
                 .picture
                 .as_deref()
                 .filter(|p| crate::options::image_url_allowed(p, inner.loopback_origin.as_deref()))
             {
-                el(
-                    doc,
-                    &li,
-                    "img",
-                    &[
-                        ("src", picture),
-                        ("alt", ""),
-                        ("referrerpolicy", "no-referrer"),
-                    ],
-                );
+                el(doc, &li, "img", "alt referrerpolicy=no-referrer")
+                    .set_attribute("src", picture)
+                    .unwrap_throw();
             }
-            let who = el(doc, &li, "div", &[("data-part", "who")]);
+            let who = el(doc, &li, "div", "data-part=who");
             let label = inner.label_for(row);
-            el_text(doc, &who, "span", &[("data-part", "provider")], label);
+            el_text(doc, &who, "span", "data-part=provider", label);
             let joined;
             let detail: &str = match (&row.name, &row.email) {
                 (Some(name), Some(email)) if name != email => {
@@ -382,13 +353,13 @@ impl Dialog {
                 (None, Some(email)) => email,
                 (None, None) => &row.user_id,
             };
-            el_text(doc, &who, "span", &[("data-part", "detail")], detail);
+            el_text(doc, &who, "span", "data-part=detail", detail);
             if row.primary {
                 el_text(
                     doc,
                     &li,
                     "span",
-                    &[("data-part", "badge")],
+                    "data-part=badge",
                     inner.strings.get(Msg::Primary),
                 );
             } else {
@@ -397,13 +368,10 @@ impl Dialog {
                     doc,
                     &li,
                     "button",
-                    &[
-                        ("type", "button"),
-                        ("data-action", "unlink"),
-                        ("aria-label", &aria),
-                    ],
+                    "type=button data-action=unlink",
                     inner.strings.get(Msg::Unlink),
                 );
+                button.set_attribute("aria-label", &aria).unwrap_throw();
                 toggle(&button, "disabled", inner.busy.get());
             }
         }
@@ -678,31 +646,26 @@ impl Inner {
             .unwrap_or_default();
         toggle(unlink, "hidden", true);
         let doc = &self.doc;
-        let confirm = el(
-            doc,
-            row,
-            "div",
-            &[("data-part", "confirm"), ("role", "group")],
-        );
+        let confirm = el(doc, row, "div", "data-part=confirm role=group");
         el_text(
             doc,
             &confirm,
             "span",
-            &[],
+            "",
             &self.strings.with_name(Msg::UnlinkPrompt, &label),
         );
         el_text(
             doc,
             &confirm,
             "button",
-            &[("type", "button"), ("data-action", "confirm-unlink")],
+            "type=button data-action=confirm-unlink",
             self.strings.get(Msg::ConfirmUnlink),
         );
         let cancel: HtmlElement = el_text(
             doc,
             &confirm,
             "button",
-            &[("type", "button"), ("data-action", "cancel-unlink")],
+            "type=button data-action=cancel-unlink",
             self.strings.get(Msg::CancelUnlink),
         )
         .unchecked_into();
