@@ -356,15 +356,12 @@ fn read_dictionary(value: &JsValue, strings: &mut Strings) -> Result<()> {
     }
     if !unknown.is_empty() {
         // Lock dictionaries carry many keys that have no meaning here: warn, do not fail.
-        let mut message = concat(&[
+        let message = concat(&[
             "account-link: languageDictionary keys ignored (unknown):",
             &unknown,
-            ". Known keys:",
+            ". Known keys: ",
+            crate::dialog::i18n::KEY_LIST.trim_ascii_end(),
         ]);
-        for key in crate::dialog::i18n::KEYS {
-            message.push(' ');
-            message.push_str(key);
-        }
         web_sys::console::warn_1(&JsValue::from_str(&message));
     }
     Ok(())
