@@ -21,22 +21,6 @@ pub(crate) fn el(doc: &Document, parent: &Node, tag: &str, attrs: &str) -> Eleme
     element
 }
 
-/// The part of `rest` before the first `sep` (an ASCII byte), moving `rest` past it; all of
-/// `rest` when `sep` is absent.
-fn next_field<'a>(rest: &mut &'a str, sep: u8) -> &'a str {
-    let s = *rest;
-    match s.bytes().position(|b| b == sep) {
-        Some(i) => {
-            *rest = s.get(i + 1..).unwrap_or_default();
-            s.get(..i).unwrap_or_default()
-        }
-        None => {
-            *rest = "";
-            s
-        }
-    }
-}
-
 /// Like [`el`], with its text content (always text, never HTML).
 pub(crate) fn el_text(
     doc: &Document,

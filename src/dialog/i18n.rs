@@ -318,32 +318,22 @@ static ENGLISH_TEXT: &str = match core::str::from_utf8(&ENGLISH_BYTES) {
 
 /// The `index`-th entry of a joined list (empty past the end).
 fn field(list: &str, sep: u8, index: usize) -> &str {
-    let mut start = 0;
-    let mut n = 0;
-    for (i, b) in list.bytes().enumerate() {
-        if b == sep {
-            if n == index {
-                return list.get(start..i).unwrap_or_default();
-            }
-            n += 1;
-            start = i + 1;
-        }
+    let mut rest = list;
+    for _ in 0..index {
+        next_field(&mut rest, sep);
     }
-    ""
+    next_field(&mut rest, sep)
 }
 
 /// The index of `key` in [`KEY_LIST`].
 fn position(list: &str, key: &str) -> Option<usize> {
-    let mut start = 0;
+    let mut rest = list;
     let mut n = 0;
-    for (i, b) in list.bytes().enumerate() {
-        if b == b' ' {
-            if list.get(start..i) == Some(key) {
-                return Some(n);
-            }
-            n += 1;
-            start = i + 1;
+    while !rest.is_empty() {
+        if next_field(&mut rest, b' ') == key {
+            return Some(n);
         }
+        n += 1;
     }
     None
 }
