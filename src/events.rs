@@ -74,19 +74,20 @@ impl EventKind {
 }
 
 struct Entry {
-    id: u32,
+    id: u64,
     kind: EventKind,
     callback: Function,
 }
 
 #[derive(Default)]
 struct Registry {
-    next_id: Cell<u32>,
+    /// The last id given out; ids only grow (a u64 never wraps in practice), which `emit` relies on.
+    next_id: Cell<u64>,
     entries: RefCell<Vec<Entry>>,
 }
 
 impl Registry {
-    fn remove_id(&self, id: u32) {
+    fn remove_id(&self, id: u64) {
         self.entries.borrow_mut().retain(|e| e.id != id);
     }
 }
@@ -148,21 +149,25 @@ impl Events {
     /// Listeners added during the emit are not called for it; listeners removed during it are
     /// skipped. No borrow is held while a listener runs, so listeners may call `on`/`off`/`destroy`.
     pub fn emit(&self, kind: EventKind, payload: &JsValue) {
-        let snapshot: Vec<(u32, Function)> = self
-            .registry
-            .entries
-            .borrow()
-            .iter()
-            .filter(|e| e.kind == kind)
-            .map(|e| (e.id, e.callback.clone()))
-            .collect();
-        for (id, callback) in snapshot {
-            let still_there = self.registry.entries.borrow().iter().any(|e| e.id == id);
-            if !still_there {
-                continue;
-            }
+        // No snapshot `Vec`: ids grow in the order listeners are added, so each step calls the
+        // first listener of `kind` after the one called last, up to the last id given out before
+        // the emit. A listener removed meanwhile is not found; one added meanwhile is past `last`.
+        let last = self.registry.next_id.get();
+        let mut after = 0;
+        loop {
+            let next = self
+                .registry
+                .entries
+                .borrow()
+                .iter()
+                .find(|e| e.kind == kind && e.id > after && e.id <= last)
+                .map(|e| (e.id, e.callback.clone()));
+            let Some((id, callback)) = next else {
+                return;
+            };
+            after = id;
             if let Err(thrown) = callback.call1(&JsValue::UNDEFINED, payload) {
-                let message = "account-link: a '".to_owned() + kind.name() + "' listener threw";
+                let message = concat(&["account-link: a '", kind.name(), "' listener threw"]);
                 web_sys::console::error_2(&JsValue::from_str(&message), &thrown);
             }
         }

@@ -33,6 +33,23 @@ mod prelude {
         out
     }
 
+    /// The part of `rest` before the first `sep` (an ASCII byte), moving `rest` past it; all of
+    /// `rest` (and `rest` emptied) when `sep` is absent. For the crate's joined tables and
+    /// attribute lists: one non-generic byte scan.
+    pub(crate) fn next_field<'a>(rest: &mut &'a str, sep: u8) -> &'a str {
+        let s = *rest;
+        match s.bytes().position(|b| b == sep) {
+            Some(i) => {
+                *rest = s.get(i + 1..).unwrap_or_default();
+                s.get(..i).unwrap_or_default()
+            }
+            None => {
+                *rest = "";
+                s
+            }
+        }
+    }
+
     /// `core::cell::RefCell` for the crate. In the shipped build (`slim`, no std, wasm32) a
     /// borrow conflict traps directly, as the trapping panic handler would have, instead of
     /// going through `panic_already_borrowed` and core's formatter. The widget never holds a

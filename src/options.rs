@@ -12,6 +12,7 @@ use crate::dialog::i18n::{Language, Strings};
 use crate::error::{Error, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
+use alloc::rc::Rc;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -53,8 +54,9 @@ pub struct Config {
     pub mode: Mode,
     /// Absolute http(s) URL; default `location.origin + location.pathname`.
     pub redirect_uri: String,
-    /// The strings of `language`: English, its translation, then `languageDictionary`.
-    pub strings: Strings,
+    /// The strings of `language`: English, its translation, then `languageDictionary`. Shared
+    /// with the dialog (an `Rc`: no copy of every string).
+    pub strings: Rc<Strings>,
     /// Colour and logo.
     pub theme: Theme,
     /// Inline mode when set: the dialog is rendered inside this element.
@@ -112,10 +114,16 @@ impl Config {
 
         let connections = read_connections(&get(options, "connections"))?;
 
-        let mode = match optional_string(options, "mode")?.as_deref() {
-            None | Some("popup") => Mode::Popup,
-            Some("redirect") => Mode::Redirect,
-            Some(other) => return Err(got("mode must be 'popup' or 'redirect'", other)),
+        let mode = if choice(
+            options,
+            "mode",
+            &["popup", "redirect"],
+            "mode must be 'popup' or 'redirect'",
+        )? == 2
+        {
+            Mode::Redirect
+        } else {
+            Mode::Popup
         };
 
         let redirect_uri = match optional_string(options, "redirectUri")? {
@@ -155,31 +163,25 @@ impl Config {
                 .ok_or_else(|| invalid("legacy must be true or false (default false)"))?,
         };
 
-        let popup_query = match optional_string(options, "popupResponseMode")?.as_deref() {
-            None | Some("web_message") => false,
-            Some("query") => true,
-            Some(other) => {
-                return Err(got(
-                    "popupResponseMode must be 'web_message' (default) or 'query' (through your callback page)",
-                    other,
-                ))
-            }
-        };
+        let popup_query = choice(
+            options,
+            "popupResponseMode",
+            &["web_message", "query"],
+            "popupResponseMode must be 'web_message' (default) or 'query' (through your callback page)",
+        )? == 2;
 
         let access_token = match present(get(options, "accessToken")) {
             None => None,
             Some(v) if v.is_function() => Some(v),
             Some(v) => match v.as_string() {
-                Some(s) if !s.is_empty() && !s.contains(char::is_whitespace) => Some(v),
-                _ => return Err(invalid(
-                    "accessToken must be the Management API access token (a string, without 'Bearer ') or a function returning one or a Promise of one",
-                )),
+                Some(s) if !blank_or_spaced(&s) => Some(v),
+                _ => return Err(invalid(ACCESS_TOKEN_HINT)),
             },
         };
 
         let user_id = optional_string(options, "userId")?;
         if let Some(id) = &user_id {
-            if id.is_empty() || id.contains(char::is_whitespace) {
+            if blank_or_spaced(id) {
                 return Err(invalid(
                     "userId must be the primary user's id such as 'auth0|123'",
                 ));
@@ -192,7 +194,7 @@ impl Config {
             connections,
             mode,
             redirect_uri,
-            strings,
+            strings: Rc::new(strings),
             theme,
             container,
             popup_timeout_seconds,
@@ -204,20 +206,46 @@ impl Config {
     }
 }
 
-const DOMAIN_HINT: &str = "domain must be a host name such as 'tenant.eu.auth0.com'";
+/// The message of a bad `accessToken` (also used by `TokenSource::from_js`).
+pub(crate) const ACCESS_TOKEN_HINT: &str = "accessToken must be the Management API access token (a string, without 'Bearer ') or a function returning one or a Promise of one";
+/// A missing or malformed `domain` (one string for both).
+const DOMAIN_HINT: &str = "domain must be a host name such as 'tenant.eu.auth0.com' (or http://127.0.0.1:PORT for the emulator)";
 const CLIENT_ID_HINT: &str =
     "clientId must be the application's Client ID from the Auth0 dashboard, with no spaces";
 
-/// `invalid_options` with `message` (kept out of line: one copy of the construction code).
+/// `invalid_options` with a fixed `message` (kept out of line: one copy of the construction code).
 #[inline(never)]
-fn invalid(message: impl Into<String>) -> Error {
+fn invalid(message: &str) -> Error {
     Error::invalid_options(message)
 }
 
-/// `invalid_options` with "`hint`; got '`value`'".
+/// `invalid_options` with the message `parts` joined: one out-of-line copy instead of a chain
+/// of `to_owned() + ...` at each site.
 #[inline(never)]
+fn invalid_parts(parts: &[&str]) -> Error {
+    Error::invalid_options(concat(parts))
+}
+
+/// `invalid_options` with "`hint`; got '`value`'".
 fn got(hint: &str, value: &str) -> Error {
-    invalid(hint.to_owned() + "; got '" + value + "'")
+    invalid_parts(&[hint, "; got '", value, "'"])
+}
+
+/// A string option with a fixed set of values: 0 when not given, else 1 + the index of its value
+/// in `values`; any other value is `hint`; got 'value'.
+fn choice(options: &JsValue, key: &str, values: &[&str], hint: &str) -> Result<usize> {
+    let Some(value) = optional_string(options, key)? else {
+        return Ok(0);
+    };
+    match values.iter().position(|v| *v == value) {
+        Some(i) => Ok(i + 1),
+        None => Err(got(hint, &value)),
+    }
+}
+
+/// Empty or containing whitespace: not an id or a token.
+fn blank_or_spaced(s: &str) -> bool {
+    s.is_empty() || s.contains(char::is_whitespace)
 }
 
 fn get(target: &JsValue, key: &str) -> JsValue {
@@ -239,14 +267,14 @@ fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>> {
         Some(v) => v
             .as_string()
             .map(Some)
-            .ok_or_else(|| invalid(key.to_owned() + " must be a string when given")),
+            .ok_or_else(|| invalid_parts(&[key, " must be a string when given"])),
     }
 }
 
 fn required_string(options: &JsValue, key: &str, hint: &str) -> Result<String> {
     match optional_string(options, key)? {
         Some(s) => Ok(s),
-        None => Err(invalid(hint.to_owned() + "; it is missing")),
+        None => Err(invalid_parts(&[hint, "; it is missing"])),
     }
 }
 
@@ -283,11 +311,11 @@ fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
             let display = match present(get(&item, "displayName")) {
                 None => None,
                 Some(d) => Some(d.as_string().filter(|d| !d.is_empty()).ok_or_else(|| {
-                    invalid(
-                        "displayName of connection '".to_owned()
-                            + &name
-                            + "' must be a non-empty string",
-                    )
+                    invalid_parts(&[
+                        "displayName of connection '",
+                        &name,
+                        "' must be a non-empty string",
+                    ])
                 })?),
             };
             (name, display)
@@ -296,9 +324,11 @@ fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
         };
         check_connection_name(&name)?;
         if out.iter().any(|c| c.name == name) {
-            return Err(invalid(
-                "connections lists '".to_owned() + &name + "' twice; list each connection once",
-            ));
+            return Err(invalid_parts(&[
+                "connections lists '",
+                &name,
+                "' twice; list each connection once",
+            ]));
         }
         let display_name = display.unwrap_or_else(|| provider_label(&name).to_owned());
         out.push(Connection { name, display_name });
@@ -307,34 +337,31 @@ fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
 }
 
 fn read_dictionary(value: &JsValue, strings: &mut Strings) -> Result<()> {
-    let Some(value) = present(value.clone()) else {
+    if value.is_undefined() || value.is_null() {
         return Ok(());
-    };
-    if !value.is_object() || Array::is_array(&value) || value.is_function() {
+    }
+    if !value.is_object() || Array::is_array(value) || value.is_function() {
         return Err(invalid(
             "languageDictionary must be an object of strings such as { title: 'Link with another account' }",
         ));
     }
-    let mut unknown: Vec<String> = Vec::new();
+    // The unknown keys, each after a space: one string, not a `Vec<String>`.
+    let mut unknown = String::new();
     for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
-        let text = get(&value, &key);
-        if !strings.set_by_key(&key, &text)? {
-            unknown.push(key);
+        if !strings.set_by_key(&key, &get(value, &key))? {
+            unknown.push(' ');
+            unknown.push_str(&key);
         }
     }
     if !unknown.is_empty() {
         // Lock dictionaries carry many keys that have no meaning here: warn, do not fail.
-        let mut message = "account-link: languageDictionary keys ignored (unknown):".to_owned();
-        for key in &unknown {
-            message.push(' ');
-            message.push_str(key);
-        }
-        message.push_str(". Known keys:");
-        for key in crate::dialog::i18n::KEYS {
-            message.push(' ');
-            message.push_str(key);
-        }
+        let message = concat(&[
+            "account-link: languageDictionary keys ignored (unknown):",
+            &unknown,
+            ". Known keys: ",
+            crate::dialog::i18n::KEY_LIST.trim_ascii_end(),
+        ]);
         web_sys::console::warn_1(&JsValue::from_str(&message));
     }
     Ok(())
@@ -383,14 +410,16 @@ fn read_container(value: &JsValue) -> Result<Option<web_sys::Element>> {
             .ok_or_else(|| invalid("container needs a document"))?;
         return match document.query_selector(&selector) {
             Ok(Some(element)) => Ok(Some(element)),
-            Ok(None) => Err(invalid(
-                "container '".to_owned()
-                    + &selector
-                    + "' matches no element; create it before calling createLinkWidget, or omit container for a modal dialog",
-            )),
-            Err(_) => Err(invalid(
-                "container '".to_owned() + &selector + "' is not a valid CSS selector",
-            )),
+            Ok(None) => Err(invalid_parts(&[
+                "container '",
+                &selector,
+                "' matches no element; create it before calling createLinkWidget, or omit container for a modal dialog",
+            ])),
+            Err(_) => Err(invalid_parts(&[
+                "container '",
+                &selector,
+                "' is not a valid CSS selector",
+            ])),
         };
     }
     value
@@ -399,26 +428,35 @@ fn read_container(value: &JsValue) -> Result<Option<web_sys::Element>> {
         .map_err(|_| invalid("container must be a CSS selector string or an Element"))
 }
 
+/// Built-in labels of well-known providers and connections, `name=label` per line: one string
+/// scanned by one loop (smaller in the wasm than a `match` on strings or a table of `&str` pairs).
+const LABELS: &str = "google-oauth2=Google
+github=GitHub
+facebook=Facebook
+twitter=X (Twitter)
+windowslive=Microsoft
+apple=Apple
+linkedin=LinkedIn
+gitlab=GitLab
+bitbucket=Bitbucket
+discord=Discord
+amazon=Amazon
+yahoo=Yahoo
+auth0=Email
+Username-Password-Authentication=Email
+email=Email code
+sms=SMS";
+
 /// The readable name of a well-known provider or connection; the name itself otherwise.
 pub fn provider_label(name: &str) -> &str {
-    match name {
-        "google-oauth2" => "Google",
-        "github" => "GitHub",
-        "facebook" => "Facebook",
-        "twitter" => "X (Twitter)",
-        "windowslive" => "Microsoft",
-        "apple" => "Apple",
-        "linkedin" => "LinkedIn",
-        "gitlab" => "GitLab",
-        "bitbucket" => "Bitbucket",
-        "discord" => "Discord",
-        "amazon" => "Amazon",
-        "yahoo" => "Yahoo",
-        "auth0" | "Username-Password-Authentication" => "Email",
-        "email" => "Email code",
-        "sms" => "SMS",
-        other => other,
+    let mut lines = LABELS;
+    while !lines.is_empty() {
+        let mut label = next_field(&mut lines, b'\n');
+        if next_field(&mut label, b'=') == name {
+            return label;
+        }
     }
+    name
 }
 
 fn is_loopback_host(host: &str) -> bool {
@@ -477,13 +515,12 @@ fn check_authority(authority: &str) -> Option<(&str, bool)> {
 /// slash, and `http://` only for a loopback host with a port (the emulator, e.g.
 /// `http://127.0.0.1:4010`). Rejects paths, queries, user info, spaces and other schemes.
 pub fn parse_domain(input: &str) -> Result<String> {
-    const HOST: &str = "domain must be a host name such as 'tenant.eu.auth0.com' (or http://127.0.0.1:PORT for the emulator)";
     const SCHEME: &str =
         "domain must use https; plain http is only allowed for the local emulator, such as 'http://127.0.0.1:4010'";
     const ONLY_HOST: &str =
         "domain must be only a host name, with no path, query or user name, such as 'tenant.eu.auth0.com'";
     if input.is_empty() || input.contains(|c: char| c.is_whitespace() || c.is_control()) {
-        return Err(got(HOST, input));
+        return Err(got(DOMAIN_HINT, input));
     }
     let lower = input.to_ascii_lowercase();
     let (https, rest) = if let Some(rest) = lower.strip_prefix("https://") {
@@ -501,7 +538,7 @@ pub fn parse_domain(input: &str) -> Result<String> {
     if rest.contains(['/', '?', '#', '@', '\\']) {
         return Err(got(ONLY_HOST, input));
     }
-    let (host, has_port) = check_authority(rest).ok_or_else(|| got(HOST, input))?;
+    let (host, has_port) = check_authority(rest).ok_or_else(|| got(DOMAIN_HINT, input))?;
     let loopback_emulator = is_loopback_host(host) && has_port;
     if !https && !loopback_emulator {
         return Err(got(SCHEME, input));

@@ -6,6 +6,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::id_token;
+use crate::options::ACCESS_TOKEN_HINT;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::secret::Secret;
@@ -50,23 +51,20 @@ impl TokenSource {
     }
 
     /// Reads the `accessToken` option: a non-empty string, a function, or `undefined`/`null`.
-    /// Anything else is `invalid_options`.
+    /// Anything else is `invalid_options` with the message `Config::from_js` gives (which has
+    /// checked the option already when the widget builds its source; one string in the wasm).
     pub fn from_js(value: &JsValue) -> Result<Self> {
         let configured = if value.is_undefined() || value.is_null() {
             Configured::None
         } else if let Some(s) = value.as_string() {
             if s.trim().is_empty() {
-                return Err(Error::invalid_options(
-                    "accessToken is empty: pass the user's Management API token, or a function returning it.",
-                ));
+                return Err(Error::invalid_options(ACCESS_TOKEN_HINT));
             }
             Configured::Static(Secret::new(s))
         } else if let Some(f) = value.dyn_ref::<js_sys::Function>() {
             Configured::Provider(f.clone())
         } else {
-            return Err(Error::invalid_options(
-                "accessToken must be a string or a function returning one (or a Promise of one).",
-            ));
+            return Err(Error::invalid_options(ACCESS_TOKEN_HINT));
         };
         Ok(Self::new(configured))
     }

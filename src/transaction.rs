@@ -167,10 +167,14 @@ impl Transaction {
     pub fn purge_stale(now_ms: f64) {
         let Ok(storage) = storage() else { return };
         let len = storage.length().unwrap_or(0);
-        let keys: Vec<String> = (0..len)
-            .filter_map(|i| storage.key(i).ok().flatten())
-            .filter(|k| k.starts_with(KEY_PREFIX))
-            .collect();
+        let mut keys: Vec<String> = Vec::new();
+        for i in 0..len {
+            if let Ok(Some(key)) = storage.key(i) {
+                if key.starts_with(KEY_PREFIX) {
+                    keys.push(key);
+                }
+            }
+        }
         for key in keys {
             let stale = storage
                 .get_item(&key)

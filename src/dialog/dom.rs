@@ -5,10 +5,16 @@ use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event, EventTarget, Node};
 
-/// Creates `<tag>` with attributes and appends it to `parent`.
-pub(crate) fn el(doc: &Document, parent: &Node, tag: &str, attrs: &[(&str, &str)]) -> Element {
+/// Creates `<tag>` with the fixed attributes `attrs` and appends it to `parent`. `attrs` is one
+/// literal, `name=value` or `name` (empty value) separated by spaces (the values have none):
+/// one string per call site instead of an array of pairs built on the stack at each. Values
+/// that vary (labels, ids, URLs) are set by the caller with `setAttribute`.
+pub(crate) fn el(doc: &Document, parent: &Node, tag: &str, attrs: &str) -> Element {
     let element = doc.create_element(tag).unwrap_throw();
-    for (name, value) in attrs {
+    let mut rest = attrs;
+    while !rest.is_empty() {
+        let mut value = next_field(&mut rest, b' ');
+        let name = next_field(&mut value, b'=');
         element.set_attribute(name, value).unwrap_throw();
     }
     parent.append_child(&element).unwrap_throw();
@@ -20,7 +26,7 @@ pub(crate) fn el_text(
     doc: &Document,
     parent: &Node,
     tag: &str,
-    attrs: &[(&str, &str)],
+    attrs: &str,
     text: &str,
 ) -> Element {
     let element = el(doc, parent, tag, attrs);

@@ -177,7 +177,7 @@ impl Strings {
     fn at(&self, index: usize) -> &str {
         match self.overrides.get(index) {
             Some(Some(text)) => text,
-            _ => ENGLISH.get(index).copied().unwrap_or_default(),
+            _ => field(ENGLISH_TEXT, b'\n', index),
         }
     }
 
@@ -205,7 +205,7 @@ impl Strings {
     /// Overrides one string. `Ok(false)` when `key` is unknown; an error when the value is not
     /// a string.
     pub fn set_by_key(&mut self, key: &str, value: &JsValue) -> Result<bool> {
-        let Some(index) = KEYS.iter().position(|k| *k == key) else {
+        let Some(index) = position(KEY_LIST, key) else {
             return Ok(false);
         };
         let text = value.as_string().ok_or_else(|| {
@@ -229,7 +229,7 @@ impl Strings {
 /// string a translation or the app's dictionary does not give. The other languages are not in
 /// the wasm (issue 5, size): they are `i18n/<tag>.json`, shipped as `dist/lang/<tag>.js`, and the
 /// package entry loads the one a page asks for and passes it to [`Strings::set_by_key`].
-static ENGLISH: [&str; N] = [
+const ENGLISH: [&str; N] = [
     "Link with another account",
     "Close",
     "Continue with {name}",
@@ -265,6 +265,79 @@ static ENGLISH: [&str; N] = [
 ];
 
 // Host tests: they read i18n/*.json from the source tree (serde_json is a host dev-dependency).
+// The wasm keeps [`KEYS`] and [`ENGLISH`] joined into one string each, built at compile time: a
+// table of `&str` is a pointer and a length per entry (8 bytes each in the data, which compress
+// badly); one string and a scan by separator are smaller. The arrays stay the source.
+
+/// The length of `parts` joined, each followed by a one-byte separator.
+const fn joined_len(parts: &[&str]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        n += parts[i].len() + 1;
+        i += 1;
+    }
+    n
+}
+
+/// `parts` joined, each followed by `sep` (an ASCII byte that none of them contains: checked
+/// at compile time).
+const fn join<const L: usize>(parts: &[&str], sep: u8) -> [u8; L] {
+    let mut out = [0u8; L];
+    let mut o = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        let bytes = parts[i].as_bytes();
+        let mut j = 0;
+        while j < bytes.len() {
+            assert!(bytes[j] != sep, "a separator inside a joined string");
+            out[o] = bytes[j];
+            o += 1;
+            j += 1;
+        }
+        out[o] = sep;
+        o += 1;
+        i += 1;
+    }
+    out
+}
+
+const KEY_BYTES: [u8; joined_len(&KEYS)] = join(&KEYS, b' ');
+/// [`KEYS`], each followed by a space (also the list the unknown-keys warning prints).
+pub(crate) const KEY_LIST: &str = match core::str::from_utf8(&KEY_BYTES) {
+    Ok(s) => s,
+    Err(_) => panic!("KEYS are UTF-8"),
+};
+
+const ENGLISH_BYTES: [u8; joined_len(&ENGLISH)] = join(&ENGLISH, b'\n');
+/// [`ENGLISH`], each followed by a newline.
+static ENGLISH_TEXT: &str = match core::str::from_utf8(&ENGLISH_BYTES) {
+    Ok(s) => s,
+    Err(_) => panic!("ENGLISH is UTF-8"),
+};
+
+/// The `index`-th entry of a joined list (empty past the end).
+fn field(list: &str, sep: u8, index: usize) -> &str {
+    let mut rest = list;
+    for _ in 0..index {
+        next_field(&mut rest, sep);
+    }
+    next_field(&mut rest, sep)
+}
+
+/// The index of `key` in [`KEY_LIST`].
+fn position(list: &str, key: &str) -> Option<usize> {
+    let mut rest = list;
+    let mut n = 0;
+    while !rest.is_empty() {
+        if next_field(&mut rest, b' ') == key {
+            return Some(n);
+        }
+        n += 1;
+    }
+    None
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -278,6 +351,21 @@ mod tests {
             Ok(Value::Object(map)) => map,
             other => panic!("{path} is not a JSON object: {other:?}"),
         }
+    }
+
+    #[test]
+    fn joined_tables_match_the_arrays() {
+        for (i, text) in ENGLISH.iter().enumerate() {
+            assert_eq!(field(ENGLISH_TEXT, b'\n', i), *text);
+        }
+        assert_eq!(field(ENGLISH_TEXT, b'\n', N), "");
+        for (i, key) in KEYS.iter().enumerate() {
+            assert_eq!(position(KEY_LIST, key), Some(i), "{key}");
+        }
+        for unknown in ["", "titl", "title close", "errorDestroyedX", "nope"] {
+            assert_eq!(position(KEY_LIST, unknown), None, "{unknown}");
+        }
+        assert_eq!(KEY_LIST.trim_end(), KEYS.join(" "));
     }
 
     /// What the package entry does with a translation: every key through the dictionary path.

@@ -12,7 +12,7 @@ pub mod i18n;
 mod styles;
 
 use crate::error::{Error, ErrorCode};
-use crate::options::{provider_label, Config};
+use crate::options::{provider_label, Config, Connection};
 use alloc::rc::{Rc, Weak};
 use core::cell::Cell;
 use dom::{el, el_text, toggle, Listener};
@@ -53,9 +53,9 @@ struct Hooks {
 }
 
 struct Inner {
-    strings: Strings,
+    strings: Rc<Strings>,
     loopback_origin: Option<String>,
-    labels: Vec<(String, String)>,
+    labels: Vec<Connection>,
     modal: bool,
     doc: Document,
     host: HtmlElement,
@@ -120,106 +120,83 @@ impl Dialog {
         root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
 
         if modal {
-            el(&doc, &root, "div", &[("data-part", "backdrop")]);
+            el(&doc, &root, "div", "data-part=backdrop");
         }
         let panel: HtmlElement = el(
             &doc,
             &root,
             "div",
-            &[
-                ("role", "dialog"),
-                ("data-part", "dialog"),
-                ("aria-labelledby", "al-title"),
-                ("tabindex", "-1"),
-                ("lang", strings.language().tag()),
-            ],
+            "role=dialog data-part=dialog aria-labelledby=al-title tabindex=-1",
         )
         .unchecked_into();
+        panel
+            .set_attribute("lang", strings.language().tag())
+            .unwrap_throw();
         if modal {
             panel.set_attribute("aria-modal", "true").unwrap_throw();
         }
-        let header = el(&doc, &panel, "header", &[]);
+        let header = el(&doc, &panel, "header", "");
         if let Some(logo) = &config.theme.logo {
-            el(
-                &doc,
-                &header,
-                "img",
-                &[("data-part", "logo"), ("alt", ""), ("src", logo)],
-            );
+            el(&doc, &header, "img", "data-part=logo alt")
+                .set_attribute("src", logo)
+                .unwrap_throw();
         }
         el_text(
             &doc,
             &header,
             "h2",
-            &[("data-part", "title"), ("id", "al-title")],
+            "data-part=title id=al-title",
             strings.get(Msg::Title),
         );
         el_text(
             &doc,
             &header,
             "button",
-            &[
-                ("type", "button"),
-                ("data-action", "close"),
-                ("aria-label", strings.get(Msg::Close)),
-            ],
+            "type=button data-action=close",
             "×",
-        );
+        )
+        .set_attribute("aria-label", strings.get(Msg::Close))
+        .unwrap_throw();
 
         let identities = el(
             &doc,
             &panel,
             "section",
-            &[
-                ("data-part", "identities"),
-                ("aria-labelledby", "al-identities"),
-                ("hidden", ""),
-            ],
+            "data-part=identities aria-labelledby=al-identities hidden",
         );
         el_text(
             &doc,
             &identities,
             "h3",
-            &[("id", "al-identities")],
+            "id=al-identities",
             strings.get(Msg::IdentitiesTitle),
         );
-        let list = el(&doc, &identities, "ul", &[]);
+        let list = el(&doc, &identities, "ul", "");
 
-        let connections = el(&doc, &panel, "div", &[("data-part", "connections")]);
+        let connections = el(&doc, &panel, "div", "data-part=connections");
         for connection in &config.connections {
             el_text(
                 &doc,
                 &connections,
                 "button",
-                &[("type", "button"), ("data-connection", &connection.name)],
+                "type=button",
                 &strings.with_name(Msg::ConnectWith, &connection.display_name),
-            );
+            )
+            .set_attribute("data-connection", &connection.name)
+            .unwrap_throw();
         }
         let status = el(
             &doc,
             &panel,
             "p",
-            &[
-                ("data-part", "status"),
-                ("role", "status"),
-                ("aria-live", "polite"),
-            ],
+            "data-part=status role=status aria-live=polite",
         );
-        let error = el(
-            &doc,
-            &panel,
-            "p",
-            &[("data-part", "error"), ("role", "alert")],
-        );
+        let error = el(&doc, &panel, "p", "data-part=error role=alert");
         let use_redirect = el_text(
             &doc,
             &panel,
             "button",
-            &[
-                ("type", "button"),
-                ("data-action", "use-redirect"),
-                ("hidden", ""),
-            ],
+            "type=button data-action=use-redirect hidden",
             strings.get(Msg::UseRedirect),
         );
         parent.append_child(&host).unwrap_throw();
@@ -227,11 +204,7 @@ impl Dialog {
         let inner = Rc::new(Inner {
             strings,
             loopback_origin: config.loopback_origin().map(str::to_owned),
-            labels: config
-                .connections
-                .iter()
-                .map(|c| (c.name.clone(), c.display_name.clone()))
-                .collect(),
+            labels: config.connections.clone(),
             modal,
             doc,
             host,
@@ -355,55 +328,50 @@ impl Dialog {
             if row.primary && (row.name.is_some() || row.email.is_some()) {
                 *inner.primary_profile.borrow_mut() = Some(row.clone());
             }
-            let key = row.provider.clone() + "|" + &row.user_id;
-            let li = el(doc, &inner.list, "li", &[("data-identity", &key)]);
+            let key = concat(&[&row.provider, "|", &row.user_id]);
+            let li = el(doc, &inner.list, "li", "");
+            li.set_attribute("data-identity", &key).unwrap_throw();
             if let Some(picture) = row
                 .picture
                 .as_deref()
                 .filter(|p| crate::options::image_url_allowed(p, inner.loopback_origin.as_deref()))
             {
-                el(
-                    doc,
-                    &li,
-                    "img",
-                    &[
-                        ("src", picture),
-                        ("alt", ""),
-                        ("referrerpolicy", "no-referrer"),
-                    ],
-                );
+                el(doc, &li, "img", "alt referrerpolicy=no-referrer")
+                    .set_attribute("src", picture)
+                    .unwrap_throw();
             }
-            let who = el(doc, &li, "div", &[("data-part", "who")]);
+            let who = el(doc, &li, "div", "data-part=who");
             let label = inner.label_for(row);
-            el_text(doc, &who, "span", &[("data-part", "provider")], &label);
-            let detail = match (&row.name, &row.email) {
-                (Some(name), Some(email)) if name != email => name.clone() + " · " + email,
-                (Some(name), _) => name.clone(),
-                (None, Some(email)) => email.clone(),
-                (None, None) => row.user_id.clone(),
+            el_text(doc, &who, "span", "data-part=provider", label);
+            let joined;
+            let detail: &str = match (&row.name, &row.email) {
+                (Some(name), Some(email)) if name != email => {
+                    joined = concat(&[name, " · ", email]);
+                    &joined
+                }
+                (Some(name), _) => name,
+                (None, Some(email)) => email,
+                (None, None) => &row.user_id,
             };
-            el_text(doc, &who, "span", &[("data-part", "detail")], &detail);
+            el_text(doc, &who, "span", "data-part=detail", detail);
             if row.primary {
                 el_text(
                     doc,
                     &li,
                     "span",
-                    &[("data-part", "badge")],
+                    "data-part=badge",
                     inner.strings.get(Msg::Primary),
                 );
             } else {
-                let aria = inner.strings.get(Msg::Unlink).to_owned() + " " + &label;
+                let aria = concat(&[inner.strings.get(Msg::Unlink), " ", label]);
                 let button = el_text(
                     doc,
                     &li,
                     "button",
-                    &[
-                        ("type", "button"),
-                        ("data-action", "unlink"),
-                        ("aria-label", &aria),
-                    ],
+                    "type=button data-action=unlink",
                     inner.strings.get(Msg::Unlink),
                 );
+                button.set_attribute("aria-label", &aria).unwrap_throw();
                 toggle(&button, "disabled", inner.busy.get());
             }
         }
@@ -495,19 +463,19 @@ impl Inner {
         hooks.use_redirect.borrow_mut().take();
     }
 
-    fn label_for(&self, row: &IdentityRow) -> String {
-        if let Some((_, display)) = self.labels.iter().find(|(name, _)| *name == row.connection) {
-            return display.clone();
+    fn label_for<'a>(&'a self, row: &'a IdentityRow) -> &'a str {
+        if let Some(c) = self.labels.iter().find(|c| c.name == row.connection) {
+            return &c.display_name;
         }
         let by_connection = provider_label(&row.connection);
         if by_connection != row.connection {
-            return by_connection.to_owned();
+            return by_connection;
         }
         let by_provider = provider_label(&row.provider);
         if by_provider != row.provider || row.connection.is_empty() {
-            return by_provider.to_owned();
+            return by_provider;
         }
-        row.connection.clone()
+        &row.connection
     }
 
     /// Enabled, visible buttons in document order.
@@ -638,17 +606,25 @@ impl Inner {
         }
         let action = button.get_attribute("data-action").unwrap_or_default();
         match action.as_str() {
-            "close" => self.request_close(),
-            "unlink" => self.open_confirmation(&button),
-            "cancel-unlink" => {
-                if let Some(row) = button.closest("li").ok().flatten() {
-                    self.close_confirmation(&row, true);
+            "close" => return self.request_close(),
+            "use-redirect" => {
+                let connection = self.last_connection.borrow().clone();
+                let hook = self.hooks.use_redirect.borrow().clone();
+                if let (Some(hook), Some(connection)) = (hook, connection) {
+                    hook(&connection);
                 }
+                return;
             }
+            _ => {}
+        }
+        // The unlink actions act on their row (looked up once for the three).
+        let Some(row) = button.closest("li").ok().flatten() else {
+            return;
+        };
+        match action.as_str() {
+            "unlink" => self.open_confirmation(&button, &row),
+            "cancel-unlink" => self.close_confirmation(&row, true),
             "confirm-unlink" => {
-                let Some(row) = button.closest("li").ok().flatten() else {
-                    return;
-                };
                 let key = row.get_attribute("data-identity").unwrap_or_default();
                 self.close_confirmation(&row, true);
                 let hook = self.hooks.unlink.borrow().clone();
@@ -656,21 +632,11 @@ impl Inner {
                     hook(provider, user_id);
                 }
             }
-            "use-redirect" => {
-                let connection = self.last_connection.borrow().clone();
-                let hook = self.hooks.use_redirect.borrow().clone();
-                if let (Some(hook), Some(connection)) = (hook, connection) {
-                    hook(&connection);
-                }
-            }
             _ => {}
         }
     }
 
-    fn open_confirmation(&self, unlink: &Element) {
-        let Some(row) = unlink.closest("li").ok().flatten() else {
-            return;
-        };
+    fn open_confirmation(&self, unlink: &Element, row: &Element) {
         self.close_confirmations();
         let label = row
             .query_selector("[data-part=provider]")
@@ -680,31 +646,26 @@ impl Inner {
             .unwrap_or_default();
         toggle(unlink, "hidden", true);
         let doc = &self.doc;
-        let confirm = el(
-            doc,
-            &row,
-            "div",
-            &[("data-part", "confirm"), ("role", "group")],
-        );
+        let confirm = el(doc, row, "div", "data-part=confirm role=group");
         el_text(
             doc,
             &confirm,
             "span",
-            &[],
+            "",
             &self.strings.with_name(Msg::UnlinkPrompt, &label),
         );
         el_text(
             doc,
             &confirm,
             "button",
-            &[("type", "button"), ("data-action", "confirm-unlink")],
+            "type=button data-action=confirm-unlink",
             self.strings.get(Msg::ConfirmUnlink),
         );
         let cancel: HtmlElement = el_text(
             doc,
             &confirm,
             "button",
-            &[("type", "button"), ("data-action", "cancel-unlink")],
+            "type=button data-action=cancel-unlink",
             self.strings.get(Msg::CancelUnlink),
         )
         .unchecked_into();
