@@ -1,0 +1,67 @@
+// Browser calls the wasm makes, each as ONE promise: every `.await` in the wasm is a state (and
+// drop paths) in the async state machine of each flow that inlines it, and every web-sys method
+// is one more import; a few lines of JS here cost less than both. Imported by src/http.rs and
+// src/id_token.rs with `#[wasm_bindgen(module = "/js/wasm/net.js")]` and bundled into dist/index.js.
+// No checks live here: status codes, JSON shapes, the signature's result and every claim are
+// judged in Rust.
+
+const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+
+/**
+ * fetch with `Accept: application/json`, an optional bearer token, a JSON (kind 1) or form (kind
+ * 2) body, aborted after `ms`; the body is read whatever the status. Resolves
+ * `{ status, json, invalid, reset }`: `json` is `null` for an empty body and for one that is not
+ * JSON (`invalid` true), `reset` is the `x-ratelimit-reset` header (or `null`). Rejects with a
+ * string: `'timeout'` (the abort fired), `'fetch failed'`, `'body read failed'` or `'body'`.
+ * The timer is cleared as soon as the call settles, which the abort bounds by `ms`.
+ */
+export async function send(method, url, bearer, kind, body, ms) {
+  const headers = { Accept: 'application/json' };
+  if (bearer) headers.Authorization = 'Bearer ' + bearer;
+  if (kind) headers['Content-Type'] = kind == 1 ? 'application/json' : 'application/x-www-form-urlencoded';
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ms);
+  let step = 'body';
+  try {
+    if (kind == 1) body = JSON.stringify(body);
+    step = 'fetch failed';
+    const response = await fetch(url, { method, headers, body, signal: controller.signal });
+    step = 'body read failed';
+    const text = await response.text();
+    let json = null;
+    let invalid = false;
+    if (text.trim()) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        invalid = true;
+      }
+    }
+    return { status: response.status, json, invalid, reset: response.headers.get('x-ratelimit-reset') };
+  } catch {
+    throw controller.signal.aborted ? 'timeout' : step;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Verifies an RS256 signature over `data` (bytes) with the RSA public key `n`, `e` (base64url, from
+ * the tenant's JWK; nothing else of the JWK is used). Resolves 0 valid, 1 invalid (or verify
+ * failed), 2 the key cannot be imported, 3 no WebCrypto (not a secure context).
+ */
+export async function verifyRs256(n, e, signature, data) {
+  const subtle = globalThis.crypto && crypto.subtle;
+  if (!subtle) return 3;
+  let key;
+  try {
+    key = await subtle.importKey('jwk', { kty: 'RSA', n, e, alg: 'RS256', ext: true }, RS256, false, ['verify']);
+  } catch {
+    return 2;
+  }
+  try {
+    return (await subtle.verify(RS256, key, signature, data)) ? 0 : 1;
+  } catch {
+    return 1;
+  }
+}
