@@ -23,6 +23,7 @@ use account_link::error::ErrorCode;
 use account_link::flow::{self, FlowContext};
 use account_link::http::{self, field_str, Body, Request};
 use account_link::id_token::{self, Expected, JwksCache};
+use account_link::oauth::Purpose;
 use account_link::secret::Secret;
 use account_link::token::{Configured, TokenSource};
 use wasm_bindgen::prelude::*;
@@ -432,7 +433,7 @@ async fn popup_flow_against_the_emulator_delivers_its_oauth_error() {
     );
     // An unknown connection makes the real /authorize answer with an OAuth error through
     // web_message: exact origin, our frame as source, our state: accepted and reported.
-    let e = flow::link_with_popup(&ctx, popup, "no-such-connection")
+    let e = flow::popup_flow(&ctx, popup, Purpose::Link, "no-such-connection")
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::AuthorizationError);
@@ -456,7 +457,7 @@ async fn popup_flow_times_out_on_the_login_page_and_cleans_up() {
     );
     ctx.popup_timeout_ms = 1500;
     // A valid request stops at the emulator's login page, waiting for a person: timeout.
-    let e = flow::sign_in_with_popup(&ctx, popup, "github")
+    let e = flow::popup_flow(&ctx, popup, Purpose::SignIn, "github")
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::Timeout);
