@@ -181,9 +181,9 @@ pub fn error_body(json: &JsValue) -> ErrorBody {
     }
 }
 
-#[wasm_bindgen(module = "/js/wasm/net.js")]
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
 extern "C" {
-    /// js/wasm/net.js `send`: fetch, status, `x-ratelimit-reset` and the body parsed as JSON in one
+    /// js/wasm/browser.js `send`: fetch, status, `x-ratelimit-reset` and the body parsed as JSON in one
     /// promise (one `.await` here instead of two, and no Headers/RequestInit/AbortController/
     /// timer imports); rejects with the failed step's name or `timeout`.
     #[wasm_bindgen(js_name = send)]
@@ -221,7 +221,7 @@ impl Reply {
 /// Sends a request and reads the whole answer, whatever its status. Fails only with
 /// `network_error` (fetch failed, or the timeout aborted it: detail `timeout`). The request,
 /// its timer (cleared when the call settles, at the latest after the timeout) and the reading of
-/// the body are js/wasm/net.js `send`.
+/// the body are js/wasm/browser.js `send`.
 pub async fn fetch(req: Request<'_>) -> Result<Reply> {
     let (kind, body) = match req.body {
         Body::Empty => (0, JsValue::UNDEFINED),

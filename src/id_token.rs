@@ -291,9 +291,9 @@ pub fn decode(token: &str) -> Result<Decoded> {
     })
 }
 
-#[wasm_bindgen(module = "/js/wasm/net.js")]
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
 extern "C" {
-    /// js/wasm/net.js `verifyRs256`: `importKey` of `{ kty: "RSA", n, e }` and `verify` in one
+    /// js/wasm/browser.js `verifyRs256`: `importKey` of `{ kty: "RSA", n, e }` and `verify` in one
     /// promise (one `.await` here instead of two). Resolves 0 valid, 1 invalid, 2 unusable key,
     /// 3 no WebCrypto.
     #[wasm_bindgen(js_name = verifyRs256)]

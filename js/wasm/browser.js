@@ -1,7 +1,7 @@
 // Browser calls the wasm makes, each as ONE promise: every `.await` in the wasm is a state (and
 // drop paths) in the async state machine of each flow that inlines it, and every web-sys method
-// is one more import; a few lines of JS here cost less than both. Imported by src/http.rs and
-// src/id_token.rs with `#[wasm_bindgen(module = "/js/wasm/net.js")]` and bundled into dist/index.js.
+// is one more import; a few lines of JS here cost less than both. Imported by src/http.rs,
+// src/id_token.rs and src/oauth.rs with `#[wasm_bindgen(module = "/js/wasm/browser.js")]` and bundled into dist/index.js.
 // No checks live here: status codes, JSON shapes, the signature's result and every claim are
 // judged in Rust.
 
@@ -64,4 +64,13 @@ export async function verifyRs256(n, e, signature, data) {
   } catch {
     return 1;
   }
+}
+
+/**
+ * The PKCE S256 challenge (RFC 7636 4.2): BASE64URL(SHA256(ASCII(verifier))), no padding, with
+ * `crypto.subtle.digest`. Rejects where WebCrypto is missing (not a secure context).
+ */
+export async function s256(verifier) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
