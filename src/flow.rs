@@ -11,7 +11,7 @@
 //!
 //! How the facade calls it (sketch; `inner: Rc<Inner>` holds the context):
 //! ```ignore
-//! let popup = popup::open_popup(&window, ctx.popup_slot.name())?; // in the click, before any await
+//! let popup = popup::open_popup(ctx.popup_slot.name())?; // in the click, before any await
 //! let inner = self.inner.clone();
 //! task::promise(Box::pin(async move {
 //!     let done = flow::popup_flow(&inner.flow, popup, Purpose::Link, &connection).await?;

@@ -147,31 +147,23 @@ pub fn read_payload(data: &JsValue) -> (Option<String>, Option<CallbackFields>) 
 /// Opens the popup window, **synchronously**: call it in the click handler before any `.await`,
 /// or the browser blocks it. It opens `about:blank`; [`run`] navigates it. A null result is
 /// `popup_blocked`, at once.
-pub fn open_popup(window: &Window, name: &str) -> Result<Window> {
-    // Integers only: formatting an f64 would pull float formatting (~10 KB) into the wasm.
-    let num = |v: core::result::Result<JsValue, JsValue>| {
-        v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32
-    };
-    let (w, h) = (480, 640);
-    let left = num(window.screen_x()) + (num(window.outer_width()) - w).max(0) / 2;
-    let top = num(window.screen_y()) + (num(window.outer_height()) - h).max(0) / 2;
-    let features = concat(&[
-        "popup=yes,width=",
-        &decimal(w.into()),
-        ",height=",
-        &decimal(h.into()),
-        ",left=",
-        &decimal(left.into()),
-        ",top=",
-        &decimal(top.into()),
-    ]);
-    match window.open_with_url_and_target_and_features("", name, &features) {
-        Ok(Some(popup)) => Ok(popup),
-        _ => Err(Error::new(
+pub fn open_popup(name: &str) -> Result<Window> {
+    // The size, the centring and `window.open` are js/wasm/browser.js `openPopup`: five imports
+    // and the integer printing of the features string fewer in the wasm.
+    open_centred(name).ok_or_else(|| {
+        Error::new(
             ErrorCode::PopupBlocked,
             "The browser blocked the popup: allow popups for this site, or use the redirect flow.",
-        )),
-    }
+        )
+    })
+}
+
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `openPopup`: `window.open("", name, "popup=yes,width=480,height=640,
+    /// left=..,top=..")` centred over the window; `None` when blocked (`null`, or `open` threw).
+    #[wasm_bindgen(js_name = openPopup)]
+    fn open_centred(name: &str) -> Option<Window>;
 }
 
 // ---------------------------------------------------------------------------------------------

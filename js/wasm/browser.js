@@ -74,3 +74,19 @@ export async function s256(verifier) {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
   return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
+
+/**
+ * Opens the 480x640 popup named `name` on `about:blank`, centred over the window, synchronously
+ * (call it inside the click). Returns the window, or `null` when the browser blocked it (or
+ * `open` threw, as in a sandboxed frame).
+ */
+export function openPopup(name) {
+  const int = (v) => Math.trunc(+v || 0);
+  const left = int(screenX) + Math.trunc(Math.max(int(outerWidth) - 480, 0) / 2);
+  const top = int(screenY) + Math.trunc(Math.max(int(outerHeight) - 640, 0) / 2);
+  try {
+    return open('', name, `popup=yes,width=480,height=640,left=${left},top=${top}`);
+  } catch {
+    return null;
+  }
+}

@@ -91,7 +91,7 @@ fn window() -> Result<Window> {
 
 /// Opens the popup now, in the caller's click (before any await).
 fn open_popup(slot: &popup::PopupSlot) -> Result<Window> {
-    popup::open_popup(&window()?, slot.name())
+    popup::open_popup(slot.name())
 }
 
 impl Inner {
