@@ -90,3 +90,62 @@ export function openPopup(name) {
     return null;
   }
 }
+
+// Listeners, channels, intervals and timers `watchPopup` holds now, for `liveWatches` (tests).
+let live = 0;
+
+/** How many listeners, channels, intervals and timers the running `watchPopup`s hold. */
+export function liveWatches() {
+  return live;
+}
+
+/**
+ * Watches one popup transaction and reports to the wasm, which judges everything:
+ * `report(0, origin, fromPopup, event)` for each window `message` (`fromPopup`: its source is
+ * `popup`; the wasm reads `event.data` only after checking both), `report(1, '', false, event)`
+ * for each message on the BroadcastChannel `channel` (the
+ * callback page's fallback; skipped where BroadcastChannel is missing), `report(2, '', false)`
+ * each poll (every `pollMs`) once `popup.closed` has read true for `graceMs` without a break, and
+ * `report(3, '', false)` after `timeoutMs`. Returns `stop`, which removes all of them (once).
+ */
+export function watchPopup(popup, channel, graceMs, pollMs, timeoutMs, report) {
+  const onMessage = (event) => report(0, event.origin, event.source === popup, event);
+  addEventListener('message', onMessage);
+  let bc = null;
+  try {
+    bc = new BroadcastChannel(channel);
+    bc.onmessage = (event) => report(1, '', false, event);
+  } catch {
+    bc = null;
+  }
+  let since = null;
+  const poll = setInterval(() => {
+    let closed = false;
+    try {
+      closed = popup.closed === true;
+    } catch {}
+    if (!closed) {
+      since = null;
+      return;
+    }
+    const now = Date.now();
+    if (since === null) since = now;
+    if (now - since >= graceMs) report(2, '', false);
+  }, pollMs);
+  const timer = setTimeout(() => report(3, '', false), timeoutMs);
+  const held = bc ? 4 : 3;
+  live += held;
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    removeEventListener('message', onMessage);
+    if (bc) {
+      bc.onmessage = null;
+      bc.close();
+    }
+    clearInterval(poll);
+    clearTimeout(timer);
+    live -= held;
+  };
+}
