@@ -209,14 +209,19 @@ pub fn split(token: &str) -> Result<Parts<'_>> {
     }
 }
 
-/// Decodes one base64url JSON part with the browser's `JSON.parse`.
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `jsonPart`: base64url -> strict UTF-8 -> `JSON.parse`, `null` unless an
+    /// object.
+    #[wasm_bindgen(js_name = jsonPart)]
+    fn json_part(part: &str) -> JsValue;
+}
+
+/// Decodes one base64url JSON part (header or payload) with the browser (`atob`, a fatal
+/// `TextDecoder`, `JSON.parse`): the same rules as [`base64url::decode`] and `String::from_utf8`,
+/// without their code in the wasm. Anything but a JSON object is `invalid_id_token` (`format`).
 pub fn decode_json_part(part: &str) -> Result<JsValue> {
-    let bytes =
-        base64url::decode(part).ok_or_else(|| invalid("format", "The ID token is malformed."))?;
-    let text =
-        String::from_utf8(bytes).map_err(|_| invalid("format", "The ID token is malformed."))?;
-    let value =
-        js_sys::JSON::parse(&text).map_err(|_| invalid("format", "The ID token is malformed."))?;
+    let value = json_part(part);
     if !value.is_object() {
         return Err(invalid("format", "The ID token is malformed."));
     }

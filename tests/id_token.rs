@@ -241,3 +241,39 @@ async fn unusable_keys_are_reported_and_jwk_extras_are_ignored() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+fn json_parts_are_strict_base64url_utf8_objects() {
+    let part = |bytes: &[u8]| base64url::encode(bytes);
+    let ok = |text: &str| id_token::decode_json_part(text).is_ok();
+    assert!(ok(&part(b"{}")));
+    assert!(ok(&part(b"[]")), "an array is an object, as before");
+    let name = id_token::decode_json_part(&part("{\"name\":\"Zoë 日本\"}".as_bytes())).unwrap();
+    assert_eq!(
+        account_link::http::field_str(&name, "name").as_deref(),
+        Some("Zoë 日本")
+    );
+    for (bad, why) in [
+        ("e30=".to_owned(), "padding"),
+        ("e30+".to_owned(), "plain base64 +"),
+        ("e3/9".to_owned(), "plain base64 /"),
+        ("e30ab".to_owned(), "impossible length"),
+        ("e30 ".to_owned(), "whitespace"),
+        (part(b"1"), "a number"),
+        (part(b"null"), "null"),
+        (part(b"\"text\""), "a string"),
+        (part(b"{\"a\":1"), "not JSON"),
+        (
+            part(&[b'{', b'"', 0xff, b'"', b':', b'1', b'}']),
+            "invalid UTF-8",
+        ),
+        (part(&[0xef, 0xbb, 0xbf, b'{', b'}']), "a byte order mark"),
+    ] {
+        let e = id_token::decode_json_part(&bad).unwrap_err();
+        assert_eq!(
+            (e.code, e.detail.as_deref()),
+            (ErrorCode::InvalidIdToken, Some("format")),
+            "{why}"
+        );
+    }
+}

@@ -149,3 +149,20 @@ export function watchPopup(popup, channel, graceMs, pollMs, timeoutMs, report) {
     live -= held;
   };
 }
+
+/**
+ * The JSON object of one part (header or payload) of a compact JWS: unpadded base64url (RFC 4648
+ * 5; padding, characters outside the alphabet or an impossible length refused) -> strict UTF-8
+ * (a BOM kept, so JSON.parse refuses it) -> `JSON.parse`. `null` unless that gives an object.
+ */
+export function jsonPart(text) {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 == 1) return null;
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    const value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes));
+    return value !== null && typeof value == 'object' ? value : null;
+  } catch {
+    return null;
+  }
+}
