@@ -581,12 +581,29 @@ pub async fn unlink(
     if api::is_primary(&user_id, provider, bare_user_id) {
         return Err(api::primary_unlink_error());
     }
-    if ctx.legacy {
+    // One request awaited here for both modes: the remaining identities are the DELETE's answer,
+    // or (legacy, after `POST /unlink`) the user's list (api::unlink / api::get_identities).
+    let (method, url) = if ctx.legacy {
         warn_legacy_once();
         api::legacy_unlink(&ctx.origin, &token, &concat(&[provider, "|", bare_user_id])).await?;
-        return api::get_identities(&ctx.origin, &token, &user_id).await;
-    }
-    api::unlink(&ctx.origin, &token, &user_id, provider, bare_user_id).await
+        ("GET", api::user_url(&ctx.origin, &user_id))
+    } else {
+        let url = api::identity_url(&ctx.origin, &user_id, provider, bare_user_id);
+        ("DELETE", url)
+    };
+    let json = crate::http::send(crate::http::Request {
+        method,
+        url: &url,
+        bearer: Some(&token),
+        body: crate::http::Body::Empty,
+        timeout_ms: crate::http::DEFAULT_TIMEOUT_MS,
+    })
+    .await?;
+    Ok(if ctx.legacy {
+        api::identities_from_json(&crate::http::field(&json, "identities"), Some(&json))
+    } else {
+        api::identities_from_json(&json, None)
+    })
 }
 
 /// Ends the running popup transaction with `destroyed` (closing the popup) and forgets the

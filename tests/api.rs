@@ -518,3 +518,27 @@ async fn a_2xx_answer_that_is_not_json_is_an_api_error() {
     assert_eq!((e.code, e.status), (ErrorCode::ApiError, Some(200)));
     assert_eq!(e.message, "The server answered with invalid JSON.");
 }
+
+#[wasm_bindgen_test]
+async fn flow_unlink_returns_the_remaining_identities_in_both_modes() {
+    let base = emu();
+    for legacy in [false, true] {
+        reset(base).await;
+        let (token, _) = mint(base, ALICE, None, None).await;
+        let (_, google_id) = mint(base, ALICE_GOOGLE, None, None).await;
+        api::link(base, &token, ALICE, &google_id).await.unwrap();
+        let mut ctx = FlowContext::new(
+            base,
+            CLIENT,
+            "http://127.0.0.1:4120/",
+            TokenSource::new(Configured::Static(token)),
+        );
+        ctx.legacy = legacy;
+        let list = flow::unlink(&ctx, "google-oauth2", "1001").await.unwrap();
+        assert_eq!(list.len(), 1, "legacy: {legacy}");
+        assert_eq!(list[0].full_id(), ALICE, "legacy: {legacy}");
+        // Legacy reads the user after `POST /unlink`, whose top-level profile fills in the
+        // primary's; the DELETE's answer is the bare identities array (as api::unlink reads it).
+        assert_eq!(list[0].email.is_some(), legacy, "legacy: {legacy}");
+    }
+}
