@@ -145,6 +145,8 @@ impl Inner {
     /// status of `ticket` (`None`: `signIn`, which does not own the dialog's status).
     fn done(self: &Rc<Self>, ticket: Option<u32>, done: RedirectResult) -> JsValue {
         match done {
+            // Only link actions, which always hold a ticket, get here: `signIn` runs
+            // `popup_flow(Purpose::SignIn)`, which never links.
             RedirectResult::Linked(result) => self.linked(ticket.unwrap_or_default(), &result),
             RedirectResult::SignedIn(result) => {
                 if let Some(ticket) = ticket {
