@@ -1,9 +1,11 @@
-// Browser calls the wasm makes, each as ONE promise: every `.await` in the wasm is a state (and
-// drop paths) in the async state machine of each flow that inlines it, and every web-sys method
-// is one more import; a few lines of JS here cost less than both. Imported by src/http.rs,
-// src/id_token.rs and src/oauth.rs with `#[wasm_bindgen(module = "/js/wasm/browser.js")]` and bundled into dist/index.js.
-// No checks live here: status codes, JSON shapes, the signature's result and every claim are
-// judged in Rust.
+// Browser calls the wasm makes, each as ONE call or promise: every `.await` in the wasm is a
+// state (and drop paths) in the async state machine of each flow that inlines it, and every
+// web-sys method is one more import and glue function; a few lines of JS here cost less than
+// both. Imported with `#[wasm_bindgen(module = "/js/wasm/browser.js")]` by src/http.rs,
+// src/id_token.rs, src/oauth.rs and src/popup.rs, and bundled into dist/index.js.
+// No decision is made here: status codes, the messages' origin/source/shape/state, the
+// signature's verdict, every claim and PKCE/state/nonce are judged in Rust. The only rules here
+// are jsonPart's, which reproduce base64url::decode + String::from_utf8 (tests/id_token.rs).
 
 const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 
