@@ -153,7 +153,8 @@ if (minify) {
 }
 fs.writeFileSync(path.join(stage, 'account_link.js'), glue);
 
-// Any other snippet (inline_js, other modules) is bundled too; the error.js copy is not used.
+// Any other snippet (inline_js, other modules: js/wasm/browser.js) is bundled too; the error.js
+// copy is not used. Snippets live under js/wasm/, which the copy of js/*.js below skips.
 const snippets = path.join(work, 'snippets');
 if (fs.existsSync(snippets)) fs.cpSync(snippets, path.join(stage, 'snippets'), { recursive: true });
 

@@ -4,19 +4,18 @@
 //! `task::promise(Box::pin(async move { ... }))`, holding no `RefCell` borrow across `.await`.
 //!
 //! ```text
-//! click -> popup::open_popup (sync) -> link_with_popup: token + user id -> PKCE/state/nonce ->
+//! click -> popup::open_popup (sync) -> popup_flow(Link): token + user id -> PKCE/state/nonce ->
 //!   popup::run (one validated message) -> /oauth/token -> id_token::validate (JWKS, claims) ->
 //!   POST /api/v2/users/{id}/identities -> { identity, identities }
 //! ```
 //!
 //! How the facade calls it (sketch; `inner: Rc<Inner>` holds the context):
 //! ```ignore
-//! let popup = popup::open_popup(&window, ctx.popup_slot.name())?; // in the click, before any await
+//! let popup = popup::open_popup(ctx.popup_slot.name())?; // in the click, before any await
 //! let inner = self.inner.clone();
 //! task::promise(Box::pin(async move {
-//!     let linked = flow::link_with_popup(&inner.flow, popup, &connection).await?;
-//!     // fire `linked` with linked.to_js(), then:
-//!     Ok(linked.to_js())
+//!     let done = flow::popup_flow(&inner.flow, popup, Purpose::Link, &connection).await?;
+//!     // a RedirectResult::Linked: fire `linked` with its to_js(), then resolve with it
 //! }))
 //! ```
 //! Redirect mode: `start_link_redirect` (or `start_legacy_link` when `legacy`) on click, and
@@ -281,34 +280,66 @@ async fn link_id_token(
     })
 }
 
-/// Links the account the user logs into in `popup` (already opened by [`popup::open_popup`] in
-/// the click handler) to the primary user. Errors: `unauthorized`/`invalid_options` before the
-/// popup is used (it is then closed), `cancelled`, `timeout`, `authorization_error`,
-/// `invalid_id_token`, `same_identity`, the API errors.
-pub async fn link_with_popup(
+/// Exchanges `code`, validates the ID token, then links it to `link`'s primary user (a link
+/// started at `link`'s time, UNIX seconds) or, without `link`, keeps the sign-in's access token.
+/// The one ending of every link and sign-in, popup or redirect.
+async fn complete(
+    ctx: &FlowContext,
+    code: &Secret,
+    verifier: &Secret,
+    redirect_uri: &str,
+    nonce: &str,
+    link: Option<(&str, f64)>,
+) -> Result<RedirectResult> {
+    let (tokens, decoded) = exchange_and_validate(
+        ctx,
+        code,
+        verifier,
+        redirect_uri,
+        nonce,
+        link.map(|(user_id, _)| user_id),
+        link.map(|(_, started)| started),
+    )
+    .await?;
+    match link {
+        Some((user_id, _)) => link_id_token(
+            ctx,
+            user_id,
+            &tokens.id_token,
+            decoded.claims.sub.as_deref(),
+        )
+        .await
+        .map(RedirectResult::Linked),
+        None => finish_sign_in(ctx, tokens, decoded).map(RedirectResult::SignedIn),
+    }
+}
+
+/// Links (`Purpose::Link`) the account the user logs into in `popup` (already opened by
+/// [`popup::open_popup`] in the click handler) to the primary user, or signs the primary user in
+/// (`Purpose::SignIn`) for the Management API audience and keeps the access token for linking
+/// (issue 4 item 6). Errors: `unauthorized`/`invalid_options` before the popup is used (it is
+/// then closed), `cancelled`, `timeout`, `authorization_error`, `invalid_id_token`,
+/// `same_identity`, the API errors.
+pub async fn popup_flow(
     ctx: &FlowContext,
     popup: Window,
+    purpose: Purpose,
     connection: &str,
-) -> Result<LinkResult> {
-    let (_, user_id) = close_on_error(&popup, access(ctx).await)?;
-    let started = now_secs();
-    let (secrets, code, redirect_uri) =
-        popup_authorize(ctx, &popup, Purpose::Link, connection).await?;
-    let (tokens, decoded) = exchange_and_validate(
+) -> Result<RedirectResult> {
+    let primary = match purpose {
+        Purpose::Link => Some((close_on_error(&popup, access(ctx).await)?.1, now_secs())),
+        Purpose::SignIn => None,
+    };
+    let (secrets, code, redirect_uri) = popup_authorize(ctx, &popup, purpose, connection).await?;
+    complete(
         ctx,
         &code,
         &secrets.verifier,
         &redirect_uri,
         &secrets.nonce,
-        Some(&user_id),
-        Some(started),
-    )
-    .await?;
-    link_id_token(
-        ctx,
-        &user_id,
-        &tokens.id_token,
-        decoded.claims.sub.as_deref(),
+        primary
+            .as_ref()
+            .map(|(user_id, started)| (user_id.as_str(), *started)),
     )
     .await
 }
@@ -333,28 +364,6 @@ fn finish_sign_in(
         expires_at_ms,
         user_id: decoded.claims.sub.unwrap_or_default(),
     })
-}
-
-/// Signs the primary user in through `popup` for the Management API audience and keeps the
-/// access token for linking (issue 4 item 6).
-pub async fn sign_in_with_popup(
-    ctx: &FlowContext,
-    popup: Window,
-    connection: &str,
-) -> Result<SignInResult> {
-    let (secrets, code, redirect_uri) =
-        popup_authorize(ctx, &popup, Purpose::SignIn, connection).await?;
-    let (tokens, decoded) = exchange_and_validate(
-        ctx,
-        &code,
-        &secrets.verifier,
-        &redirect_uri,
-        &secrets.nonce,
-        None,
-        None,
-    )
-    .await?;
-    finish_sign_in(ctx, tokens, decoded)
 }
 
 async fn start_redirect(
@@ -532,41 +541,10 @@ pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<Re
         }
     }
     match tx.kind {
-        Kind::Link => {
-            let user_id = tx.primary;
-            let (tokens, decoded) = exchange_and_validate(
-                ctx,
-                &code,
-                &tx.verifier,
-                &ctx.redirect_uri,
-                &tx.nonce,
-                Some(&user_id),
-                Some(tx.created_at_ms / 1000.0),
-            )
-            .await?;
-            let result = link_id_token(
-                ctx,
-                &user_id,
-                &tokens.id_token,
-                decoded.claims.sub.as_deref(),
-            )
-            .await?;
-            Ok(RedirectResult::Linked(result))
-        }
-        Kind::SignIn => {
-            let (tokens, decoded) = exchange_and_validate(
-                ctx,
-                &code,
-                &tx.verifier,
-                &ctx.redirect_uri,
-                &tx.nonce,
-                None,
-                None,
-            )
-            .await?;
-            Ok(RedirectResult::SignedIn(finish_sign_in(
-                ctx, tokens, decoded,
-            )?))
+        Kind::Link | Kind::SignIn => {
+            let link =
+                (tx.kind == Kind::Link).then_some((tx.primary.as_str(), tx.created_at_ms / 1000.0));
+            complete(ctx, &code, &tx.verifier, &ctx.redirect_uri, &tx.nonce, link).await
         }
         Kind::Legacy => {
             // The server linked during the login; the code is not needed. Report the new list.
@@ -603,12 +581,29 @@ pub async fn unlink(
     if api::is_primary(&user_id, provider, bare_user_id) {
         return Err(api::primary_unlink_error());
     }
-    if ctx.legacy {
+    // One request awaited here for both modes: the remaining identities are the DELETE's answer,
+    // or (legacy, after `POST /unlink`) the user's list (api::unlink / api::get_identities).
+    let (method, url) = if ctx.legacy {
         warn_legacy_once();
         api::legacy_unlink(&ctx.origin, &token, &concat(&[provider, "|", bare_user_id])).await?;
-        return api::get_identities(&ctx.origin, &token, &user_id).await;
-    }
-    api::unlink(&ctx.origin, &token, &user_id, provider, bare_user_id).await
+        ("GET", api::user_url(&ctx.origin, &user_id))
+    } else {
+        let url = api::identity_url(&ctx.origin, &user_id, provider, bare_user_id);
+        ("DELETE", url)
+    };
+    let json = crate::http::send(crate::http::Request {
+        method,
+        url: &url,
+        bearer: Some(&token),
+        body: crate::http::Body::Empty,
+        timeout_ms: crate::http::DEFAULT_TIMEOUT_MS,
+    })
+    .await?;
+    Ok(if ctx.legacy {
+        api::identities_from_json(&crate::http::field(&json, "identities"), Some(&json))
+    } else {
+        api::identities_from_json(&json, None)
+    })
 }
 
 /// Ends the running popup transaction with `destroyed` (closing the popup) and forgets the

@@ -11,7 +11,6 @@ use crate::prelude::*;
 use crate::secret::Secret;
 use crate::task::PromiseFuture;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// Default time a request may take before it is aborted and reported as `network_error`.
 pub const DEFAULT_TIMEOUT_MS: i32 = 15_000;
@@ -182,18 +181,20 @@ pub fn error_body(json: &JsValue) -> ErrorBody {
     }
 }
 
-/// Clears a `setTimeout` when dropped, so no timer outlives its request.
-struct TimerGuard {
-    handle: i32,
-    _closure: Closure<dyn FnMut()>,
-}
-
-impl Drop for TimerGuard {
-    fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            w.clear_timeout_with_handle(self.handle);
-        }
-    }
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `send`: fetch, status, `x-ratelimit-reset` and the body parsed as JSON in one
+    /// promise (one `.await` here instead of two, and no Headers/RequestInit/AbortController/
+    /// timer imports); rejects with the failed step's name or `timeout`.
+    #[wasm_bindgen(js_name = send)]
+    fn js_send(
+        method: &str,
+        url: &str,
+        bearer: Option<&str>,
+        kind: u8,
+        body: &JsValue,
+        timeout_ms: i32,
+    ) -> js_sys::Promise;
 }
 
 /// A response whose body was read: the status, the parsed JSON (`null` when empty or not JSON)
@@ -218,80 +219,30 @@ impl Reply {
 }
 
 /// Sends a request and reads the whole answer, whatever its status. Fails only with
-/// `network_error` (fetch failed, or the timeout aborted it).
+/// `network_error` (fetch failed, or the timeout aborted it: detail `timeout`). The request,
+/// its timer (cleared when the call settles, at the latest after the timeout) and the reading of
+/// the body are js/wasm/browser.js `send`.
 pub async fn fetch(req: Request<'_>) -> Result<Reply> {
-    let window = web_sys::window().ok_or_else(|| network_error("no window"))?;
-    let headers = web_sys::Headers::new().map_err(|_| network_error("headers"))?;
-    let _ = headers.set("Accept", "application/json");
-    if let Some(token) = req.bearer {
-        let _ = headers.set("Authorization", &("Bearer ".to_owned() + token.expose()));
-    }
-    let init = web_sys::RequestInit::new();
-    init.set_method(req.method);
-    match req.body {
-        Body::Empty => {}
-        Body::Json(value) => {
-            let text = js_sys::JSON::stringify(value).map_err(|_| network_error("body"))?;
-            let _ = headers.set("Content-Type", "application/json");
-            init.set_body(&text);
-        }
-        Body::Form(text) => {
-            let _ = headers.set("Content-Type", "application/x-www-form-urlencoded");
-            init.set_body(&JsValue::from_str(text));
-        }
-    }
-    init.set_headers(&headers);
-    let controller = web_sys::AbortController::new().map_err(|_| network_error("abort"))?;
-    init.set_signal(Some(&controller.signal()));
-    let abort = {
-        let controller = controller.clone();
-        Closure::<dyn FnMut()>::new(move || controller.abort())
+    let (kind, body) = match req.body {
+        Body::Empty => (0, JsValue::UNDEFINED),
+        Body::Json(value) => (1, value.clone()),
+        Body::Form(text) => (2, JsValue::from_str(text)),
     };
-    let handle = window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            abort.as_ref().unchecked_ref(),
-            req.timeout_ms,
-        )
-        .map_err(|_| network_error("timer"))?;
-    // Dropped on every return below (and if this future is dropped): the timer never outlives us.
-    let _timer = TimerGuard {
-        handle,
-        _closure: abort,
-    };
-
-    let aborted_or = |what: &'static str| {
-        let controller = controller.clone();
-        move |_| {
-            if controller.signal().aborted() {
-                network_error("timeout")
-            } else {
-                network_error(what)
-            }
-        }
-    };
-    let response = PromiseFuture::from(window.fetch_with_str_and_init(req.url, &init))
-        .await
-        .map_err(aborted_or("fetch failed"))?;
-    let response: web_sys::Response = response.unchecked_into();
-    let text = response.text().map_err(aborted_or("body read failed"))?;
-    let text = PromiseFuture::from(text)
-        .await
-        .map_err(aborted_or("body read failed"))?
-        .as_string()
-        .unwrap_or_default();
-    let (json, invalid_json) = if text.trim().is_empty() {
-        (JsValue::NULL, false)
-    } else {
-        match js_sys::JSON::parse(&text) {
-            Ok(v) => (v, false),
-            Err(_) => (JsValue::NULL, true),
-        }
-    };
+    let reply = PromiseFuture::from(js_send(
+        req.method,
+        req.url,
+        req.bearer.map(Secret::expose),
+        kind,
+        &body,
+        req.timeout_ms,
+    ))
+    .await
+    .map_err(|reason| network_error(&reason.as_string().unwrap_or_default()))?;
     Ok(Reply {
-        status: response.status(),
-        json,
-        invalid_json,
-        ratelimit_reset: response.headers().get("x-ratelimit-reset").ok().flatten(),
+        status: field_f64(&reply, "status").unwrap_or(0.0) as u16,
+        json: field(&reply, "json"),
+        invalid_json: field(&reply, "invalid").is_truthy(),
+        ratelimit_reset: field_str(&reply, "reset"),
     })
 }
 

@@ -433,6 +433,30 @@ pub async fn sha256(data: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `s256`: `crypto.subtle.digest` and the base64url encoding in one
+    /// promise.
+    #[wasm_bindgen(js_name = s256)]
+    fn js_s256(verifier: &str) -> js_sys::Promise;
+}
+
+/// The S256 challenge of `verifier` (RFC 7636 4.2), computed by the browser: the same value as
+/// `challenge_from_digest(&sha256(verifier).await?)` (browser tests compare both), with one
+/// `.await` and no copy of the digest into the wasm.
+pub async fn s256_challenge(verifier: &str) -> Result<String> {
+    crate::task::PromiseFuture::from(js_s256(verifier))
+        .await
+        .ok()
+        .and_then(|challenge| challenge.as_string())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidOptions,
+                "crypto.subtle is not available: serve the page over https (or localhost).",
+            )
+        })
+}
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
     /// `Uint8Array.prototype.set.call(out, array)`: the import `Uint8Array::to_vec` uses, without
@@ -461,7 +485,7 @@ impl AuthSecrets {
         let verifier = random_string(RANDOM_LEN)?;
         let state = random_string(RANDOM_LEN)?;
         let nonce = random_string(RANDOM_LEN)?;
-        let challenge = challenge_from_digest(&sha256(verifier.as_bytes()).await?);
+        let challenge = s256_challenge(&verifier).await?;
         Ok(AuthSecrets {
             verifier: Secret::new(verifier),
             challenge,

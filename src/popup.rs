@@ -9,9 +9,11 @@
 //!                    ├ interval: popup.closed for a grace period -> cancelled
 //!                    └ timer: timeout -> popup closed, timeout
 //! ```
-//! Each listener, channel, interval and timer is owned by a guard that undoes it when dropped, so
-//! leaving `run` by any path (or dropping its future) removes all of them. [`live_guards`] counts
-//! the guards alive, for tests.
+//! The listener, channel, interval and timer are js/wasm/browser.js `watchPopup` (one import
+//! instead of a dozen, no wasm-bindgen closure per source); it only forwards what happens to one
+//! Rust closure, which applies every acceptance rule below (exact origin, our popup as source,
+//! shape, size, state). A guard calls its `stop` when dropped, so leaving `run` by any path (or
+//! dropping its future) removes all of them. [`live_guards`] counts what is alive, for tests.
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{field, field_str};
@@ -22,11 +24,9 @@ use alloc::rc::{Rc, Weak};
 use core::cell::Cell;
 use core::future::Future;
 use core::pin::Pin;
-use core::sync::atomic::{AtomicUsize, Ordering};
 use core::task::{Context, Poll, Waker};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, Window};
+use web_sys::Window;
 
 /// Prefix of the popup's window name. Each widget's [`PopupSlot`] adds its own random suffix, so
 /// a second click reuses that widget's one popup window (issue 4: "one popup remains") while the
@@ -147,31 +147,23 @@ pub fn read_payload(data: &JsValue) -> (Option<String>, Option<CallbackFields>) 
 /// Opens the popup window, **synchronously**: call it in the click handler before any `.await`,
 /// or the browser blocks it. It opens `about:blank`; [`run`] navigates it. A null result is
 /// `popup_blocked`, at once.
-pub fn open_popup(window: &Window, name: &str) -> Result<Window> {
-    // Integers only: formatting an f64 would pull float formatting (~10 KB) into the wasm.
-    let num = |v: core::result::Result<JsValue, JsValue>| {
-        v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32
-    };
-    let (w, h) = (480, 640);
-    let left = num(window.screen_x()) + (num(window.outer_width()) - w).max(0) / 2;
-    let top = num(window.screen_y()) + (num(window.outer_height()) - h).max(0) / 2;
-    let features = concat(&[
-        "popup=yes,width=",
-        &decimal(w.into()),
-        ",height=",
-        &decimal(h.into()),
-        ",left=",
-        &decimal(left.into()),
-        ",top=",
-        &decimal(top.into()),
-    ]);
-    match window.open_with_url_and_target_and_features("", name, &features) {
-        Ok(Some(popup)) => Ok(popup),
-        _ => Err(Error::new(
+pub fn open_popup(name: &str) -> Result<Window> {
+    // The size, the centring and `window.open` are js/wasm/browser.js `openPopup`: five imports
+    // and the integer printing of the features string fewer in the wasm.
+    open_centred(name).ok_or_else(|| {
+        Error::new(
             ErrorCode::PopupBlocked,
             "The browser blocked the popup: allow popups for this site, or use the redirect flow.",
-        )),
-    }
+        )
+    })
+}
+
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `openPopup`: `window.open("", name, "popup=yes,width=480,height=640,
+    /// left=..,top=..")` centred over the window; `None` when blocked (`null`, or `open` threw).
+    #[wasm_bindgen(js_name = openPopup)]
+    fn open_centred(name: &str) -> Option<Window>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,108 +270,43 @@ impl PopupSlot {
 }
 
 // ---------------------------------------------------------------------------------------------
-// RAII guards
+// The browser side (js/wasm/browser.js) and its guard
 
-// An atomic rather than a `thread_local!` (std only): the wasm is single-threaded, where a
-// relaxed atomic compiles to a plain load and store.
-static LIVE_GUARDS: AtomicUsize = AtomicUsize::new(0);
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `watchPopup`: the window `message` listener, the BroadcastChannel, the
+    /// `closed` poll and the timeout of one transaction, reported to `report`; returns `stop`.
+    #[wasm_bindgen(js_name = watchPopup, catch)]
+    fn watch_popup(
+        popup: &Window,
+        channel: &str,
+        grace_ms: i32,
+        poll_ms: i32,
+        timeout_ms: i32,
+        report: &Closure<dyn FnMut(u32, String, bool, JsValue)>,
+    ) -> core::result::Result<js_sys::Function, JsValue>;
 
-/// How many listener, channel, interval and timer guards are alive (all popup runs together).
-/// Zero when no popup transaction runs: tests use it to prove every exit cleans up.
+    #[wasm_bindgen(js_name = liveWatches)]
+    fn live_watches() -> u32;
+}
+
+/// How many listeners, channels, intervals and timers are alive (all popup runs together; four
+/// per run where BroadcastChannel exists). Zero when no popup transaction runs: tests use it to
+/// prove every exit cleans up.
 pub fn live_guards() -> usize {
-    LIVE_GUARDS.load(Ordering::Relaxed)
+    live_watches() as usize
 }
 
-fn count(delta: isize) {
-    if delta >= 0 {
-        LIVE_GUARDS.fetch_add(delta.unsigned_abs(), Ordering::Relaxed);
-    } else {
-        LIVE_GUARDS.fetch_sub(delta.unsigned_abs(), Ordering::Relaxed);
-    }
+/// Stops a `watchPopup` (every listener, the channel and both timers) when dropped, then frees
+/// the `report` closure, which nothing can call any more.
+struct Watch {
+    stop: js_sys::Function,
+    _report: Closure<dyn FnMut(u32, String, bool, JsValue)>,
 }
 
-/// Removes a `message` listener from the window when dropped.
-struct ListenerGuard {
-    target: Window,
-    closure: Closure<dyn FnMut(MessageEvent)>,
-}
-
-impl ListenerGuard {
-    fn new(target: &Window, closure: Closure<dyn FnMut(MessageEvent)>) -> Result<Self> {
-        target
-            .add_event_listener_with_callback("message", closure.as_ref().unchecked_ref())
-            .map_err(|_| Error::new(ErrorCode::Cancelled, "Could not listen for messages."))?;
-        count(1);
-        Ok(ListenerGuard {
-            target: target.clone(),
-            closure,
-        })
-    }
-}
-
-impl Drop for ListenerGuard {
+impl Drop for Watch {
     fn drop(&mut self) {
-        let _ = self
-            .target
-            .remove_event_listener_with_callback("message", self.closure.as_ref().unchecked_ref());
-        count(-1);
-    }
-}
-
-/// Closes a BroadcastChannel (and drops its handler) when dropped.
-struct ChannelGuard {
-    channel: web_sys::BroadcastChannel,
-    _closure: Closure<dyn FnMut(MessageEvent)>,
-}
-
-impl Drop for ChannelGuard {
-    fn drop(&mut self) {
-        self.channel.set_onmessage(None);
-        self.channel.close();
-        count(-1);
-    }
-}
-
-/// Clears an interval or a timeout when dropped.
-struct TimerGuard {
-    window: Window,
-    handle: i32,
-    interval: bool,
-    _closure: Closure<dyn FnMut()>,
-}
-
-impl TimerGuard {
-    fn new(
-        window: &Window,
-        ms: i32,
-        interval: bool,
-        closure: Closure<dyn FnMut()>,
-    ) -> Result<Self> {
-        let f = closure.as_ref().unchecked_ref();
-        let handle = if interval {
-            window.set_interval_with_callback_and_timeout_and_arguments_0(f, ms)
-        } else {
-            window.set_timeout_with_callback_and_timeout_and_arguments_0(f, ms)
-        }
-        .map_err(|_| Error::new(ErrorCode::Cancelled, "Could not start a timer."))?;
-        count(1);
-        Ok(TimerGuard {
-            window: window.clone(),
-            handle,
-            interval,
-            _closure: closure,
-        })
-    }
-}
-
-impl Drop for TimerGuard {
-    fn drop(&mut self) {
-        if self.interval {
-            self.window.clear_interval_with_handle(self.handle);
-        } else {
-            self.window.clear_timeout_with_handle(self.handle);
-        }
-        count(-1);
+        let _ = self.stop.call0(&JsValue::UNDEFINED);
     }
 }
 
@@ -410,109 +337,74 @@ pub async fn run(
     opts: RunOptions<'_>,
     slot: &PopupSlot,
 ) -> Result<CallbackResponse> {
-    let window = web_sys::window()
-        .ok_or_else(|| Error::new(ErrorCode::Cancelled, "No window to listen on."))?;
     let outcome = Outcome::new();
     slot.register(&outcome);
 
-    let on_message = {
+    let report = {
         let outcome = Rc::downgrade(&outcome);
-        let popup = popup.clone();
         let origin = opts.expected_origin.to_owned();
         let state = opts.state.to_owned();
-        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let from_our_popup = event
-                .source()
-                .is_some_and(|s| js_sys::Object::is(&s, &popup));
-            // Cheap checks first: a hostile sender's data is not even read.
-            if event.origin() != origin || !from_our_popup {
-                return;
-            }
-            let (kind, fields) = read_payload(&event.data());
-            let incoming = Incoming {
-                origin: event.origin(),
-                from_our_popup,
-                kind,
-                fields,
-            };
-            if let (Some(r), Some(o)) = (
-                accept_message(&incoming, &origin, &state),
-                outcome.upgrade(),
-            ) {
-                o.settle(Ok(r), true);
-            }
-        })
-    };
-    let _message = ListenerGuard::new(&window, on_message)?;
-
-    // Fallback: the app's callback page (same origin, so BroadcastChannel is the right scope)
-    // reports here when Cross-Origin-Opener-Policy severed `window.opener`.
-    let _channel = match web_sys::BroadcastChannel::new(&(CHANNEL_PREFIX.to_owned() + opts.state)) {
-        Ok(channel) => {
-            let outcome = Rc::downgrade(&outcome);
-            let state = opts.state.to_owned();
-            let closure = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let (kind, fields) = read_payload(&event.data());
-                if let (Some(r), Some(o)) = (
-                    accept_payload(kind.as_deref(), fields.as_ref(), &state),
-                    outcome.upgrade(),
-                ) {
-                    o.settle(Ok(r), true);
-                }
-            });
-            channel.set_onmessage(Some(closure.as_ref().unchecked_ref()));
-            count(1);
-            Some(ChannelGuard {
-                channel,
-                _closure: closure,
-            })
-        }
-        Err(_) => None,
-    };
-
-    let poll = {
-        let outcome = Rc::downgrade(&outcome);
-        let popup = popup.clone();
-        let grace = f64::from(opts.closed_grace_ms);
-        let closed_since: Cell<Option<f64>> = Cell::new(None);
-        Closure::<dyn FnMut()>::new(move || {
-            if popup.closed().unwrap_or(false) {
-                let now = js_sys::Date::now();
-                let since = closed_since.get().unwrap_or(now);
-                closed_since.set(Some(since));
-                if now - since >= grace {
-                    if let Some(o) = outcome.upgrade() {
-                        o.settle(
-                            Err(Error::new(
-                                ErrorCode::Cancelled,
-                                "The popup was closed before the login finished.",
-                            )),
-                            false,
-                        );
+        Closure::<dyn FnMut(u32, String, bool, JsValue)>::new(
+            move |what: u32, from: String, from_our_popup: bool, event: JsValue| {
+                let Some(o) = outcome.upgrade() else { return };
+                match what {
+                    // A window message. Cheap checks first: a hostile sender's data is not even
+                    // read.
+                    0 => {
+                        if from != origin || !from_our_popup {
+                            return;
+                        }
+                        let (kind, fields) = read_payload(&field(&event, "data"));
+                        let incoming = Incoming {
+                            origin: from,
+                            from_our_popup,
+                            kind,
+                            fields,
+                        };
+                        if let Some(r) = accept_message(&incoming, &origin, &state) {
+                            o.settle(Ok(r), true);
+                        }
                     }
+                    // The callback page, over BroadcastChannel (same origin by construction).
+                    1 => {
+                        let (kind, fields) = read_payload(&field(&event, "data"));
+                        if let Some(r) = accept_payload(kind.as_deref(), fields.as_ref(), &state) {
+                            o.settle(Ok(r), true);
+                        }
+                    }
+                    2 => o.settle(
+                        Err(Error::new(
+                            ErrorCode::Cancelled,
+                            "The popup was closed before the login finished.",
+                        )),
+                        false,
+                    ),
+                    _ => o.settle(
+                        Err(Error::new(
+                            ErrorCode::Timeout,
+                            "The popup did not answer in time; try again.",
+                        )),
+                        true,
+                    ),
                 }
-            } else {
-                closed_since.set(None);
-            }
-        })
+            },
+        )
     };
-    let _poll = TimerGuard::new(&window, CLOSED_POLL_MS, true, poll)?;
-
-    let on_timeout = {
-        let outcome = Rc::downgrade(&outcome);
-        Closure::<dyn FnMut()>::new(move || {
-            if let Some(o) = outcome.upgrade() {
-                o.settle(
-                    Err(Error::new(
-                        ErrorCode::Timeout,
-                        "The popup did not answer in time; try again.",
-                    )),
-                    true,
-                );
-            }
-        })
+    // Fallback channel: the app's callback page (same origin, so BroadcastChannel is the right
+    // scope) reports there when Cross-Origin-Opener-Policy severed `window.opener`.
+    let stop = watch_popup(
+        popup,
+        &(CHANNEL_PREFIX.to_owned() + opts.state),
+        opts.closed_grace_ms,
+        CLOSED_POLL_MS,
+        opts.timeout_ms,
+        &report,
+    )
+    .map_err(|_| Error::new(ErrorCode::Cancelled, "Could not listen for messages."))?;
+    let _watch = Watch {
+        stop,
+        _report: report,
     };
-    let _timeout = TimerGuard::new(&window, opts.timeout_ms, false, on_timeout)?;
 
     // Navigate only once every listener is in place, so no answer can be missed.
     if let Some(url) = opts.url {
@@ -542,7 +434,7 @@ pub async fn run(
         }
     }
     result
-    // Guards drop here in reverse order: timeout, interval, channel, message listener.
+    // `_watch` drops here: the listener, channel, interval and timer are removed.
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use account_link::error::ErrorCode;
 use account_link::flow::{self, FlowContext};
 use account_link::http::{self, field_str, Body, Request};
 use account_link::id_token::{self, Expected, JwksCache};
+use account_link::oauth::Purpose;
 use account_link::secret::Secret;
 use account_link::token::{Configured, TokenSource};
 use wasm_bindgen::prelude::*;
@@ -432,7 +433,7 @@ async fn popup_flow_against_the_emulator_delivers_its_oauth_error() {
     );
     // An unknown connection makes the real /authorize answer with an OAuth error through
     // web_message: exact origin, our frame as source, our state: accepted and reported.
-    let e = flow::link_with_popup(&ctx, popup, "no-such-connection")
+    let e = flow::popup_flow(&ctx, popup, Purpose::Link, "no-such-connection")
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::AuthorizationError);
@@ -456,7 +457,7 @@ async fn popup_flow_times_out_on_the_login_page_and_cleans_up() {
     );
     ctx.popup_timeout_ms = 1500;
     // A valid request stops at the emulator's login page, waiting for a person: timeout.
-    let e = flow::sign_in_with_popup(&ctx, popup, "github")
+    let e = flow::popup_flow(&ctx, popup, Purpose::SignIn, "github")
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::Timeout);
@@ -486,4 +487,58 @@ fn identities_read_numeric_ids_profiles_and_skip_junk() {
     assert_eq!(field_str(&js, "userId").as_deref(), Some("1234567"));
     let profile = js_sys::Reflect::get(&js, &"profile".into()).unwrap();
     assert_eq!(field_str(&profile, "name").as_deref(), Some("Octo"));
+}
+
+#[wasm_bindgen_test]
+async fn a_2xx_answer_that_is_not_json_is_an_api_error() {
+    // The runner page itself: same origin, 200, HTML.
+    let url = web_sys::window().unwrap().location().href().unwrap();
+    let reply = http::fetch(Request {
+        method: "GET",
+        url: &url,
+        bearer: None,
+        body: Body::Empty,
+        timeout_ms: 5000,
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        (reply.status, reply.invalid_json, reply.json.is_null()),
+        (200, true, true)
+    );
+    let e = http::send(Request {
+        method: "GET",
+        url: &url,
+        bearer: None,
+        body: Body::Empty,
+        timeout_ms: 5000,
+    })
+    .await
+    .unwrap_err();
+    assert_eq!((e.code, e.status), (ErrorCode::ApiError, Some(200)));
+    assert_eq!(e.message, "The server answered with invalid JSON.");
+}
+
+#[wasm_bindgen_test]
+async fn flow_unlink_returns_the_remaining_identities_in_both_modes() {
+    let base = emu();
+    for legacy in [false, true] {
+        reset(base).await;
+        let (token, _) = mint(base, ALICE, None, None).await;
+        let (_, google_id) = mint(base, ALICE_GOOGLE, None, None).await;
+        api::link(base, &token, ALICE, &google_id).await.unwrap();
+        let mut ctx = FlowContext::new(
+            base,
+            CLIENT,
+            "http://127.0.0.1:4120/",
+            TokenSource::new(Configured::Static(token)),
+        );
+        ctx.legacy = legacy;
+        let list = flow::unlink(&ctx, "google-oauth2", "1001").await.unwrap();
+        assert_eq!(list.len(), 1, "legacy: {legacy}");
+        assert_eq!(list[0].full_id(), ALICE, "legacy: {legacy}");
+        // Legacy reads the user after `POST /unlink`, whose top-level profile fills in the
+        // primary's; the DELETE's answer is the bare identities array (as api::unlink reads it).
+        assert_eq!(list[0].email.is_some(), legacy, "legacy: {legacy}");
+    }
 }

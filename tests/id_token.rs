@@ -202,3 +202,78 @@ fn malformed_tokens_are_rejected() {
         assert_eq!(e.code, ErrorCode::InvalidIdToken, "{t}");
     }
 }
+
+#[wasm_bindgen_test]
+async fn unusable_keys_are_reported_and_jwk_extras_are_ignored() {
+    let (key, jwk) = key_pair("k1").await;
+    let token = Secret::new(sign(&key, r#"{"alg":"RS256","kid":"k1"}"#, &claims("n1")).await);
+    // A JWK with hostile extras (`alg`, `use`, `key_ops`) still verifies: only n and e are used.
+    let hostile = js_sys::Object::assign(&js_sys::Object::new(), jwk.unchecked_ref());
+    set(&hostile, "alg", "HS256".into());
+    set(&hostile, "use", "enc".into());
+    set(
+        &hostile,
+        "key_ops",
+        js_sys::Array::of1(&"encrypt".into()).into(),
+    );
+    let jwks = JwksCache::new();
+    jwks.set(js_sys::Array::of1(&hostile));
+    id_token::validate(&token, ORIGIN, &expected("n1"), &jwks)
+        .await
+        .unwrap();
+    // A modulus WebCrypto cannot import, and a key without `e`: the tenant's key is unusable.
+    for (field, value) in [("n", JsValue::from_str("AQAB")), ("e", JsValue::UNDEFINED)] {
+        let broken = js_sys::Object::assign(&js_sys::Object::new(), jwk.unchecked_ref());
+        set(&broken, field, value);
+        let jwks = JwksCache::new();
+        jwks.set(js_sys::Array::of1(&broken));
+        let e = id_token::validate(&token, ORIGIN, &expected("n1"), &jwks)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.code, e.detail.as_deref(), e.message.as_str()),
+            (
+                ErrorCode::InvalidIdToken,
+                Some("signature"),
+                "The tenant's signing key is unusable."
+            ),
+            "{field}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn json_parts_are_strict_base64url_utf8_objects() {
+    let part = |bytes: &[u8]| base64url::encode(bytes);
+    let ok = |text: &str| id_token::decode_json_part(text).is_ok();
+    assert!(ok(&part(b"{}")));
+    assert!(ok(&part(b"[]")), "an array is an object, as before");
+    let name = id_token::decode_json_part(&part("{\"name\":\"Zoë 日本\"}".as_bytes())).unwrap();
+    assert_eq!(
+        account_link::http::field_str(&name, "name").as_deref(),
+        Some("Zoë 日本")
+    );
+    for (bad, why) in [
+        ("e30=".to_owned(), "padding"),
+        ("e30+".to_owned(), "plain base64 +"),
+        ("e3/9".to_owned(), "plain base64 /"),
+        ("e30ab".to_owned(), "impossible length"),
+        ("e30 ".to_owned(), "whitespace"),
+        (part(b"1"), "a number"),
+        (part(b"null"), "null"),
+        (part(b"\"text\""), "a string"),
+        (part(b"{\"a\":1"), "not JSON"),
+        (
+            part(&[b'{', b'"', 0xff, b'"', b':', b'1', b'}']),
+            "invalid UTF-8",
+        ),
+        (part(&[0xef, 0xbb, 0xbf, b'{', b'}']), "a byte order mark"),
+    ] {
+        let e = id_token::decode_json_part(&bad).unwrap_err();
+        assert_eq!(
+            (e.code, e.detail.as_deref()),
+            (ErrorCode::InvalidIdToken, Some("format")),
+            "{why}"
+        );
+    }
+}

@@ -60,6 +60,13 @@ async fn rfc7636_appendix_b_through_subtle_digest() {
         oauth::challenge_from_digest(&digest),
         "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
     );
+    // The challenge the flows send (js/wasm/browser.js `s256`): the same vector.
+    assert_eq!(
+        oauth::s256_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+            .await
+            .unwrap(),
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    );
 }
 
 #[wasm_bindgen_test]

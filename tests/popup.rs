@@ -238,8 +238,7 @@ async fn oauth_error_from_our_popup_is_delivered() {
 
 #[wasm_bindgen_test]
 async fn timeout_rejects_closes_the_popup_and_cleans_up() {
-    let popup =
-        popup::open_popup(&window(), PopupSlot::new().name()).expect("chromedriver allows popups");
+    let popup = popup::open_popup(PopupSlot::new().name()).expect("chromedriver allows popups");
     let out = spawn(&popup, opts(200), &PopupSlot::new());
     sleep(50).await;
     assert!(out.borrow().is_none());
@@ -251,7 +250,7 @@ async fn timeout_rejects_closes_the_popup_and_cleans_up() {
 
 #[wasm_bindgen_test]
 async fn closed_popup_is_cancelled_only_after_the_grace_period() {
-    let popup = popup::open_popup(&window(), PopupSlot::new().name()).unwrap();
+    let popup = popup::open_popup(PopupSlot::new().name()).unwrap();
     let started = js_sys::Date::now();
     let out = spawn(&popup, opts(10_000), &PopupSlot::new());
     sleep(20).await;
@@ -358,9 +357,42 @@ fn null_window_open_is_popup_blocked_at_once() {
     let original = js_sys::Reflect::get(&w, &"open".into()).unwrap();
     let null_open = js_sys::Function::new_no_args("return null;");
     js_sys::Reflect::set(&w, &"open".into(), &null_open).unwrap();
-    let result = popup::open_popup(&w, PopupSlot::new().name());
+    let result = popup::open_popup(PopupSlot::new().name());
     js_sys::Reflect::set(&w, &"open".into(), &original).unwrap();
     assert_eq!(result.unwrap_err().code, ErrorCode::PopupBlocked);
+}
+
+#[wasm_bindgen_test]
+fn throwing_window_open_is_popup_blocked_and_the_features_are_integers() {
+    let w = window();
+    let original = js_sys::Reflect::get(&w, &"open".into()).unwrap();
+    let throwing = js_sys::Function::new_no_args("throw new Error('sandboxed');");
+    js_sys::Reflect::set(&w, &"open".into(), &throwing).unwrap();
+    let result = popup::open_popup(PopupSlot::new().name());
+    assert_eq!(result.unwrap_err().code, ErrorCode::PopupBlocked);
+    // The arguments `window.open` gets: about:blank, our name, a centred 480x640 popup.
+    let recording = js_sys::Function::new_with_args(
+        "url, name, features",
+        "globalThis.__openArgs = [url, name, features]; return globalThis;",
+    );
+    js_sys::Reflect::set(&w, &"open".into(), &recording).unwrap();
+    let slot = PopupSlot::new();
+    let result = popup::open_popup(slot.name());
+    js_sys::Reflect::set(&w, &"open".into(), &original).unwrap();
+    assert!(result.is_ok());
+    let args: js_sys::Array = js_sys::Reflect::get(&w, &"__openArgs".into())
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(args.get(0).as_string().as_deref(), Some(""));
+    assert_eq!(args.get(1).as_string().as_deref(), Some(slot.name()));
+    let features = args.get(2).as_string().unwrap();
+    let int = |v: JsValue| v.as_f64().unwrap() as i64;
+    let left = int(w.screen_x().unwrap()) + (int(w.outer_width().unwrap()) - 480).max(0) / 2;
+    let top = int(w.screen_y().unwrap()) + (int(w.outer_height().unwrap()) - 640).max(0) / 2;
+    assert_eq!(
+        features,
+        format!("popup=yes,width=480,height=640,left={left},top={top}")
+    );
 }
 
 // Keep the Future trait in scope for `poll` above.
@@ -445,10 +477,9 @@ fn each_slot_opens_its_own_popup_window() {
     let (a, b) = (PopupSlot::new(), PopupSlot::new());
     assert!(a.name().starts_with("account-link-") && a.name().len() > 13);
     assert_ne!(a.name(), b.name());
-    let w = window();
-    let pa = popup::open_popup(&w, a.name()).unwrap();
-    let pb = popup::open_popup(&w, b.name()).unwrap();
-    let pa_again = popup::open_popup(&w, a.name()).unwrap();
+    let pa = popup::open_popup(a.name()).unwrap();
+    let pb = popup::open_popup(b.name()).unwrap();
+    let pa_again = popup::open_popup(a.name()).unwrap();
     let same = |x: &web_sys::Window, y: &web_sys::Window| js_sys::Object::is(x, y);
     assert!(!same(&pa, &pb), "another widget's popup is not reused");
     assert!(same(&pa, &pa_again), "a widget reuses its own popup");
@@ -478,7 +509,7 @@ async fn coop_severed_popup_reads_closed_but_can_still_report_within_grace() {
         isolated(),
         "needs the runner's default cross-origin isolation: run without WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION"
     );
-    let popup = popup::open_popup(&window(), PopupSlot::new().name()).unwrap();
+    let popup = popup::open_popup(PopupSlot::new().name()).unwrap();
     let url = cross_origin_url();
     let out = {
         let out: Slot = Rc::new(RefCell::new(None));
@@ -515,7 +546,7 @@ async fn coop_severed_popup_without_an_answer_is_cancelled_after_grace() {
         isolated(),
         "needs the runner's default cross-origin isolation: run without WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION"
     );
-    let popup = popup::open_popup(&window(), PopupSlot::new().name()).unwrap();
+    let popup = popup::open_popup(PopupSlot::new().name()).unwrap();
     let url = cross_origin_url();
     let out: Slot = Rc::new(RefCell::new(None));
     let (p, out2) = (popup.clone(), out.clone());

@@ -12,7 +12,7 @@ use crate::dialog::{i18n::Msg, IdentityRow};
 use crate::error::{Error, Result};
 use crate::events::EventKind;
 use crate::flow::{self, FlowContext, LinkResult, RedirectResult, SignInResult};
-use crate::oauth::ResponseMode;
+use crate::oauth::{Purpose, ResponseMode};
 use crate::options::{check_connection_name, Config};
 use crate::popup;
 #[allow(unused_imports)]
@@ -91,7 +91,7 @@ fn window() -> Result<Window> {
 
 /// Opens the popup now, in the caller's click (before any await).
 fn open_popup(slot: &popup::PopupSlot) -> Result<Window> {
-    popup::open_popup(&window()?, slot.name())
+    popup::open_popup(slot.name())
 }
 
 impl Inner {
@@ -141,6 +141,22 @@ impl Inner {
         value
     }
 
+    /// A completed link or sign-in: [`Inner::linked`], or [`Inner::signed_in`] after ending the
+    /// status of `ticket` (`None`: `signIn`, which does not own the dialog's status).
+    fn done(self: &Rc<Self>, ticket: Option<u32>, done: RedirectResult) -> JsValue {
+        match done {
+            // Only link actions, which always hold a ticket, get here: `signIn` runs
+            // `popup_flow(Purpose::SignIn)`, which never links.
+            RedirectResult::Linked(result) => self.linked(ticket.unwrap_or_default(), &result),
+            RedirectResult::SignedIn(result) => {
+                if let Some(ticket) = ticket {
+                    self.end(ticket, None);
+                }
+                self.signed_in(&result)
+            }
+        }
+    }
+
     /// `authenticated` with `{ profile, expiresAt }`; the full result for the caller.
     fn signed_in(self: &Rc<Self>, result: &SignInResult) -> JsValue {
         let value = result.to_js();
@@ -176,8 +192,8 @@ impl Inner {
         let inner = self.clone();
         Box::pin(async move {
             let (connection, popup, ticket) = started.map_err(|e| inner.fail(e))?;
-            match flow::link_with_popup(&inner.flow, popup, &connection).await {
-                Ok(result) => Ok(inner.linked(ticket, &result)),
+            match flow::popup_flow(&inner.flow, popup, Purpose::Link, &connection).await {
+                Ok(done) => Ok(inner.done(Some(ticket), done)),
                 Err(e) => Err(inner.fail_action(ticket, e)),
             }
         })
@@ -219,11 +235,7 @@ impl Inner {
             let url = url.map_err(|e| inner.fail(e))?;
             let ticket = inner.begin(Some(Msg::Linking), true);
             match flow::handle_redirect_callback(&inner.flow, &url).await {
-                Ok(RedirectResult::Linked(result)) => Ok(inner.linked(ticket, &result)),
-                Ok(RedirectResult::SignedIn(result)) => {
-                    inner.end(ticket, None);
-                    Ok(inner.signed_in(&result))
-                }
+                Ok(done) => Ok(inner.done(Some(ticket), done)),
                 Err(e) => Err(inner.fail_action(ticket, e)),
             }
         })
@@ -253,8 +265,9 @@ impl Inner {
                 value
             };
             let (connection, popup) = started.map_err(report)?;
-            match flow::sign_in_with_popup(&inner.flow, popup, &connection).await {
-                Ok(result) => Ok(inner.signed_in(&result)),
+            match flow::popup_flow(&inner.flow, popup, Purpose::SignIn, &connection).await {
+                // No ticket: the dialog's status is not this action's.
+                Ok(done) => Ok(inner.done(None, done)),
                 Err(e) => Err(report(e)),
             }
         })

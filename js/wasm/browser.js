@@ -1,0 +1,170 @@
+// Browser calls the wasm makes, each as ONE call or promise: every `.await` in the wasm is a
+// state (and drop paths) in the async state machine of each flow that inlines it, and every
+// web-sys method is one more import and glue function; a few lines of JS here cost less than
+// both. Imported with `#[wasm_bindgen(module = "/js/wasm/browser.js")]` by src/http.rs,
+// src/id_token.rs, src/oauth.rs and src/popup.rs, and bundled into dist/index.js.
+// No decision is made here: status codes, the messages' origin/source/shape/state, the
+// signature's verdict, every claim and PKCE/state/nonce are judged in Rust. The only rules here
+// are jsonPart's, which reproduce base64url::decode + String::from_utf8 (tests/id_token.rs).
+
+const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+
+/**
+ * fetch with `Accept: application/json`, an optional bearer token, a JSON (kind 1) or form (kind
+ * 2) body, aborted after `ms`; the body is read whatever the status. Resolves
+ * `{ status, json, invalid, reset }`: `json` is `null` for an empty body and for one that is not
+ * JSON (`invalid` true), `reset` is the `x-ratelimit-reset` header (or `null`). Rejects with a
+ * string: `'timeout'` (the abort fired), `'fetch failed'`, `'body read failed'` or `'body'`.
+ * The timer is cleared as soon as the call settles, which the abort bounds by `ms`.
+ */
+export async function send(method, url, bearer, kind, body, ms) {
+  const headers = { Accept: 'application/json' };
+  if (bearer) headers.Authorization = 'Bearer ' + bearer;
+  if (kind) headers['Content-Type'] = kind == 1 ? 'application/json' : 'application/x-www-form-urlencoded';
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ms);
+  let step = 'body';
+  try {
+    if (kind == 1) body = JSON.stringify(body);
+    step = 'fetch failed';
+    const response = await fetch(url, { method, headers, body, signal: controller.signal });
+    step = 'body read failed';
+    const text = await response.text();
+    let json = null;
+    let invalid = false;
+    if (text.trim()) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        invalid = true;
+      }
+    }
+    return { status: response.status, json, invalid, reset: response.headers.get('x-ratelimit-reset') };
+  } catch {
+    throw controller.signal.aborted ? 'timeout' : step;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Verifies an RS256 signature over `data` (bytes) with the RSA public key `n`, `e` (base64url, from
+ * the tenant's JWK; nothing else of the JWK is used). Resolves 0 valid, 1 invalid (or verify
+ * failed), 2 the key cannot be imported, 3 no WebCrypto (not a secure context).
+ */
+export async function verifyRs256(n, e, signature, data) {
+  const subtle = globalThis.crypto && crypto.subtle;
+  if (!subtle) return 3;
+  let key;
+  try {
+    key = await subtle.importKey('jwk', { kty: 'RSA', n, e, alg: 'RS256', ext: true }, RS256, false, ['verify']);
+  } catch {
+    return 2;
+  }
+  try {
+    return (await subtle.verify(RS256, key, signature, data)) ? 0 : 1;
+  } catch {
+    return 1;
+  }
+}
+
+/**
+ * The PKCE S256 challenge (RFC 7636 4.2): BASE64URL(SHA256(ASCII(verifier))), no padding, with
+ * `crypto.subtle.digest`. Rejects where WebCrypto is missing (not a secure context).
+ */
+export async function s256(verifier) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * Opens the 480x640 popup named `name` on `about:blank`, centred over the window, synchronously
+ * (call it inside the click). Returns the window, or `null` when the browser blocked it (or
+ * `open` threw, as in a sandboxed frame).
+ */
+export function openPopup(name) {
+  const int = (v) => Math.trunc(+v || 0);
+  const left = int(screenX) + Math.trunc(Math.max(int(outerWidth) - 480, 0) / 2);
+  const top = int(screenY) + Math.trunc(Math.max(int(outerHeight) - 640, 0) / 2);
+  try {
+    return open('', name, `popup=yes,width=480,height=640,left=${left},top=${top}`);
+  } catch {
+    return null;
+  }
+}
+
+// Listeners, channels, intervals and timers `watchPopup` holds now, for `liveWatches` (tests).
+let live = 0;
+
+/** How many listeners, channels, intervals and timers the running `watchPopup`s hold. */
+export function liveWatches() {
+  return live;
+}
+
+/**
+ * Watches one popup transaction and reports to the wasm, which judges everything:
+ * `report(0, origin, fromPopup, event)` for each window `message` (`fromPopup`: its source is
+ * `popup`; the wasm reads `event.data` only after checking both), `report(1, '', false, event)`
+ * for each message on the BroadcastChannel `channel` (the
+ * callback page's fallback; skipped where BroadcastChannel is missing), `report(2, '', false)`
+ * each poll (every `pollMs`) once `popup.closed` has read true for `graceMs` without a break, and
+ * `report(3, '', false)` after `timeoutMs`. Returns `stop`, which removes all of them (once).
+ */
+export function watchPopup(popup, channel, graceMs, pollMs, timeoutMs, report) {
+  const onMessage = (event) => report(0, event.origin, event.source === popup, event);
+  addEventListener('message', onMessage);
+  let bc = null;
+  try {
+    bc = new BroadcastChannel(channel);
+    bc.onmessage = (event) => report(1, '', false, event);
+  } catch {
+    bc = null;
+  }
+  let since = null;
+  const poll = setInterval(() => {
+    let closed = false;
+    try {
+      closed = popup.closed === true;
+    } catch {}
+    if (!closed) {
+      since = null;
+      return;
+    }
+    const now = Date.now();
+    if (since === null) since = now;
+    if (now - since >= graceMs) report(2, '', false);
+  }, pollMs);
+  const timer = setTimeout(() => report(3, '', false), timeoutMs);
+  const held = bc ? 4 : 3;
+  live += held;
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    removeEventListener('message', onMessage);
+    if (bc) {
+      bc.onmessage = null;
+      bc.close();
+    }
+    clearInterval(poll);
+    clearTimeout(timer);
+    live -= held;
+  };
+}
+
+/**
+ * The JSON object of one part (header or payload) of a compact JWS: unpadded base64url (RFC 4648
+ * 5; padding, characters outside the alphabet or an impossible length refused) -> strict UTF-8
+ * (a BOM kept, so JSON.parse refuses it) -> `JSON.parse`. `null` unless that gives an object.
+ */
+export function jsonPart(text) {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 == 1) return null;
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    const value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes));
+    return value !== null && typeof value == 'object' ? value : null;
+  } catch {
+    return null;
+  }
+}
