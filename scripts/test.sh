@@ -34,8 +34,30 @@ section() {
 }
 
 emulator_pid=""
+
+# Chromium processes that chromedriver started (a throwaway profile under
+# /tmp/org.chromium.Chromium.scoped_dir*) and left behind when wasm-bindgen-test-runner stopped it:
+# reparented to init, they idle on and skew later benchmarks. Only such orphans are stopped.
+driver_browsers() {
+  local pid
+  for pid in $(pgrep -f 'user-data-dir=/tmp/org.chromium.Chromium.scoped_dir' 2>/dev/null); do
+    [ "$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')" = 1 ] && echo "$pid"
+  done
+  return 0
+}
+orphans_before=" $(driver_browsers | tr '\n' ' ') "
+reap_orphan_browsers() {
+  local pid reaped=0
+  for pid in $(driver_browsers); do
+    case "$orphans_before" in *" $pid "*) continue ;; esac
+    kill "$pid" 2>/dev/null && reaped=$((reaped + 1))
+  done
+  [ "$reaped" = 0 ] || echo "stopped $reaped Chromium process(es) chromedriver left behind"
+}
+
 cleanup() {
   local rc=$?
+  reap_orphan_browsers
   if [ -n "$emulator_pid" ] && kill -0 "$emulator_pid" 2>/dev/null; then
     kill "$emulator_pid" 2>/dev/null || true
     wait "$emulator_pid" 2>/dev/null || true
@@ -105,6 +127,7 @@ for f in tests/*.rs; do
   [ "$name" = popup ] || other_tests+=(--test "$name")
 done
 WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION=1 cargo test --target wasm32-unknown-unknown -p account-link "${other_tests[@]}"
+reap_orphan_browsers
 
 section "package build (npm run build)"
 node scripts/build.mjs
