@@ -14,7 +14,9 @@
 // Prints medians (min-max) and ratios to the floor, and writes bench/results.json.
 //
 // Options: --runs N (default 10, env BENCH_RUNS), --emulator URL (default http://127.0.0.1:4310),
-//          --out FILE (default bench/results.json), --dist DIR (the package to load, default dist).
+//          --out FILE (default bench/results.json), --dist DIR (the package to load, default dist),
+//          --latency MS (default 0: plain loopback; else Chromium adds MS of round-trip latency to
+//          every request, as on a real network, where each dependent fetch costs a round trip).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -35,6 +37,7 @@ const RUNS = Number(opt('runs', process.env.BENCH_RUNS || 10));
 const EMULATOR = opt('emulator', 'http://127.0.0.1:4310');
 const OUT = path.resolve(root, opt('out', 'bench/results.json'));
 const DIST = path.resolve(root, opt('dist', 'dist'));
+const LATENCY_MS = Number(opt('latency', 0));
 
 // Runs in every page before its own scripts: timestamps on the page's clock (0 = navigation start).
 function instrument() {
@@ -111,6 +114,16 @@ async function runOnce(browser, base, variant) {
   try {
     const page = await context.newPage();
     await page.addInitScript(instrument);
+    const cdp = await context.newCDPSession(page);
+    if (LATENCY_MS > 0) {
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: LATENCY_MS,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
+    }
     const bodies = [];
     page.on('response', (r) => {
       const kind = classify(r.url());
@@ -126,7 +139,6 @@ async function runOnce(browser, base, variant) {
     if (error) throw new Error(`${variant}.html: ${error}`);
     const marks = await page.evaluate(() => ({ ...window.__bench }));
 
-    const cdp = await context.newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
     const wasmMemory = await page.evaluate(() => (window.__benchMemory ? window.__benchMemory.buffer.byteLength : 0));
@@ -239,6 +251,7 @@ async function main() {
   const result = {
     date: new Date().toISOString(),
     runs: RUNS,
+    latencyMs: LATENCY_MS,
     dist: path.relative(root, DIST) || '.',
     emulator: EMULATOR,
     browser: `Chromium ${browserVersion} (headless, ${launchOptions.executablePath})`,
@@ -292,7 +305,8 @@ async function main() {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(`\naccount-link bench: ${RUNS} cold runs each, ${result.browser}`);
+  const network = LATENCY_MS > 0 ? `${LATENCY_MS} ms added latency per request` : 'plain loopback';
+  console.log(`\naccount-link bench: ${RUNS} cold runs each, ${network}, ${result.browser}`);
   console.log(`machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memoryGiB} GiB, ${result.machine.os}, node ${result.machine.node}\n`);
   console.log(line(rows[0]));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
