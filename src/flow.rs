@@ -632,19 +632,4 @@ mod tests {
         assert_eq!(query_of("https://a.test/cb#x?code=1"), "");
         assert_eq!(query_of("https://a.test/cb"), "");
     }
-
-    #[test]
-    fn strips_only_callback_params() {
-        assert_eq!(
-            strip_callback_params("https://a.test/cb?code=1&state=2"),
-            "https://a.test/cb"
-        );
-        assert_eq!(
-            strip_callback_params(
-                "https://a.test/cb?x=1&code=1&state=2&error=e&error_description=d&y=2#h"
-            ),
-            "https://a.test/cb?x=1&y=2#h"
-        );
-        assert_eq!(strip_callback_params("https://a.test/"), "https://a.test/");
-    }
 }

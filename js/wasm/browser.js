@@ -5,7 +5,8 @@
 // src/id_token.rs, src/oauth.rs and src/popup.rs, and bundled into dist/index.js.
 // No decision is made here: status codes, the messages' origin/source/shape/state, the
 // signature's verdict, every claim and PKCE/state/nonce are judged in Rust. The only rules here
-// are jsonPart's, which reproduce base64url::decode + String::from_utf8 (tests/id_token.rs).
+// are jsonPart's, which reproduce base64url::decode + String::from_utf8 (tests/id_token.rs), and
+// formDecode's, which are URLSearchParams' own (tests/oauth_browser.rs).
 
 const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 
@@ -167,4 +168,13 @@ export function jsonPart(text) {
   } catch {
     return null;
   }
+}
+
+/**
+ * One `application/x-www-form-urlencoded` value or key decoded as the URL standard does (`+` is
+ * a space, `%XX` a byte, malformed escapes kept literally, invalid UTF-8 replaced by U+FFFD), by
+ * `URLSearchParams`. A literal `&` is escaped first so it stays part of the value.
+ */
+export function formDecode(text) {
+  return new URLSearchParams('a=' + text.replace(/&/g, '%26')).get('a');
 }
