@@ -362,26 +362,30 @@ pub fn now_ms() -> f64 {
 /// A random string of `len` characters from [`VERIFIER_ALPHABET`], from `crypto.getRandomValues`.
 /// Used for verifiers, states and nonces alike (DESIGN.md 4).
 pub fn random_string(len: usize) -> Result<String> {
-    let crypto = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .ok_or_else(|| {
-            Error::new(
-                ErrorCode::InvalidOptions,
-                "WebCrypto is not available here.",
-            )
-        })?;
     let mut out = String::with_capacity(len);
     // 77% of bytes are accepted; ask for a margin and loop in the rare case it is not enough.
     let mut buf = vec![0u8; len + len / 2 + 8];
     loop {
-        crypto
-            .get_random_values_with_u8_array(&mut buf)
-            .map_err(|_| Error::new(ErrorCode::InvalidOptions, "crypto.getRandomValues failed."))?;
+        if !fill_random(&mut buf) {
+            return Err(Error::new(
+                ErrorCode::InvalidOptions,
+                "WebCrypto is not available here.",
+            ));
+        }
         if fill_from_random(&mut out, len, &buf) == 0 {
             break;
         }
     }
     Ok(out)
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `fillRandom`: `crypto.getRandomValues` on `bytes` (copied back into the
+    /// wasm), `false` where WebCrypto is missing or the call threw. One import instead of
+    /// `window`, `crypto` and `getRandomValues` with their `Result`s.
+    #[wasm_bindgen(js_name = fillRandom)]
+    fn fill_random(bytes: &mut [u8]) -> bool;
 }
 
 /// SHA-256 of `data` with `crypto.subtle.digest` (needs a secure context: https or localhost).

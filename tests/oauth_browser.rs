@@ -85,6 +85,23 @@ async fn secrets_are_fresh_long_and_in_the_alphabet() {
     }
 }
 
+/// `random_string` draws through js/wasm/browser.js `fillRandom`: the bytes really land in the
+/// wasm (not the zeroed buffer, which would give all `A`s), a long string loops for more bytes,
+/// and a request `getRandomValues` refuses (over 65536 bytes at once) is an error, never a
+/// predictable string.
+#[wasm_bindgen_test]
+fn random_string_uses_the_browser_bytes_and_fails_closed() {
+    let long = oauth::random_string(2000).unwrap();
+    assert_eq!(long.len(), 2000);
+    assert!(long.bytes().all(|b| VERIFIER_ALPHABET.contains(&b)));
+    // 2000 draws over 66 letters: every letter appears (one missing has odds below 1e-11).
+    assert!(VERIFIER_ALPHABET
+        .iter()
+        .all(|b| long.as_bytes().contains(b)));
+    let e = oauth::random_string(50_000).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidOptions);
+}
+
 #[wasm_bindgen_test]
 fn transaction_round_trips_and_is_single_use() {
     let now = js_sys::Date::now();

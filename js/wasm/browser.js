@@ -178,3 +178,17 @@ export function jsonPart(text) {
 export function formDecode(text) {
   return new URLSearchParams('a=' + text.replace(/&/g, '%26')).get('a');
 }
+
+/**
+ * Fills `bytes` (a view of wasm memory, which wasm-bindgen copies back) with
+ * `crypto.getRandomValues`. Returns false where WebCrypto is missing or the call threw (more than
+ * 65536 bytes); the wasm then fails instead of using the bytes.
+ */
+export function fillRandom(bytes) {
+  try {
+    crypto.getRandomValues(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
