@@ -50,8 +50,10 @@ export async function send(method, url, bearer, kind, body, ms) {
 
 /**
  * Verifies an RS256 signature over `data` (bytes) with the RSA public key `n`, `e` (base64url, from
- * the tenant's JWK; nothing else of the JWK is used). Resolves 0 valid, 1 invalid (or verify
- * failed), 2 the key cannot be imported, 3 no WebCrypto (not a secure context).
+ * the tenant's JWK; nothing else of the JWK is used). `signature` is the token's unpadded
+ * base64url text, whose syntax the wasm has checked. Resolves 0 valid, 1 invalid (or it cannot
+ * be decoded, or verify failed), 2 the key cannot be imported, 3 no WebCrypto (not a secure
+ * context).
  */
 export async function verifyRs256(n, e, signature, data) {
   const subtle = globalThis.crypto && crypto.subtle;
@@ -63,7 +65,8 @@ export async function verifyRs256(n, e, signature, data) {
     return 2;
   }
   try {
-    return (await subtle.verify(RS256, key, signature, data)) ? 0 : 1;
+    const bytes = Uint8Array.from(atob(signature.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    return (await subtle.verify(RS256, key, bytes, data)) ? 0 : 1;
   } catch {
     return 1;
   }
