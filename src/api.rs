@@ -152,7 +152,7 @@ pub fn check_segments(segments: &[&str]) -> Result<()> {
 
 /// Whether `provider` + `bare_user_id` is the primary identity of `user_id`.
 pub fn is_primary(user_id: &str, provider: &str, bare_user_id: &str) -> bool {
-    user_id.split_once('|') == Some((provider, bare_user_id))
+    split_byte(user_id, b'|') == Some((provider, bare_user_id))
 }
 
 /// The error for an attempt to unlink the primary identity (refused locally, DESIGN.md 4).

@@ -195,9 +195,10 @@ impl<'a> Parts<'a> {
 
 /// Splits a compact JWS into exactly three non-empty parts.
 pub fn split(token: &str) -> Result<Parts<'_>> {
-    let mut it = token.split('.');
-    match (it.next(), it.next(), it.next(), it.next()) {
-        (Some(h), Some(p), Some(s), None) if !h.is_empty() && !p.is_empty() && !s.is_empty() => {
+    let mut rest = token;
+    let (h, p) = (next_field(&mut rest, b'.'), next_field(&mut rest, b'.'));
+    match rest {
+        s if !h.is_empty() && !p.is_empty() && !s.is_empty() && !s.bytes().any(|b| b == b'.') => {
             Ok(Parts {
                 header: h,
                 payload: p,

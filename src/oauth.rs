@@ -301,8 +301,16 @@ impl CallbackFields {
     /// Parses a query string (with or without the leading `?`). Repeated keys keep the first value.
     pub fn from_query(query: &str) -> CallbackFields {
         let mut fields = CallbackFields::default();
-        for pair in query.trim_start_matches('?').split('&') {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let mut query = query;
+        while let Some(rest) = query.strip_prefix('?') {
+            query = rest;
+        }
+        // Every `&`-separated pair, empty ones included (they match no key).
+        let mut more = true;
+        while more {
+            more = query.bytes().any(|b| b == b'&');
+            let pair = next_field(&mut query, b'&');
+            let (key, value) = split_byte(pair, b'=').unwrap_or((pair, ""));
             let slot = match form_decode(key).as_str() {
                 "code" => &mut fields.code,
                 "state" => &mut fields.state,

@@ -215,7 +215,17 @@ async fn signed_token_with_wrong_nonce_or_same_sub_is_rejected() {
 
 #[wasm_bindgen_test]
 fn malformed_tokens_are_rejected() {
-    for t in ["", "a.b", "a.b.c", "!!.e30.c2ln", "e30.bm90IGpzb24.c2ln"] {
+    for t in [
+        "",
+        "a.b",
+        "a.b.c",
+        "!!.e30.c2ln",
+        "e30.bm90IGpzb24.c2ln",
+        "e30.e30.c2ln.c2ln",
+        ".e30.c2ln",
+        "e30..c2ln",
+        "e30.e30.",
+    ] {
         let e = id_token::decode(t).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidIdToken, "{t}");
     }

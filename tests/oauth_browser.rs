@@ -414,6 +414,18 @@ fn neither_code_nor_error_and_oversized_are_rejected() {
 }
 
 #[wasm_bindgen_test]
+fn query_pairs_are_split_like_split_and_split_once() {
+    // Leading `?`s skipped, empty pairs and a key without `=` tolerated, `=` inside a value kept.
+    let f = oauth::CallbackFields::from_query("??&state=a=b&&error&code=c&");
+    assert_eq!(f.state.as_deref(), Some("a=b"));
+    assert_eq!(f.error.as_deref(), Some(""));
+    assert_eq!(f.code.as_deref(), Some("c"));
+    assert_eq!(f.error_description, None);
+    let f = oauth::CallbackFields::from_query("");
+    assert!(!f.is_response() && f.state.is_none());
+}
+
+#[wasm_bindgen_test]
 fn first_value_wins_and_code_is_redacted() {
     let f =
         oauth::CallbackFields::from_query("state=a&state=b&code=c&error_description=a+%C3%A9%FF");
