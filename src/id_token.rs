@@ -4,7 +4,6 @@
 //! The claim checks are a pure function over an already parsed [`Claims`], so host tests cover each
 //! one; decoding uses `js_sys::JSON` (no serde in the package).
 
-use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{self, field, field_f64, field_str};
 #[allow(unused_imports)]
@@ -196,9 +195,10 @@ impl<'a> Parts<'a> {
 
 /// Splits a compact JWS into exactly three non-empty parts.
 pub fn split(token: &str) -> Result<Parts<'_>> {
-    let mut it = token.split('.');
-    match (it.next(), it.next(), it.next(), it.next()) {
-        (Some(h), Some(p), Some(s), None) if !h.is_empty() && !p.is_empty() && !s.is_empty() => {
+    let mut rest = token;
+    let (h, p) = (next_field(&mut rest, b'.'), next_field(&mut rest, b'.'));
+    match rest {
+        s if !h.is_empty() && !p.is_empty() && !s.is_empty() && !s.bytes().any(|b| b == b'.') => {
             Ok(Parts {
                 header: h,
                 payload: p,
@@ -218,7 +218,7 @@ extern "C" {
 }
 
 /// Decodes one base64url JSON part (header or payload) with the browser (`atob`, a fatal
-/// `TextDecoder`, `JSON.parse`): the same rules as [`base64url::decode`] and `String::from_utf8`,
+/// `TextDecoder`, `JSON.parse`): the same rules as [`crate::base64url::decode`] and `String::from_utf8`,
 /// without their code in the wasm. Anything but a JSON object is `invalid_id_token` (`format`).
 pub fn decode_json_part(part: &str) -> Result<JsValue> {
     let value = json_part(part);
@@ -276,8 +276,9 @@ pub struct Decoded {
     pub payload: JsValue,
     /// `header.payload`, the signed bytes.
     pub signing_input: String,
-    /// The raw signature.
-    pub signature: Vec<u8>,
+    /// The signature as sent (unpadded base64url, its syntax checked by [`decode`]); the browser
+    /// decodes it inside `verifyRs256`.
+    pub signature: String,
 }
 
 /// Decodes a compact JWS without verifying anything.
@@ -285,24 +286,33 @@ pub fn decode(token: &str) -> Result<Decoded> {
     let parts = split(token)?;
     let header = header_from_json(&decode_json_part(parts.header)?);
     let payload = decode_json_part(parts.payload)?;
-    let signature = base64url::decode(parts.signature)
-        .ok_or_else(|| invalid("format", "The ID token is malformed."))?;
+    // The rules of `base64url::decode` (alphabet, no padding, a possible length), checked here so
+    // a malformed signature is still a `format` error before any key is fetched; the bytes are
+    // decoded by the browser in `verifyRs256`.
+    let sig = parts.signature.as_bytes();
+    if sig.len() % 4 == 1
+        || !sig
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(invalid("format", "The ID token is malformed."));
+    }
     Ok(Decoded {
         header,
         claims: claims_from_json(&payload),
         payload,
         signing_input: parts.signing_input(),
-        signature,
+        signature: parts.signature.to_owned(),
     })
 }
 
 #[wasm_bindgen(module = "/js/wasm/browser.js")]
 extern "C" {
-    /// js/wasm/browser.js `verifyRs256`: `importKey` of `{ kty: "RSA", n, e }` and `verify` in one
-    /// promise (one `.await` here instead of two). Resolves 0 valid, 1 invalid, 2 unusable key,
-    /// 3 no WebCrypto.
+    /// js/wasm/browser.js `verifyRs256`: `importKey` of `{ kty: "RSA", n, e }`, the base64url
+    /// decoding of `signature` and `verify` in one promise (one `.await` here instead of two, no
+    /// decoder in the wasm). Resolves 0 valid, 1 invalid, 2 unusable key, 3 no WebCrypto.
     #[wasm_bindgen(js_name = verifyRs256)]
-    fn verify_rs256(n: &str, e: &str, signature: &[u8], data: &[u8]) -> js_sys::Promise;
+    fn verify_rs256(n: &str, e: &str, signature: &str, data: &[u8]) -> js_sys::Promise;
 }
 
 /// Verifies the RS256 signature with `crypto.subtle` against one JWK from the JWKS.

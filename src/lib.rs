@@ -50,6 +50,13 @@ mod prelude {
         }
     }
 
+    /// `s` split around its first `sep` (an ASCII byte), like `split_once` with a `char`, but one
+    /// non-generic byte scan instead of core's `CharSearcher` and `memchr`.
+    pub(crate) fn split_byte(s: &str, sep: u8) -> Option<(&str, &str)> {
+        let i = s.bytes().position(|b| b == sep)?;
+        Some((s.get(..i)?, s.get(i + 1..)?))
+    }
+
     /// `core::cell::RefCell` for the crate. In the shipped build (`slim`, no std, wasm32) a
     /// borrow conflict traps directly, as the trapping panic handler would have, instead of
     /// going through `panic_already_borrowed` and core's formatter. The widget never holds a

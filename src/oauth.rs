@@ -2,8 +2,9 @@
 //! and callback parsing.
 //!
 //! The logic is pure where it can be (it takes random bytes, digests and strings), so host tests
-//! cover it; the few browser calls (`crypto.getRandomValues`, `crypto.subtle.digest`) are thin
-//! wrappers at the bottom.
+//! cover it; the few browser calls (`crypto.getRandomValues`, `crypto.subtle.digest`, and
+//! `form_decode` by `URLSearchParams`, which makes callback parsing a browser test) are thin
+//! wrappers.
 
 use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
@@ -63,40 +64,14 @@ pub fn percent_encode(text: &str) -> String {
     out
 }
 
-/// Decodes an `application/x-www-form-urlencoded` value (`+` is a space, `%XX` a byte).
-/// Malformed escapes are kept literally, as the URL standard does; invalid UTF-8 is replaced.
-pub fn form_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&byte) = bytes.get(i) {
-        match byte {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = match (
-                    bytes.get(i + 1).and_then(|&b| hex_value(b)),
-                    bytes.get(i + 2).and_then(|&b| hex_value(b)),
-                ) {
-                    (Some(high), Some(low)) => Some(high * 16 + low),
-                    _ => None,
-                };
-                match hex {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `formDecode`: one `application/x-www-form-urlencoded` value decoded by
+    /// the browser's `URLSearchParams` (`+` is a space, `%XX` a byte, malformed escapes kept
+    /// literally, invalid UTF-8 replaced), so the wasm carries no decoder and no
+    /// `from_utf8_lossy`. Browser tests: tests/oauth_browser.rs.
+    #[wasm_bindgen(js_name = formDecode)]
+    pub fn form_decode(text: &str) -> String;
 }
 
 /// Builds `k1=v1&k2=v2` with every key and value percent-encoded.
@@ -326,8 +301,16 @@ impl CallbackFields {
     /// Parses a query string (with or without the leading `?`). Repeated keys keep the first value.
     pub fn from_query(query: &str) -> CallbackFields {
         let mut fields = CallbackFields::default();
-        for pair in query.trim_start_matches('?').split('&') {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let mut query = query;
+        while let Some(rest) = query.strip_prefix('?') {
+            query = rest;
+        }
+        // Every `&`-separated pair, empty ones included (they match no key).
+        let mut more = true;
+        while more {
+            more = query.bytes().any(|b| b == b'&');
+            let pair = next_field(&mut query, b'&');
+            let (key, value) = split_byte(pair, b'=').unwrap_or((pair, ""));
             let slot = match form_decode(key).as_str() {
                 "code" => &mut fields.code,
                 "state" => &mut fields.state,
@@ -387,26 +370,30 @@ pub fn now_ms() -> f64 {
 /// A random string of `len` characters from [`VERIFIER_ALPHABET`], from `crypto.getRandomValues`.
 /// Used for verifiers, states and nonces alike (DESIGN.md 4).
 pub fn random_string(len: usize) -> Result<String> {
-    let crypto = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .ok_or_else(|| {
-            Error::new(
-                ErrorCode::InvalidOptions,
-                "WebCrypto is not available here.",
-            )
-        })?;
     let mut out = String::with_capacity(len);
     // 77% of bytes are accepted; ask for a margin and loop in the rare case it is not enough.
     let mut buf = vec![0u8; len + len / 2 + 8];
     loop {
-        crypto
-            .get_random_values_with_u8_array(&mut buf)
-            .map_err(|_| Error::new(ErrorCode::InvalidOptions, "crypto.getRandomValues failed."))?;
+        if !fill_random(&mut buf) {
+            return Err(Error::new(
+                ErrorCode::InvalidOptions,
+                "WebCrypto is not available here.",
+            ));
+        }
         if fill_from_random(&mut out, len, &buf) == 0 {
             break;
         }
     }
     Ok(out)
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `fillRandom`: `crypto.getRandomValues` on `bytes` (copied back into the
+    /// wasm), `false` where WebCrypto is missing or the call threw. One import instead of
+    /// `window`, `crypto` and `getRandomValues` with their `Result`s.
+    #[wasm_bindgen(js_name = fillRandom)]
+    fn fill_random(bytes: &mut [u8]) -> bool;
 }
 
 /// SHA-256 of `data` with `crypto.subtle.digest` (needs a secure context: https or localhost).
@@ -609,73 +596,5 @@ mod tests {
     fn values_are_encoded() {
         assert_eq!(percent_encode("a b&c=d|e/é"), "a%20b%26c%3Dd%7Ce%2F%C3%A9");
         assert_eq!(percent_encode("!*'()"), "%21%2A%27%28%29");
-        assert_eq!(form_decode("a+b%20c%7C%zz%"), "a b c|%zz%");
-    }
-
-    #[test]
-    fn parses_success_query() {
-        let r = CallbackFields::from_query("?code=abc&state=xyz&foo=1")
-            .into_response()
-            .unwrap();
-        assert_eq!(
-            r,
-            CallbackResponse::Success {
-                code: Secret::new("abc"),
-                state: "xyz".into()
-            }
-        );
-        assert_eq!(r.into_code("xyz").unwrap().expose(), "abc");
-    }
-
-    #[test]
-    fn parses_error_query() {
-        let r = CallbackFields::from_query(
-            "error=access_denied&error_description=User+said+no&state=xyz",
-        )
-        .into_response()
-        .unwrap();
-        let e = r.into_code("xyz").unwrap_err();
-        assert_eq!(e.code, ErrorCode::AuthorizationError);
-        assert_eq!(e.oauth_error.as_deref(), Some("access_denied"));
-        assert_eq!(e.oauth_error_description.as_deref(), Some("User said no"));
-    }
-
-    #[test]
-    fn missing_empty_or_wrong_state_is_state_mismatch() {
-        for q in ["code=abc", "code=abc&state=", "error=x"] {
-            let e = CallbackFields::from_query(q).into_response().unwrap_err();
-            assert_eq!(e.code, ErrorCode::StateMismatch, "{q}");
-        }
-        let e = CallbackFields::from_query("code=abc&state=other")
-            .into_response()
-            .unwrap()
-            .into_code("ours")
-            .unwrap_err();
-        assert_eq!(e.code, ErrorCode::StateMismatch);
-        // An error with a wrong state is a state mismatch too: we never trust its content.
-        let e = CallbackFields::from_query("error=x&state=other")
-            .into_response()
-            .unwrap()
-            .into_code("ours")
-            .unwrap_err();
-        assert_eq!(e.code, ErrorCode::StateMismatch);
-    }
-
-    #[test]
-    fn neither_code_nor_error_and_oversized_are_rejected() {
-        let e = CallbackFields::from_query("state=x")
-            .into_response()
-            .unwrap_err();
-        assert_eq!(e.code, ErrorCode::StateMismatch);
-        let huge = format!("code={}&state=x", "a".repeat(MAX_FIELD_LEN + 1));
-        assert!(CallbackFields::from_query(&huge).into_response().is_err());
-    }
-
-    #[test]
-    fn first_value_wins_and_code_is_redacted() {
-        let f = CallbackFields::from_query("state=a&state=b&code=c");
-        assert_eq!(f.state.as_deref(), Some("a"));
-        let r = f.into_response().unwrap();
-        assert!(!format!("{r:?}").contains("code: \"c\""));
     }
 }

@@ -154,6 +154,24 @@ async fn bad_signature_is_rejected() {
         .await
         .unwrap_err();
     assert_eq!(e.detail.as_deref(), Some("signature"));
+    // The signature is decoded by verifyRs256 (js/wasm/browser.js): a genuine one cut short
+    // (still valid base64url) or with its first character changed does not verify.
+    let cut = format!(
+        "{}.{}.{}",
+        parts[0],
+        parts[1],
+        &parts[2][..parts[2].len() - 4]
+    );
+    // (Not the last character: in a 256-byte signature it also carries 4 unused bits, which
+    // neither base64url::decode nor atob reads, so some changes there decode to the same bytes.)
+    let first = if parts[2].starts_with('A') { "B" } else { "A" };
+    let changed = format!("{}.{}.{first}{}", parts[0], parts[1], &parts[2][1..]);
+    for token in [cut, changed] {
+        let e = id_token::validate(&Secret::new(token), ORIGIN, &expected("n1"), &jwks)
+            .await
+            .unwrap_err();
+        assert_eq!(e.detail.as_deref(), Some("signature"));
+    }
 }
 
 #[wasm_bindgen_test]
@@ -197,10 +215,33 @@ async fn signed_token_with_wrong_nonce_or_same_sub_is_rejected() {
 
 #[wasm_bindgen_test]
 fn malformed_tokens_are_rejected() {
-    for t in ["", "a.b", "a.b.c", "!!.e30.c2ln", "e30.bm90IGpzb24.c2ln"] {
+    for t in [
+        "",
+        "a.b",
+        "a.b.c",
+        "!!.e30.c2ln",
+        "e30.bm90IGpzb24.c2ln",
+        "e30.e30.c2ln.c2ln",
+        ".e30.c2ln",
+        "e30..c2ln",
+        "e30.e30.",
+    ] {
         let e = id_token::decode(t).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidIdToken, "{t}");
     }
+    // The signature's syntax is checked while decoding (before any key is fetched), with the
+    // rules of base64url::decode: padding, plain base64's `+` and `/`, other characters and an
+    // impossible length are `format` errors.
+    for sig in ["c2ln=", "c2+n", "c2/n", "c2 n", "c2lnY", "c2ln."] {
+        let t = format!("e30.e30.{sig}");
+        let e = id_token::decode(&t).unwrap_err();
+        assert_eq!(
+            (e.code, e.detail.as_deref()),
+            (ErrorCode::InvalidIdToken, Some("format")),
+            "{t}"
+        );
+    }
+    assert_eq!(id_token::decode("e30.e30.-_8").unwrap().signature, "-_8");
 }
 
 #[wasm_bindgen_test]

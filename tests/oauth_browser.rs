@@ -85,6 +85,23 @@ async fn secrets_are_fresh_long_and_in_the_alphabet() {
     }
 }
 
+/// `random_string` draws through js/wasm/browser.js `fillRandom`: the bytes really land in the
+/// wasm (not the zeroed buffer, which would give all `A`s), a long string loops for more bytes,
+/// and a request `getRandomValues` refuses (over 65536 bytes at once) is an error, never a
+/// predictable string.
+#[wasm_bindgen_test]
+fn random_string_uses_the_browser_bytes_and_fails_closed() {
+    let long = oauth::random_string(2000).unwrap();
+    assert_eq!(long.len(), 2000);
+    assert!(long.bytes().all(|b| VERIFIER_ALPHABET.contains(&b)));
+    // 2000 draws over 66 letters: every letter appears (one missing has odds below 1e-11).
+    assert!(VERIFIER_ALPHABET
+        .iter()
+        .all(|b| long.as_bytes().contains(b)));
+    let e = oauth::random_string(50_000).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidOptions);
+}
+
 #[wasm_bindgen_test]
 fn transaction_round_trips_and_is_single_use() {
     let now = js_sys::Date::now();
@@ -315,4 +332,128 @@ async fn token_sources() {
         Some("auth0|alice")
     );
     assert_eq!(token::jwt_sub(&Secret::new("opaque-token")), None);
+}
+
+// Callback parsing and address-bar cleaning decode with `oauth::form_decode`, which is the
+// browser's URLSearchParams (js/wasm/browser.js `formDecode`), so their tests run here.
+
+#[wasm_bindgen_test]
+fn form_decode_follows_the_url_standard() {
+    assert_eq!(oauth::form_decode("a+b%20c%7C%zz%"), "a b c|%zz%");
+    assert_eq!(oauth::form_decode("%C3%A9t%C3%A9"), "été");
+    // Invalid UTF-8 is replaced (one U+FFFD per maximal invalid subpart), as from_utf8_lossy did.
+    assert_eq!(oauth::form_decode("a%FFb%C3"), "a\u{FFFD}b\u{FFFD}");
+    // Separators inside the text stay part of it; a trailing or short escape stays literal.
+    assert_eq!(oauth::form_decode("x=y&z"), "x=y&z");
+    assert_eq!(oauth::form_decode("%2&%"), "%2&%");
+    assert_eq!(oauth::form_decode("?#"), "?#");
+    assert_eq!(oauth::form_decode(""), "");
+}
+
+#[wasm_bindgen_test]
+fn parses_success_query() {
+    let r = oauth::CallbackFields::from_query("?code=abc&state=xyz&foo=1")
+        .into_response()
+        .unwrap();
+    assert_eq!(
+        r,
+        oauth::CallbackResponse::Success {
+            code: Secret::new("abc"),
+            state: "xyz".into()
+        }
+    );
+    assert_eq!(r.into_code("xyz").unwrap().expose(), "abc");
+}
+
+#[wasm_bindgen_test]
+fn parses_error_query() {
+    let r = oauth::CallbackFields::from_query(
+        "error=access_denied&error_description=User+said+no&state=xyz",
+    )
+    .into_response()
+    .unwrap();
+    let e = r.into_code("xyz").unwrap_err();
+    assert_eq!(e.code, ErrorCode::AuthorizationError);
+    assert_eq!(e.oauth_error.as_deref(), Some("access_denied"));
+    assert_eq!(e.oauth_error_description.as_deref(), Some("User said no"));
+}
+
+#[wasm_bindgen_test]
+fn missing_empty_or_wrong_state_is_state_mismatch() {
+    for q in ["code=abc", "code=abc&state=", "error=x"] {
+        let e = oauth::CallbackFields::from_query(q)
+            .into_response()
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::StateMismatch, "{q}");
+    }
+    let e = oauth::CallbackFields::from_query("code=abc&state=other")
+        .into_response()
+        .unwrap()
+        .into_code("ours")
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::StateMismatch);
+    // An error with a wrong state is a state mismatch too: we never trust its content.
+    let e = oauth::CallbackFields::from_query("error=x&state=other")
+        .into_response()
+        .unwrap()
+        .into_code("ours")
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::StateMismatch);
+}
+
+#[wasm_bindgen_test]
+fn neither_code_nor_error_and_oversized_are_rejected() {
+    let e = oauth::CallbackFields::from_query("state=x")
+        .into_response()
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::StateMismatch);
+    let huge = format!("code={}&state=x", "a".repeat(oauth::MAX_FIELD_LEN + 1));
+    assert!(oauth::CallbackFields::from_query(&huge)
+        .into_response()
+        .is_err());
+}
+
+#[wasm_bindgen_test]
+fn query_pairs_are_split_like_split_and_split_once() {
+    // Leading `?`s skipped, empty pairs and a key without `=` tolerated, `=` inside a value kept.
+    let f = oauth::CallbackFields::from_query("??&state=a=b&&error&code=c&");
+    assert_eq!(f.state.as_deref(), Some("a=b"));
+    assert_eq!(f.error.as_deref(), Some(""));
+    assert_eq!(f.code.as_deref(), Some("c"));
+    assert_eq!(f.error_description, None);
+    let f = oauth::CallbackFields::from_query("");
+    assert!(!f.is_response() && f.state.is_none());
+}
+
+#[wasm_bindgen_test]
+fn first_value_wins_and_code_is_redacted() {
+    let f =
+        oauth::CallbackFields::from_query("state=a&state=b&code=c&error_description=a+%C3%A9%FF");
+    assert_eq!(f.error_description.as_deref(), Some("a \u{e9}\u{FFFD}"));
+    assert_eq!(f.state.as_deref(), Some("a"));
+    let r = f.into_response().unwrap();
+    assert!(!format!("{r:?}").contains("code: \"c\""));
+}
+
+#[wasm_bindgen_test]
+fn strips_only_callback_params() {
+    assert_eq!(
+        flow::strip_callback_params("https://a.test/cb?code=1&state=2"),
+        "https://a.test/cb"
+    );
+    assert_eq!(
+        flow::strip_callback_params(
+            "https://a.test/cb?x=1&code=1&state=2&error=e&error_description=d&y=2#h"
+        ),
+        "https://a.test/cb?x=1&y=2#h"
+    );
+    // Keys are compared decoded: an escaped `code` is still the code.
+    assert_eq!(
+        flow::strip_callback_params("https://a.test/cb?c%6Fde=1&st%61te=2&x=%41"),
+        "https://a.test/cb?x=%41"
+    );
+    assert_eq!(
+        flow::strip_callback_params("https://a.test/"),
+        "https://a.test/"
+    );
 }

@@ -5,7 +5,8 @@
 // src/id_token.rs, src/oauth.rs and src/popup.rs, and bundled into dist/index.js.
 // No decision is made here: status codes, the messages' origin/source/shape/state, the
 // signature's verdict, every claim and PKCE/state/nonce are judged in Rust. The only rules here
-// are jsonPart's, which reproduce base64url::decode + String::from_utf8 (tests/id_token.rs).
+// are jsonPart's, which reproduce base64url::decode + String::from_utf8 (tests/id_token.rs), and
+// formDecode's, which are URLSearchParams' own (tests/oauth_browser.rs).
 
 const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 
@@ -49,8 +50,10 @@ export async function send(method, url, bearer, kind, body, ms) {
 
 /**
  * Verifies an RS256 signature over `data` (bytes) with the RSA public key `n`, `e` (base64url, from
- * the tenant's JWK; nothing else of the JWK is used). Resolves 0 valid, 1 invalid (or verify
- * failed), 2 the key cannot be imported, 3 no WebCrypto (not a secure context).
+ * the tenant's JWK; nothing else of the JWK is used). `signature` is the token's unpadded
+ * base64url text, whose syntax the wasm has checked. Resolves 0 valid, 1 invalid (or it cannot
+ * be decoded, or verify failed), 2 the key cannot be imported, 3 no WebCrypto (not a secure
+ * context).
  */
 export async function verifyRs256(n, e, signature, data) {
   const subtle = globalThis.crypto && crypto.subtle;
@@ -62,7 +65,8 @@ export async function verifyRs256(n, e, signature, data) {
     return 2;
   }
   try {
-    return (await subtle.verify(RS256, key, signature, data)) ? 0 : 1;
+    const bytes = Uint8Array.from(atob(signature.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    return (await subtle.verify(RS256, key, bytes, data)) ? 0 : 1;
   } catch {
     return 1;
   }
@@ -166,5 +170,28 @@ export function jsonPart(text) {
     return value !== null && typeof value == 'object' ? value : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * One `application/x-www-form-urlencoded` value or key decoded as the URL standard does (`+` is
+ * a space, `%XX` a byte, malformed escapes kept literally, invalid UTF-8 replaced by U+FFFD), by
+ * `URLSearchParams`. A literal `&` is escaped first so it stays part of the value.
+ */
+export function formDecode(text) {
+  return new URLSearchParams('a=' + text.replace(/&/g, '%26')).get('a');
+}
+
+/**
+ * Fills `bytes` (a view of wasm memory, which wasm-bindgen copies back) with
+ * `crypto.getRandomValues`. Returns false where WebCrypto is missing or the call threw (more than
+ * 65536 bytes); the wasm then fails instead of using the bytes.
+ */
+export function fillRandom(bytes) {
+  try {
+    crypto.getRandomValues(bytes);
+    return true;
+  } catch {
+    return false;
   }
 }
