@@ -1,0 +1,27 @@
+// The dialog's shell, built in ONE call: the host element, its open shadow root and the adopted
+// stylesheet. Imported with `#[wasm_bindgen(module = "/js/wasm/dialog.js")]` by
+// src/dialog/mod.rs and bundled into dist/index.js. Each web-sys method used for this was one
+// more import and glue function; here they are a few lines. Nothing is decided here: the CSS is
+// the wasm's (src/dialog/styles.rs) and `color` was checked by `is_safe_color` in Rust.
+
+/**
+ * `<div data-account-link data-mode="modal|inline" hidden>` (not attached anywhere), with an open
+ * shadow root that adopts one constructed stylesheet of `css` (no `<style>`, no `style`
+ * attribute: strict CSP). With `color`, sets `--al-primary` and `--al-on-primary` (`onColor`)
+ * through CSSOM. Returns the shadow root (`root.host` is the host).
+ */
+export function dialogShell(modal, css, color, onColor) {
+  const host = document.createElement('div');
+  host.setAttribute('data-account-link', '');
+  host.setAttribute('data-mode', modal ? 'modal' : 'inline');
+  host.hidden = true;
+  if (color) {
+    host.style.setProperty('--al-primary', color);
+    host.style.setProperty('--al-on-primary', onColor);
+  }
+  const root = host.attachShadow({ mode: 'open' });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  root.adoptedStyleSheets = [sheet];
+  return root;
+}
