@@ -25,3 +25,20 @@ export function dialogShell(modal, css, color, onColor) {
   root.adoptedStyleSheets = [sheet];
   return root;
 }
+
+/**
+ * Creates `<tag>` in the document, sets the attributes of `attrs` (`name=value` or `name`
+ * for an empty value, separated by spaces; fixed literals of the wasm), sets `text` as its text
+ * content when not empty (text, never HTML) and appends it to `parent`. Returns the element.
+ */
+export function el(parent, tag, attrs, text) {
+  const element = document.createElement(tag);
+  for (const attr of attrs.split(' ')) {
+    if (!attr) continue;
+    const i = attr.indexOf('=');
+    element.setAttribute(i < 0 ? attr : attr.slice(0, i), i < 0 ? '' : attr.slice(i + 1));
+  }
+  if (text) element.textContent = text;
+  parent.appendChild(element);
+  return element;
+}

@@ -122,10 +122,9 @@ impl Dialog {
         let host: HtmlElement = root.host().unchecked_into();
 
         if modal {
-            el(&doc, &root, "div", "data-part=backdrop");
+            el(&root, "div", "data-part=backdrop");
         }
         let panel: HtmlElement = el(
-            &doc,
             &root,
             "div",
             "role=dialog data-part=dialog aria-labelledby=al-title tabindex=-1",
@@ -137,48 +136,38 @@ impl Dialog {
         if modal {
             panel.set_attribute("aria-modal", "true").unwrap_throw();
         }
-        let header = el(&doc, &panel, "header", "");
+        let header = el(&panel, "header", "");
         if let Some(logo) = &config.theme.logo {
-            el(&doc, &header, "img", "data-part=logo alt")
+            el(&header, "img", "data-part=logo alt")
                 .set_attribute("src", logo)
                 .unwrap_throw();
         }
         el_text(
-            &doc,
             &header,
             "h2",
             "data-part=title id=al-title",
             strings.get(Msg::Title),
         );
-        el_text(
-            &doc,
-            &header,
-            "button",
-            "type=button data-action=close",
-            "×",
-        )
-        .set_attribute("aria-label", strings.get(Msg::Close))
-        .unwrap_throw();
+        el_text(&header, "button", "type=button data-action=close", "×")
+            .set_attribute("aria-label", strings.get(Msg::Close))
+            .unwrap_throw();
 
         let identities = el(
-            &doc,
             &panel,
             "section",
             "data-part=identities aria-labelledby=al-identities hidden",
         );
         el_text(
-            &doc,
             &identities,
             "h3",
             "id=al-identities",
             strings.get(Msg::IdentitiesTitle),
         );
-        let list = el(&doc, &identities, "ul", "");
+        let list = el(&identities, "ul", "");
 
-        let connections = el(&doc, &panel, "div", "data-part=connections");
+        let connections = el(&panel, "div", "data-part=connections");
         for connection in &config.connections {
             el_text(
-                &doc,
                 &connections,
                 "button",
                 "type=button",
@@ -187,15 +176,9 @@ impl Dialog {
             .set_attribute("data-connection", &connection.name)
             .unwrap_throw();
         }
-        let status = el(
-            &doc,
-            &panel,
-            "p",
-            "data-part=status role=status aria-live=polite",
-        );
-        let error = el(&doc, &panel, "p", "data-part=error role=alert");
+        let status = el(&panel, "p", "data-part=status role=status aria-live=polite");
+        let error = el(&panel, "p", "data-part=error role=alert");
         let use_redirect = el_text(
-            &doc,
             &panel,
             "button",
             "type=button data-action=use-redirect hidden",
@@ -311,7 +294,6 @@ impl Dialog {
     /// Replaces the identities list. Hidden when `rows` is empty.
     pub fn render_identities(&self, rows: &[IdentityRow]) {
         let inner = &self.inner;
-        let doc = &inner.doc;
         inner.list.set_text_content(None);
         let known_primary = inner.primary_profile.borrow().clone();
         for row in rows {
@@ -331,20 +313,20 @@ impl Dialog {
                 *inner.primary_profile.borrow_mut() = Some(row.clone());
             }
             let key = concat(&[&row.provider, "|", &row.user_id]);
-            let li = el(doc, &inner.list, "li", "");
+            let li = el(&inner.list, "li", "");
             li.set_attribute("data-identity", &key).unwrap_throw();
             if let Some(picture) = row
                 .picture
                 .as_deref()
                 .filter(|p| crate::options::image_url_allowed(p, inner.loopback_origin.as_deref()))
             {
-                el(doc, &li, "img", "alt referrerpolicy=no-referrer")
+                el(&li, "img", "alt referrerpolicy=no-referrer")
                     .set_attribute("src", picture)
                     .unwrap_throw();
             }
-            let who = el(doc, &li, "div", "data-part=who");
+            let who = el(&li, "div", "data-part=who");
             let label = inner.label_for(row);
-            el_text(doc, &who, "span", "data-part=provider", label);
+            el_text(&who, "span", "data-part=provider", label);
             let joined;
             let detail: &str = match (&row.name, &row.email) {
                 (Some(name), Some(email)) if name != email => {
@@ -355,10 +337,9 @@ impl Dialog {
                 (None, Some(email)) => email,
                 (None, None) => &row.user_id,
             };
-            el_text(doc, &who, "span", "data-part=detail", detail);
+            el_text(&who, "span", "data-part=detail", detail);
             if row.primary {
                 el_text(
-                    doc,
                     &li,
                     "span",
                     "data-part=badge",
@@ -367,7 +348,6 @@ impl Dialog {
             } else {
                 let aria = concat(&[inner.strings.get(Msg::Unlink), " ", label]);
                 let button = el_text(
-                    doc,
                     &li,
                     "button",
                     "type=button data-action=unlink",
@@ -647,24 +627,20 @@ impl Inner {
             .and_then(|e| e.text_content())
             .unwrap_or_default();
         toggle(unlink, "hidden", true);
-        let doc = &self.doc;
-        let confirm = el(doc, row, "div", "data-part=confirm role=group");
+        let confirm = el(row, "div", "data-part=confirm role=group");
         el_text(
-            doc,
             &confirm,
             "span",
             "",
             &self.strings.with_name(Msg::UnlinkPrompt, &label),
         );
         el_text(
-            doc,
             &confirm,
             "button",
             "type=button data-action=confirm-unlink",
             self.strings.get(Msg::ConfirmUnlink),
         );
         let cancel: HtmlElement = el_text(
-            doc,
             &confirm,
             "button",
             "type=button data-action=cancel-unlink",
