@@ -42,3 +42,20 @@ export function el(parent, tag, attrs, text) {
   parent.appendChild(element);
   return element;
 }
+
+/**
+ * The modal dialog's focus trap, for one Tab `event` in `root`: among the enabled buttons not
+ * inside a `[hidden]` element, Tab on the last (Shift+Tab on the first), or with focus on none
+ * of them, is taken over and focuses the other end; with no such button it is only taken over.
+ * Anywhere else the browser moves focus. `shift` is `event.shiftKey`, read by the wasm.
+ */
+export function wrapTab(event, root, shift) {
+  const items = [...root.querySelectorAll('button:not([disabled])')].filter((b) => !b.closest('[hidden]'));
+  const active = root.activeElement;
+  // `edge`: where the key would leave the dialog; `to`: the other end, where focus wraps.
+  const [to, edge] = shift ? [items[items.length - 1], items[0]] : [items[0], items[items.length - 1]];
+  if (!items.length || active == edge || !items.includes(active)) {
+    event.preventDefault();
+    if (to) to.focus();
+  }
+}

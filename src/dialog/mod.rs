@@ -29,6 +29,15 @@ extern "C" {
     /// `adoptedStyleSheets`, `style`, `setProperty`, ...).
     #[wasm_bindgen(js_name = dialogShell)]
     fn dialog_shell(modal: bool, css: &str, color: Option<&str>, on_color: &str) -> ShadowRoot;
+
+    /// js/wasm/dialog.js `wrapTab`: the modal dialog's focus trap for one Tab keydown. Among
+    /// the enabled, visible buttons of `root`, Tab on the last (Shift+Tab on the first), or with
+    /// focus outside them, is taken over (`preventDefault`) and moves focus to the other end;
+    /// with no such button it is only taken over; otherwise the browser moves focus. (`shift`
+    /// is the event's: a `bool` argument gives the import a glue function, which
+    /// scripts/wasm-names.mjs expects; with references only wasm-bindgen imports it directly.)
+    #[wasm_bindgen(js_name = wrapTab)]
+    fn wrap_tab(event: &KeyboardEvent, root: &ShadowRoot, shift: bool);
 }
 
 /// One row of the identities list, as the flows map it from the Management API.
@@ -460,28 +469,12 @@ impl Inner {
         &row.connection
     }
 
-    /// Enabled, visible buttons in document order.
     /// Modal and shown, with focus lost to the page (the focused element was disabled or
     /// removed): focus goes back to the dialog, so Tab and Escape keep working.
     fn keep_focus_inside(&self) {
         if self.modal && self.visible.get() && self.root.active_element().is_none() {
             let _ = self.panel.focus();
         }
-    }
-
-    fn focusables(&self) -> Vec<HtmlElement> {
-        let mut out = Vec::new();
-        if let Ok(nodes) = self.root.query_selector_all("button:not([disabled])") {
-            for i in 0..nodes.length() {
-                if let Some(node) = nodes.item(i) {
-                    let element: HtmlElement = node.unchecked_into();
-                    if matches!(element.closest("[hidden]"), Ok(None)) {
-                        out.push(element);
-                    }
-                }
-            }
-        }
-        out
     }
 
     fn focus_first(&self) {
@@ -543,23 +536,7 @@ impl Inner {
                     self.request_close();
                 }
             }
-            "Tab" if self.modal => {
-                let items = self.focusables();
-                let (Some(first), Some(last)) = (items.first(), items.last()) else {
-                    event.prevent_default();
-                    return;
-                };
-                let active = self.root.active_element();
-                let at = |e: &HtmlElement| active.as_ref().is_some_and(|a| a.is_same_node(Some(e)));
-                let inside = active.is_some() && items.iter().any(at);
-                if event.shift_key() && (at(first) || !inside) {
-                    event.prevent_default();
-                    let _ = last.focus();
-                } else if !event.shift_key() && (at(last) || !inside) {
-                    event.prevent_default();
-                    let _ = first.focus();
-                }
-            }
+            "Tab" if self.modal => wrap_tab(event, &self.root, event.shift_key()),
             _ => {}
         }
     }
