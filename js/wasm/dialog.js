@@ -59,3 +59,8 @@ export function wrapTab(event, root, shift) {
     if (to) to.focus();
   }
 }
+
+/** `toggleAttribute(name, on)` on every element of `root` that matches `selector`. */
+export function toggleAll(root, selector, name, on) {
+  for (const element of root.querySelectorAll(selector)) element.toggleAttribute(name, on);
+}

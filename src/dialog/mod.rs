@@ -36,6 +36,11 @@ extern "C" {
     /// with no such button it is only taken over; otherwise the browser moves focus. (`shift`
     /// is the event's: a `bool` argument gives the import a glue function, which
     /// scripts/wasm-names.mjs expects; with references only wasm-bindgen imports it directly.)
+    /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
+    /// matching `selector`.
+    #[wasm_bindgen(js_name = toggleAll)]
+    fn toggle_all(root: &ShadowRoot, selector: &str, name: &str, on: bool);
+
     #[wasm_bindgen(js_name = wrapTab)]
     fn wrap_tab(event: &KeyboardEvent, root: &ShadowRoot, shift: bool);
 }
@@ -407,15 +412,12 @@ impl Dialog {
         let _ = inner
             .panel
             .set_attribute("aria-busy", if busy { "true" } else { "false" });
-        if let Ok(buttons) = inner.root.query_selector_all(
+        toggle_all(
+            &inner.root,
             "[data-connection],[data-action=unlink],[data-action=confirm-unlink],[data-action=use-redirect]",
-        ) {
-            for i in 0..buttons.length() {
-                if let Some(button) = buttons.item(i) {
-                    toggle(button.unchecked_ref(), "disabled", busy);
-                }
-            }
-        }
+            "disabled",
+            busy,
+        );
         // A disabled button loses focus: keep it inside the modal dialog.
         inner.keep_focus_inside();
     }
