@@ -64,3 +64,16 @@ export function wrapTab(event, root, shift) {
 export function toggleAll(root, selector, name, on) {
   for (const element of root.querySelectorAll(selector)) element.toggleAttribute(name, on);
 }
+
+/**
+ * What a click in the dialog is about: `true` when its target is the backdrop itself, else the
+ * enabled element matching `selector` (the wasm passes `'button'`) the target is in, else `null`
+ * (a disabled button, text, a non-element).
+ */
+export function clickTarget(event, selector) {
+  const target = event.target;
+  if (!(target instanceof Element)) return null;
+  if (target.getAttribute('data-part') == 'backdrop') return true;
+  const button = target.closest(selector);
+  return button && !button.hasAttribute('disabled') ? button : null;
+}

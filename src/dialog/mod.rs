@@ -41,6 +41,12 @@ extern "C" {
     #[wasm_bindgen(js_name = toggleAll)]
     fn toggle_all(root: &ShadowRoot, selector: &str, name: &str, on: bool);
 
+    /// js/wasm/dialog.js `clickTarget`: what a click in the dialog is about: `true` for the
+    /// backdrop itself, the enabled element matching `selector` (`"button"`) the target is in,
+    /// or `null` (a disabled button, text, a non-element target).
+    #[wasm_bindgen(js_name = clickTarget)]
+    fn click_target(event: &Event, selector: &str) -> JsValue;
+
     #[wasm_bindgen(js_name = wrapTab)]
     fn wrap_tab(event: &KeyboardEvent, root: &ShadowRoot, shift: bool);
 }
@@ -544,19 +550,14 @@ impl Inner {
     }
 
     fn on_click(&self, event: &Event) {
-        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-            return;
-        };
-        if target.get_attribute("data-part").as_deref() == Some("backdrop") {
+        let target = click_target(event, "button");
+        if target.as_bool() == Some(true) {
             self.focus_first();
             return;
         }
-        let Some(button) = target.closest("button").ok().flatten() else {
+        let Ok(button) = target.dyn_into::<Element>() else {
             return;
         };
-        if button.has_attribute("disabled") {
-            return;
-        }
         if let Some(connection) = button.get_attribute("data-connection") {
             *self.last_connection.borrow_mut() = Some(connection.clone());
             let hook = self.hooks.connection.borrow().clone();
