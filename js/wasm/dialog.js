@@ -77,3 +77,8 @@ export function clickTarget(event, selector) {
   const button = target.closest(selector);
   return button && !button.hasAttribute('disabled') ? button : null;
 }
+
+/** Removes every element of `root` that matches `selector`. */
+export function removeAll(root, selector) {
+  for (const element of root.querySelectorAll(selector)) element.remove();
+}

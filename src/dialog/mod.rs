@@ -18,7 +18,7 @@ use core::cell::Cell;
 use dom::{el, el_text, toggle, Listener};
 use i18n::{Msg, Strings};
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, Event, HtmlElement, KeyboardEvent, ShadowRoot};
+use web_sys::{Document, Element, Event, HtmlElement, KeyboardEvent, Node, ShadowRoot};
 
 #[wasm_bindgen(module = "/js/wasm/dialog.js")]
 extern "C" {
@@ -37,9 +37,13 @@ extern "C" {
     /// is the event's: a `bool` argument gives the import a glue function, which
     /// scripts/wasm-names.mjs expects; with references only wasm-bindgen imports it directly.)
     /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
-    /// matching `selector`.
+    /// (an element or the shadow root) matching `selector`.
     #[wasm_bindgen(js_name = toggleAll)]
-    fn toggle_all(root: &ShadowRoot, selector: &str, name: &str, on: bool);
+    fn toggle_all(root: &Node, selector: &str, name: &str, on: bool);
+
+    /// js/wasm/dialog.js `removeAll`: removes every element of `root` matching `selector`.
+    #[wasm_bindgen(js_name = removeAll)]
+    fn remove_all(root: &Node, selector: &str);
 
     /// js/wasm/dialog.js `clickTarget`: what a click in the dialog is about: `true` for the
     /// backdrop itself, the enabled element matching `selector` (`"button"`) the target is in,
@@ -642,14 +646,12 @@ impl Inner {
         }
     }
 
+    /// [`Self::close_confirmation`] on every row, without refocusing: each row has at most one
+    /// confirmation and one unlink button, so this is every confirmation removed and every
+    /// unlink button shown again.
     fn close_confirmations(&self) {
-        if let Ok(rows) = self.list.query_selector_all("li") {
-            for i in 0..rows.length() {
-                if let Some(row) = rows.item(i) {
-                    self.close_confirmation(row.unchecked_ref(), false);
-                }
-            }
-        }
+        remove_all(&self.list, "[data-part=confirm]");
+        toggle_all(&self.list, "[data-action=unlink]", "hidden", false);
     }
 }
 
