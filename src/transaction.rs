@@ -81,6 +81,14 @@ pub fn is_stale(created_at_ms: f64, now_ms: f64) -> bool {
     !(now_ms - created_at_ms <= MAX_AGE_MS && created_at_ms - now_ms <= 60_000.0)
 }
 
+#[wasm_bindgen(module = "/js/wasm/storage.js")]
+extern "C" {
+    /// js/wasm/storage.js `storageKeys`: the keys of `storage` starting with `prefix`, as a new
+    /// array. One import call instead of `length`, `key(i)` per item and a `Vec<String>`.
+    #[wasm_bindgen(js_name = storageKeys)]
+    fn storage_keys(storage: &web_sys::Storage, prefix: &str) -> js_sys::Array;
+}
+
 fn mismatch(message: &str, detail: &str) -> Error {
     Error::new(ErrorCode::StateMismatch, message).with_detail(detail)
 }
@@ -166,16 +174,8 @@ impl Transaction {
     /// Deletes every stored transaction older than [`MAX_AGE_MS`] (abandoned redirects).
     pub fn purge_stale(now_ms: f64) {
         let Ok(storage) = storage() else { return };
-        let len = storage.length().unwrap_or(0);
-        let mut keys: Vec<String> = Vec::new();
-        for i in 0..len {
-            if let Ok(Some(key)) = storage.key(i) {
-                if key.starts_with(KEY_PREFIX) {
-                    keys.push(key);
-                }
-            }
-        }
-        for key in keys {
+        for key in storage_keys(&storage, KEY_PREFIX).iter() {
+            let key = key.as_string().unwrap_or_default();
             let stale = storage
                 .get_item(&key)
                 .ok()

@@ -147,6 +147,13 @@ fn js<T>(result: Result<T>) -> core::result::Result<T, JsValue> {
     result.map_err(JsValue::from)
 }
 
+/// The event named by `on`/`off`'s first argument; a non-string is an unknown event. Out of
+/// line: one copy of the string read and the parse for both exports.
+#[inline(never)]
+fn event_kind(event: &JsValue) -> Result<EventKind> {
+    EventKind::parse(&event.as_string().unwrap_or_default())
+}
+
 fn callback(value: JsValue) -> Result<Function> {
     value.dyn_into::<Function>().map_err(|_| {
         Error::invalid_options("the listener must be a function, e.g. widget.on('show', () => {})")
@@ -222,19 +229,23 @@ impl LinkWidget {
     }
 
     /// Adds a listener; returns a function that removes it.
-    pub fn on(&self, event: &str, listener: JsValue) -> core::result::Result<Function, JsValue> {
+    ///
+    /// `event` is taken as a `JsValue` and read with `as_string()` (a non-string is an unknown
+    /// event): a `&str` parameter makes wasm-bindgen copy the string into the wasm through
+    /// `passStringToWasm0` and free it again, about 0.5 KB of shim in each export.
+    pub fn on(&self, event: JsValue, listener: JsValue) -> core::result::Result<Function, JsValue> {
         js((|| {
             self.inner.dialog()?;
-            let kind = EventKind::parse(event)?;
+            let kind = event_kind(&event)?;
             Ok(self.inner.events.on(kind, callback(listener)?))
         })())
     }
 
-    /// Removes every registration of `listener` for `event`.
-    pub fn off(&self, event: &str, listener: JsValue) -> core::result::Result<(), JsValue> {
+    /// Removes every registration of `listener` for `event` (a `JsValue`, as in [`Self::on`]).
+    pub fn off(&self, event: JsValue, listener: JsValue) -> core::result::Result<(), JsValue> {
         js((|| {
             self.inner.dialog()?;
-            let kind = EventKind::parse(event)?;
+            let kind = event_kind(&event)?;
             self.inner.events.off(kind, &listener);
             Ok(())
         })())

@@ -404,7 +404,7 @@ fn focus_moves_in_is_trapped_escape_closes_and_focus_returns() {
 
     let widget = create(options("")).unwrap();
     let hides = Recorder::new("");
-    widget.on("hide", hides.function()).unwrap();
+    widget.on("hide".into(), hides.function()).unwrap();
     widget.show().unwrap();
     let root = root();
     let first_connection = q(&root, "[data-connection=google-oauth2]").unwrap();
@@ -445,8 +445,8 @@ fn close_button_hides_and_fires_hide_once() {
     let widget = create(options("")).unwrap();
     let shows = Recorder::new("");
     let hides = Recorder::new("");
-    widget.on("show", shows.function()).unwrap();
-    widget.on("hide", hides.function()).unwrap();
+    widget.on("show".into(), shows.function()).unwrap();
+    widget.on("hide".into(), hides.function()).unwrap();
     widget.show().unwrap();
     widget.show().unwrap(); // already open: no second event
     click(&root(), "button[data-action=close]");
@@ -534,7 +534,7 @@ fn connection_click_fires_event_and_unsubscribe_works() {
     let widget = create(options("")).unwrap();
     widget.show().unwrap();
     let clicks = Recorder::new("connection");
-    let unsubscribe = widget.on("connection", clicks.function()).unwrap();
+    let unsubscribe = widget.on("connection".into(), clicks.function()).unwrap();
     let root = root();
     click(&root, "[data-connection=github]");
     assert_eq!(clicks.calls(), ["github"]);
@@ -544,8 +544,8 @@ fn connection_click_fires_event_and_unsubscribe_works() {
     assert_eq!(clicks.calls(), ["github"], "no call after unsubscribe");
 
     let again = Recorder::new("connection");
-    widget.on("connection", again.function()).unwrap();
-    widget.off("connection", again.function()).unwrap();
+    widget.on("connection".into(), again.function()).unwrap();
+    widget.off("connection".into(), again.function()).unwrap();
     click(&root, "[data-connection=google-oauth2]");
     assert!(again.calls().is_empty(), "no call after off");
     widget.destroy();
@@ -557,8 +557,8 @@ fn a_throwing_listener_does_not_stop_the_others() {
     let widget = create(options("")).unwrap();
     let thrower = Function::new_no_args("throw new Error('listener bug')");
     let after = Recorder::new("");
-    widget.on("show", thrower.into()).unwrap();
-    widget.on("show", after.function()).unwrap();
+    widget.on("show".into(), thrower.into()).unwrap();
+    widget.on("show".into(), after.function()).unwrap();
     widget.show().unwrap();
     assert_eq!(after.calls(), ["called"]);
     assert!(widget.is_open());
@@ -570,11 +570,19 @@ fn on_rejects_unknown_events_and_non_functions() {
     fresh();
     let widget = create(options("")).unwrap();
     let error = widget
-        .on("click", Function::new_no_args("").into())
+        .on("click".into(), Function::new_no_args("").into())
         .unwrap_err();
     assert_eq!(code_of(&error), "invalid_options");
     assert!(message_of(&error).contains("show, hide, connection"));
-    let error = widget.on("show", JsValue::from_str("nope")).unwrap_err();
+    // The event name is read from a JsValue: a non-string is an unknown event, not a panic.
+    let error = widget
+        .on(JsValue::from(1), Function::new_no_args("").into())
+        .unwrap_err();
+    assert_eq!(code_of(&error), "invalid_options");
+    assert!(message_of(&error).contains("show, hide, connection"));
+    let error = widget
+        .on("show".into(), JsValue::from_str("nope"))
+        .unwrap_err();
     assert_eq!(code_of(&error), "invalid_options");
     assert!(message_of(&error).contains("function"));
     widget.destroy();
@@ -585,7 +593,7 @@ fn destroy_removes_dom_and_later_calls_fail_destroyed() {
     fresh();
     let widget = create(options("")).unwrap();
     let clicks = Recorder::new("connection");
-    let unsubscribe = widget.on("connection", clicks.function()).unwrap();
+    let unsubscribe = widget.on("connection".into(), clicks.function()).unwrap();
     widget.show().unwrap();
     let root = root();
     let button: HtmlElement = q(&root, "[data-connection=github]")
@@ -600,10 +608,10 @@ fn destroy_removes_dom_and_later_calls_fail_destroyed() {
         widget.show().unwrap_err(),
         widget.hide().unwrap_err(),
         widget
-            .on("show", Function::new_no_args("").into())
+            .on("show".into(), Function::new_no_args("").into())
             .unwrap_err(),
         widget
-            .off("show", Function::new_no_args("").into())
+            .off("show".into(), Function::new_no_args("").into())
             .unwrap_err(),
     ] {
         assert_eq!(code_of(&error), "destroyed");
@@ -1139,7 +1147,7 @@ fn listeners_may_destroy_the_widget_from_inside_an_event() {
         });
         let widget_ref = slot.borrow();
         let widget = widget_ref.as_ref().unwrap();
-        widget.on(event, destroyer.as_ref().clone()).unwrap();
+        widget.on(event.into(), destroyer.as_ref().clone()).unwrap();
         widget.show().unwrap();
         let root = root();
         drop(widget_ref);
@@ -1161,7 +1169,9 @@ fn listeners_may_destroy_the_widget_from_inside_an_event() {
     {
         let widget_ref = slot.borrow();
         let widget = widget_ref.as_ref().unwrap();
-        widget.on("hide", destroyer.as_ref().clone()).unwrap();
+        widget
+            .on("hide".into(), destroyer.as_ref().clone())
+            .unwrap();
         widget.show().unwrap();
     }
     let root = root();

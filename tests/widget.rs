@@ -63,7 +63,7 @@ fn record(widget: &LinkWidget, event: &str) -> Recorder {
     let sink = seen.clone();
     let closure = Closure::<dyn FnMut(JsValue)>::new(move |v| sink.borrow_mut().push(v));
     widget
-        .on(event, closure.as_ref().clone())
+        .on(event.into(), closure.as_ref().clone())
         .expect("listener added");
     Recorder {
         seen,

@@ -3,35 +3,29 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, Event, EventTarget, Node};
+use web_sys::{Element, Event, EventTarget, Node};
 
-/// Creates `<tag>` with the fixed attributes `attrs` and appends it to `parent`. `attrs` is one
-/// literal, `name=value` or `name` (empty value) separated by spaces (the values have none):
-/// one string per call site instead of an array of pairs built on the stack at each. Values
-/// that vary (labels, ids, URLs) are set by the caller with `setAttribute`.
-pub(crate) fn el(doc: &Document, parent: &Node, tag: &str, attrs: &str) -> Element {
-    let element = doc.create_element(tag).unwrap_throw();
-    let mut rest = attrs;
-    while !rest.is_empty() {
-        let mut value = next_field(&mut rest, b' ');
-        let name = next_field(&mut value, b'=');
-        element.set_attribute(name, value).unwrap_throw();
-    }
-    parent.append_child(&element).unwrap_throw();
-    element
+#[wasm_bindgen(module = "/js/wasm/dialog.js")]
+extern "C" {
+    /// js/wasm/dialog.js `el`: see [`el`] and [`el_text`] (`text` empty: none, a new element has
+    /// no text anyway). One import call per element instead
+    /// of `createElement`, one `setAttribute` per attribute, `textContent` and `appendChild`.
+    #[wasm_bindgen(js_name = el)]
+    fn make(parent: &Node, tag: &str, attrs: &str, text: &str) -> Element;
 }
 
-/// Like [`el`], with its text content (always text, never HTML).
-pub(crate) fn el_text(
-    doc: &Document,
-    parent: &Node,
-    tag: &str,
-    attrs: &str,
-    text: &str,
-) -> Element {
-    let element = el(doc, parent, tag, attrs);
-    element.set_text_content(Some(text));
-    element
+/// Creates `<tag>` (in the page's document) with the fixed attributes `attrs` and appends it to
+/// `parent`. `attrs` is one literal, `name=value` or `name` (empty value) separated by spaces
+/// (the values have none): one string per call site instead of an array of pairs built on the
+/// stack at each. Values that vary (labels, ids, URLs) are set by the caller with
+/// `setAttribute`.
+pub(crate) fn el(parent: &Node, tag: &str, attrs: &str) -> Element {
+    make(parent, tag, attrs, "")
+}
+
+/// Like [`el`], with its text content (always text, never HTML: `textContent`).
+pub(crate) fn el_text(parent: &Node, tag: &str, attrs: &str, text: &str) -> Element {
+    make(parent, tag, attrs, text)
 }
 
 /// Sets or removes the boolean attribute `name`.

@@ -18,7 +18,42 @@ use core::cell::Cell;
 use dom::{el, el_text, toggle, Listener};
 use i18n::{Msg, Strings};
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, Event, HtmlElement, KeyboardEvent, ShadowRoot};
+use web_sys::{Document, Element, Event, HtmlElement, KeyboardEvent, Node, ShadowRoot};
+
+#[wasm_bindgen(module = "/js/wasm/dialog.js")]
+extern "C" {
+    /// js/wasm/dialog.js `dialogShell`: the hidden host `<div data-account-link data-mode>`
+    /// (not attached), its open shadow root adopting a stylesheet of `css`, and the theme's
+    /// colour (already checked by `is_safe_color`) as CSS custom properties. One import instead
+    /// of eight (`attachShadow`, `ShadowRootInit`, `CSSStyleSheet`, `replaceSync`,
+    /// `adoptedStyleSheets`, `style`, `setProperty`, ...).
+    #[wasm_bindgen(js_name = dialogShell)]
+    fn dialog_shell(modal: bool, css: &str, color: Option<&str>, on_color: &str) -> ShadowRoot;
+
+    /// js/wasm/dialog.js `wrapTab`: the modal dialog's focus trap for one Tab keydown. Among
+    /// the enabled, visible buttons of `root`, Tab on the last (Shift+Tab on the first), or with
+    /// focus outside them, is taken over (`preventDefault`) and moves focus to the other end;
+    /// with no such button it is only taken over; otherwise the browser moves focus. (`shift`
+    /// is the event's: a `bool` argument gives the import a glue function, which
+    /// scripts/wasm-names.mjs expects; with references only wasm-bindgen imports it directly.)
+    /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
+    /// (an element or the shadow root) matching `selector`.
+    #[wasm_bindgen(js_name = toggleAll)]
+    fn toggle_all(root: &Node, selector: &str, name: &str, on: bool);
+
+    /// js/wasm/dialog.js `removeAll`: removes every element of `root` matching `selector`.
+    #[wasm_bindgen(js_name = removeAll)]
+    fn remove_all(root: &Node, selector: &str);
+
+    /// js/wasm/dialog.js `clickTarget`: what a click in the dialog is about: `true` for the
+    /// backdrop itself, the enabled element matching `selector` (`"button"`) the target is in,
+    /// or `null` (a disabled button, text, a non-element target).
+    #[wasm_bindgen(js_name = clickTarget)]
+    fn click_target(event: &Event, selector: &str) -> JsValue;
+
+    #[wasm_bindgen(js_name = wrapTab)]
+    fn wrap_tab(event: &KeyboardEvent, root: &ShadowRoot, shift: bool);
+}
 
 /// One row of the identities list, as the flows map it from the Management API.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -101,29 +136,19 @@ impl Dialog {
                 .into(),
         };
 
-        let host: HtmlElement = doc.create_element("div").unwrap_throw().unchecked_into();
-        host.set_attribute("data-account-link", "").unwrap_throw();
-        host.set_attribute("data-mode", if modal { "modal" } else { "inline" })
-            .unwrap_throw();
-        host.set_hidden(true);
-        if let Some(color) = &config.theme.primary_color {
-            // CSSOM, not the `style` attribute: allowed under a strict CSP.
-            let style = host.style();
-            let _ = style.set_property("--al-primary", color);
-            let _ = style.set_property("--al-on-primary", crate::options::text_color_on(color));
-        }
-        let root = host
-            .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
-            .unwrap_throw();
-        let sheet = web_sys::CssStyleSheet::new().unwrap_throw();
-        sheet.replace_sync(styles::CSS).unwrap_throw();
-        root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+        let color = config.theme.primary_color.as_deref();
+        let root = dialog_shell(
+            modal,
+            styles::CSS,
+            color,
+            color.map_or("", crate::options::text_color_on),
+        );
+        let host: HtmlElement = root.host().unchecked_into();
 
         if modal {
-            el(&doc, &root, "div", "data-part=backdrop");
+            el(&root, "div", "data-part=backdrop");
         }
         let panel: HtmlElement = el(
-            &doc,
             &root,
             "div",
             "role=dialog data-part=dialog aria-labelledby=al-title tabindex=-1",
@@ -135,48 +160,38 @@ impl Dialog {
         if modal {
             panel.set_attribute("aria-modal", "true").unwrap_throw();
         }
-        let header = el(&doc, &panel, "header", "");
+        let header = el(&panel, "header", "");
         if let Some(logo) = &config.theme.logo {
-            el(&doc, &header, "img", "data-part=logo alt")
+            el(&header, "img", "data-part=logo alt")
                 .set_attribute("src", logo)
                 .unwrap_throw();
         }
         el_text(
-            &doc,
             &header,
             "h2",
             "data-part=title id=al-title",
             strings.get(Msg::Title),
         );
-        el_text(
-            &doc,
-            &header,
-            "button",
-            "type=button data-action=close",
-            "×",
-        )
-        .set_attribute("aria-label", strings.get(Msg::Close))
-        .unwrap_throw();
+        el_text(&header, "button", "type=button data-action=close", "×")
+            .set_attribute("aria-label", strings.get(Msg::Close))
+            .unwrap_throw();
 
         let identities = el(
-            &doc,
             &panel,
             "section",
             "data-part=identities aria-labelledby=al-identities hidden",
         );
         el_text(
-            &doc,
             &identities,
             "h3",
             "id=al-identities",
             strings.get(Msg::IdentitiesTitle),
         );
-        let list = el(&doc, &identities, "ul", "");
+        let list = el(&identities, "ul", "");
 
-        let connections = el(&doc, &panel, "div", "data-part=connections");
+        let connections = el(&panel, "div", "data-part=connections");
         for connection in &config.connections {
             el_text(
-                &doc,
                 &connections,
                 "button",
                 "type=button",
@@ -185,15 +200,9 @@ impl Dialog {
             .set_attribute("data-connection", &connection.name)
             .unwrap_throw();
         }
-        let status = el(
-            &doc,
-            &panel,
-            "p",
-            "data-part=status role=status aria-live=polite",
-        );
-        let error = el(&doc, &panel, "p", "data-part=error role=alert");
+        let status = el(&panel, "p", "data-part=status role=status aria-live=polite");
+        let error = el(&panel, "p", "data-part=error role=alert");
         let use_redirect = el_text(
-            &doc,
             &panel,
             "button",
             "type=button data-action=use-redirect hidden",
@@ -309,7 +318,6 @@ impl Dialog {
     /// Replaces the identities list. Hidden when `rows` is empty.
     pub fn render_identities(&self, rows: &[IdentityRow]) {
         let inner = &self.inner;
-        let doc = &inner.doc;
         inner.list.set_text_content(None);
         let known_primary = inner.primary_profile.borrow().clone();
         for row in rows {
@@ -329,20 +337,20 @@ impl Dialog {
                 *inner.primary_profile.borrow_mut() = Some(row.clone());
             }
             let key = concat(&[&row.provider, "|", &row.user_id]);
-            let li = el(doc, &inner.list, "li", "");
+            let li = el(&inner.list, "li", "");
             li.set_attribute("data-identity", &key).unwrap_throw();
             if let Some(picture) = row
                 .picture
                 .as_deref()
                 .filter(|p| crate::options::image_url_allowed(p, inner.loopback_origin.as_deref()))
             {
-                el(doc, &li, "img", "alt referrerpolicy=no-referrer")
+                el(&li, "img", "alt referrerpolicy=no-referrer")
                     .set_attribute("src", picture)
                     .unwrap_throw();
             }
-            let who = el(doc, &li, "div", "data-part=who");
+            let who = el(&li, "div", "data-part=who");
             let label = inner.label_for(row);
-            el_text(doc, &who, "span", "data-part=provider", label);
+            el_text(&who, "span", "data-part=provider", label);
             let joined;
             let detail: &str = match (&row.name, &row.email) {
                 (Some(name), Some(email)) if name != email => {
@@ -353,10 +361,9 @@ impl Dialog {
                 (None, Some(email)) => email,
                 (None, None) => &row.user_id,
             };
-            el_text(doc, &who, "span", "data-part=detail", detail);
+            el_text(&who, "span", "data-part=detail", detail);
             if row.primary {
                 el_text(
-                    doc,
                     &li,
                     "span",
                     "data-part=badge",
@@ -365,7 +372,6 @@ impl Dialog {
             } else {
                 let aria = concat(&[inner.strings.get(Msg::Unlink), " ", label]);
                 let button = el_text(
-                    doc,
                     &li,
                     "button",
                     "type=button data-action=unlink",
@@ -416,15 +422,12 @@ impl Dialog {
         let _ = inner
             .panel
             .set_attribute("aria-busy", if busy { "true" } else { "false" });
-        if let Ok(buttons) = inner.root.query_selector_all(
+        toggle_all(
+            &inner.root,
             "[data-connection],[data-action=unlink],[data-action=confirm-unlink],[data-action=use-redirect]",
-        ) {
-            for i in 0..buttons.length() {
-                if let Some(button) = buttons.item(i) {
-                    toggle(button.unchecked_ref(), "disabled", busy);
-                }
-            }
-        }
+            "disabled",
+            busy,
+        );
         // A disabled button loses focus: keep it inside the modal dialog.
         inner.keep_focus_inside();
     }
@@ -478,28 +481,12 @@ impl Inner {
         &row.connection
     }
 
-    /// Enabled, visible buttons in document order.
     /// Modal and shown, with focus lost to the page (the focused element was disabled or
     /// removed): focus goes back to the dialog, so Tab and Escape keep working.
     fn keep_focus_inside(&self) {
         if self.modal && self.visible.get() && self.root.active_element().is_none() {
             let _ = self.panel.focus();
         }
-    }
-
-    fn focusables(&self) -> Vec<HtmlElement> {
-        let mut out = Vec::new();
-        if let Ok(nodes) = self.root.query_selector_all("button:not([disabled])") {
-            for i in 0..nodes.length() {
-                if let Some(node) = nodes.item(i) {
-                    let element: HtmlElement = node.unchecked_into();
-                    if matches!(element.closest("[hidden]"), Ok(None)) {
-                        out.push(element);
-                    }
-                }
-            }
-        }
-        out
     }
 
     fn focus_first(&self) {
@@ -561,41 +548,20 @@ impl Inner {
                     self.request_close();
                 }
             }
-            "Tab" if self.modal => {
-                let items = self.focusables();
-                let (Some(first), Some(last)) = (items.first(), items.last()) else {
-                    event.prevent_default();
-                    return;
-                };
-                let active = self.root.active_element();
-                let at = |e: &HtmlElement| active.as_ref().is_some_and(|a| a.is_same_node(Some(e)));
-                let inside = active.is_some() && items.iter().any(at);
-                if event.shift_key() && (at(first) || !inside) {
-                    event.prevent_default();
-                    let _ = last.focus();
-                } else if !event.shift_key() && (at(last) || !inside) {
-                    event.prevent_default();
-                    let _ = first.focus();
-                }
-            }
+            "Tab" if self.modal => wrap_tab(event, &self.root, event.shift_key()),
             _ => {}
         }
     }
 
     fn on_click(&self, event: &Event) {
-        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-            return;
-        };
-        if target.get_attribute("data-part").as_deref() == Some("backdrop") {
+        let target = click_target(event, "button");
+        if target.as_bool() == Some(true) {
             self.focus_first();
             return;
         }
-        let Some(button) = target.closest("button").ok().flatten() else {
+        let Ok(button) = target.dyn_into::<Element>() else {
             return;
         };
-        if button.has_attribute("disabled") {
-            return;
-        }
         if let Some(connection) = button.get_attribute("data-connection") {
             *self.last_connection.borrow_mut() = Some(connection.clone());
             let hook = self.hooks.connection.borrow().clone();
@@ -645,24 +611,20 @@ impl Inner {
             .and_then(|e| e.text_content())
             .unwrap_or_default();
         toggle(unlink, "hidden", true);
-        let doc = &self.doc;
-        let confirm = el(doc, row, "div", "data-part=confirm role=group");
+        let confirm = el(row, "div", "data-part=confirm role=group");
         el_text(
-            doc,
             &confirm,
             "span",
             "",
             &self.strings.with_name(Msg::UnlinkPrompt, &label),
         );
         el_text(
-            doc,
             &confirm,
             "button",
             "type=button data-action=confirm-unlink",
             self.strings.get(Msg::ConfirmUnlink),
         );
         let cancel: HtmlElement = el_text(
-            doc,
             &confirm,
             "button",
             "type=button data-action=cancel-unlink",
@@ -684,14 +646,12 @@ impl Inner {
         }
     }
 
+    /// [`Self::close_confirmation`] on every row, without refocusing: each row has at most one
+    /// confirmation and one unlink button, so this is every confirmation removed and every
+    /// unlink button shown again.
     fn close_confirmations(&self) {
-        if let Ok(rows) = self.list.query_selector_all("li") {
-            for i in 0..rows.length() {
-                if let Some(row) = rows.item(i) {
-                    self.close_confirmation(row.unchecked_ref(), false);
-                }
-            }
-        }
+        remove_all(&self.list, "[data-part=confirm]");
+        toggle_all(&self.list, "[data-action=unlink]", "hidden", false);
     }
 }
 
