@@ -467,14 +467,14 @@ fn is_loopback_host(host: &str) -> bool {
 /// Returns `(host, has_port)`.
 fn check_authority(authority: &str) -> Option<(&str, bool)> {
     let (host, port) = if authority.starts_with('[') {
-        let end = authority.find(']')?;
+        let end = authority.bytes().position(|b| b == b']')?;
         let (host, tail) = authority.split_at_checked(end + 1)?;
         match tail {
             "" => (host, None),
             tail => (host, Some(tail.strip_prefix(':')?)),
         }
     } else {
-        match authority.split_once(':') {
+        match split_byte(authority, b':') {
             Some((h, p)) => (h, Some(p)),
             None => (authority, None),
         }
@@ -494,7 +494,13 @@ fn check_authority(authority: &str) -> Option<(&str, bool)> {
     if host.is_empty() || host.len() > 253 {
         return None;
     }
-    for label in host.split('.') {
+    // Every dot-separated label, empty ones included (`a..b`, a trailing dot), like
+    // `host.split('.')`; a byte scan keeps core's `char` searcher out of the wasm (bench/README.md).
+    let mut rest = host;
+    let mut more = true;
+    while more {
+        more = rest.bytes().any(|b| b == b'.');
+        let label = next_field(&mut rest, b'.');
         let ok = !label.is_empty()
             && label.len() <= 63
             && !label.starts_with('-')
@@ -528,7 +534,9 @@ pub fn parse_domain(input: &str) -> Result<String> {
     } else if let Some(rest) = lower.strip_prefix("http://") {
         (false, rest)
     } else if lower.as_bytes().windows(3).any(|w| w == b"://")
-        || (lower.contains(':') && !lower.contains('.') && !lower.starts_with("localhost:"))
+        || (lower.bytes().any(|b| b == b':')
+            && !lower.bytes().any(|b| b == b'.')
+            && !lower.starts_with("localhost:"))
     {
         return Err(got(SCHEME, input));
     } else {
@@ -568,7 +576,7 @@ fn split_http_url(url: &str) -> Option<(bool, &str)> {
         (false, strip_prefix_ci(url, "http://")?)
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
+    if authority.bytes().any(|b| b == b'@') {
         return None;
     }
     check_authority(authority)?;
@@ -597,7 +605,7 @@ pub fn check_redirect_uri(uri: &str) -> Result<()> {
                 uri,
             ))
         }
-        Some(_) if !uri.contains('#') => Ok(()),
+        Some(_) if !uri.bytes().any(|b| b == b'#') => Ok(()),
         _ => Err(got(
             "redirectUri must be an absolute http(s) URL with no fragment, such as 'https://app.example.com/callback.html', listed in the application's Allowed Callback URLs",
             uri,
@@ -801,6 +809,9 @@ mod tests {
         assert!(domain_err("tenant.auth0.com:99999").contains("host name"));
         assert!(domain_err("-bad.auth0.com").contains("host name"));
         assert!(domain_err("a..b").contains("host name"));
+        // Empty first and last labels too (the label loop is a byte scan, not `split('.')`).
+        assert!(domain_err(".auth0.com").contains("host name"));
+        assert!(domain_err("tenant.auth0.com.").contains("host name"));
         assert!(domain_err("https://[::2]:4010").contains("host name"));
     }
 

@@ -189,7 +189,7 @@ impl Strings {
     /// The text of `msg` with `{name}` replaced by `name`.
     pub fn with_name(&self, msg: Msg, name: &str) -> String {
         let template = self.get(msg);
-        if let Some((before, after)) = template.split_once('{') {
+        if let Some((before, after)) = split_byte(template, b'{') {
             if let Some(after) = after.strip_prefix("name}") {
                 return before.to_owned() + name + after;
             }

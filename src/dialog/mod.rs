@@ -594,7 +594,7 @@ impl Inner {
                 let key = row.get_attribute("data-identity").unwrap_or_default();
                 self.close_confirmation(&row, true);
                 let hook = self.hooks.unlink.borrow().clone();
-                if let (Some(hook), Some((provider, user_id))) = (hook, key.split_once('|')) {
+                if let (Some(hook), Some((provider, user_id))) = (hook, split_byte(&key, b'|')) {
                     hook(provider, user_id);
                 }
             }
