@@ -36,23 +36,25 @@ section() {
 emulator_pid=""
 
 # Chromium processes that chromedriver started (a throwaway profile under
-# /tmp/org.chromium.Chromium.scoped_dir*) and left behind when wasm-bindgen-test-runner stopped it:
-# reparented to init, they idle on and skew later benchmarks. Only such orphans are stopped.
-driver_browsers() {
+# /tmp/org.chromium.Chromium.scoped_dir*) and left behind when wasm-bindgen-test-runner stopped it,
+# reparented to init. Nothing can drive them any more (their driver is gone), but they idle on and
+# skew benchmarks, and twice a run that started with such orphans alive hung at its first test
+# page ("Loading scripts..."; the same tests passed from a clean state). Stopped before and after
+# the browser tests; browsers with a live parent (another run's) are never touched.
+orphan_browsers() {
   local pid
   for pid in $(pgrep -f 'user-data-dir=/tmp/org.chromium.Chromium.scoped_dir' 2>/dev/null); do
     [ "$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')" = 1 ] && echo "$pid"
   done
   return 0
 }
-orphans_before=" $(driver_browsers | tr '\n' ' ') "
 reap_orphan_browsers() {
-  local pid reaped=0
-  for pid in $(driver_browsers); do
-    case "$orphans_before" in *" $pid "*) continue ;; esac
-    kill "$pid" 2>/dev/null && reaped=$((reaped + 1))
-  done
-  [ "$reaped" = 0 ] || echo "stopped $reaped Chromium process(es) chromedriver left behind"
+  local pids
+  pids=$(orphan_browsers | tr '\n' ' ')
+  [ -z "${pids// /}" ] && return 0
+  # shellcheck disable=SC2086 # one PID per word
+  kill $pids 2>/dev/null || true
+  echo "stopped Chromium process(es) chromedriver left behind: $pids"
 }
 
 cleanup() {
@@ -113,6 +115,7 @@ else
 fi
 
 section "browser tests (wasm-bindgen-test in headless Chromium)"
+reap_orphan_browsers
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export WASM_BINDGEN_TEST_ADDRESS="$TEST_PAGE_ADDRESS"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-60}"
