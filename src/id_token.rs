@@ -218,8 +218,8 @@ extern "C" {
 }
 
 /// Decodes one base64url JSON part (header or payload) with the browser (`atob`, a fatal
-/// `TextDecoder`, `JSON.parse`): the same rules as [`crate::base64url::decode`] and `String::from_utf8`,
-/// without their code in the wasm. Anything but a JSON object is `invalid_id_token` (`format`).
+/// `TextDecoder`, `JSON.parse`): unpadded base64url (RFC 4648 5) and strict UTF-8, without a
+/// decoder in the wasm. Anything but a JSON object is `invalid_id_token` (`format`).
 pub fn decode_json_part(part: &str) -> Result<JsValue> {
     let value = json_part(part);
     if !value.is_object() {
@@ -286,7 +286,7 @@ pub fn decode(token: &str) -> Result<Decoded> {
     let parts = split(token)?;
     let header = header_from_json(&decode_json_part(parts.header)?);
     let payload = decode_json_part(parts.payload)?;
-    // The rules of `base64url::decode` (alphabet, no padding, a possible length), checked here so
+    // Unpadded base64url's rules (alphabet, no padding, a possible length), checked here so
     // a malformed signature is still a `format` error before any key is fetched; the bytes are
     // decoded by the browser in `verifyRs256`.
     let sig = parts.signature.as_bytes();

@@ -165,7 +165,6 @@ pub use widget::LinkWidget;
 
 // Flow modules: plain functions and types the widget facade calls (see docs/ARCHITECTURE.md).
 pub mod api;
-pub mod base64url;
 pub mod flow;
 pub mod http;
 pub mod id_token;

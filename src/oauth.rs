@@ -6,7 +6,6 @@
 //! `form_decode` by `URLSearchParams`, which makes callback parsing a browser test) are thin
 //! wrappers.
 
-use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -39,12 +38,6 @@ pub fn fill_from_random(out: &mut String, len: usize, random: &[u8]) -> usize {
         }
     }
     len.saturating_sub(out.len())
-}
-
-/// The S256 challenge of RFC 7636 section 4.2 from the SHA-256 digest of the verifier:
-/// `BASE64URL(SHA256(ASCII(verifier)))`. There is deliberately no `plain` method.
-pub fn challenge_from_digest(sha256_of_verifier: &[u8]) -> String {
-    base64url::encode(sha256_of_verifier)
 }
 
 /// Percent-encodes everything but RFC 3986 `unreserved` characters. Safe for query values and for
@@ -396,30 +389,6 @@ extern "C" {
     fn fill_random(bytes: &mut [u8]) -> bool;
 }
 
-/// SHA-256 of `data` with `crypto.subtle.digest` (needs a secure context: https or localhost).
-pub async fn sha256(data: &[u8]) -> Result<Vec<u8>> {
-    let fail = || {
-        Error::new(
-            ErrorCode::InvalidOptions,
-            "crypto.subtle is not available: serve the page over https (or localhost).",
-        )
-    };
-    let subtle = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.subtle())
-        .ok_or_else(fail)?;
-    let promise = subtle
-        .digest_with_str_and_u8_array("SHA-256", data)
-        .map_err(|_| fail())?;
-    let digest = crate::task::PromiseFuture::from(promise)
-        .await
-        .map_err(|_| fail())?;
-    let digest = js_sys::Uint8Array::new(&digest);
-    let mut out = vec![0u8; digest.length() as usize];
-    copy_into(&mut out, &digest);
-    Ok(out)
-}
-
 #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/wasm/browser.js")]
 extern "C" {
     /// js/wasm/browser.js `s256`: `crypto.subtle.digest` and the base64url encoding in one
@@ -428,9 +397,9 @@ extern "C" {
     fn js_s256(verifier: &str) -> js_sys::Promise;
 }
 
-/// The S256 challenge of `verifier` (RFC 7636 4.2), computed by the browser: the same value as
-/// `challenge_from_digest(&sha256(verifier).await?)` (browser tests compare both), with one
-/// `.await` and no copy of the digest into the wasm.
+/// The S256 challenge of `verifier` (RFC 7636 4.2: `BASE64URL(SHA256(ASCII(verifier)))`, no
+/// padding; there is deliberately no `plain` method), computed by the browser with one `.await`
+/// and no copy of the digest into the wasm (tests/oauth_browser.rs checks the RFC's vector).
 pub async fn s256_challenge(verifier: &str) -> Result<String> {
     crate::task::PromiseFuture::from(js_s256(verifier))
         .await
@@ -442,15 +411,6 @@ pub async fn s256_challenge(verifier: &str) -> Result<String> {
                 "crypto.subtle is not available: serve the page over https (or localhost).",
             )
         })
-}
-
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// `Uint8Array.prototype.set.call(out, array)`: the import `Uint8Array::to_vec` uses, without
-    /// `copy_to`'s length `assert_eq!` (its `Debug` formatting of `usize` is core::fmt); `out` is
-    /// allocated with the array's length.
-    #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call")]
-    fn copy_into(out: &mut [u8], array: &js_sys::Uint8Array);
 }
 
 /// One transaction's fresh secrets: PKCE pair, state and nonce.
@@ -519,19 +479,6 @@ mod tests {
         assert_eq!(fill_from_random(&mut out, 5, &[0, 1, 250]), 3);
         assert_eq!(fill_from_random(&mut out, 5, &[2, 3, 4, 5]), 0);
         assert_eq!(out, "ABCDE");
-    }
-
-    #[test]
-    fn rfc7636_appendix_b_s256_vector() {
-        // Verifier "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"; its SHA-256 (appendix B):
-        let digest = [
-            19, 211, 30, 150, 26, 26, 216, 236, 47, 22, 177, 12, 76, 152, 46, 8, 118, 168, 120,
-            173, 109, 241, 68, 86, 110, 225, 137, 74, 203, 112, 249, 195,
-        ];
-        assert_eq!(
-            challenge_from_digest(&digest),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-        );
     }
 
     fn request(purpose: Purpose, mode: ResponseMode) -> AuthorizeRequest<'static> {

@@ -493,28 +493,19 @@ fn identities_read_numeric_ids_profiles_and_skip_junk() {
 async fn a_2xx_answer_that_is_not_json_is_an_api_error() {
     // The runner page itself: same origin, 200, HTML.
     let url = web_sys::window().unwrap().location().href().unwrap();
-    let reply = http::fetch(Request {
+    let request = || Request {
         method: "GET",
         url: &url,
         bearer: None,
         body: Body::Empty,
         timeout_ms: 5000,
-    })
-    .await
-    .unwrap();
+    };
+    let reply = http::fetch(request()).await.unwrap();
     assert_eq!(
         (reply.status, reply.invalid_json, reply.json.is_null()),
         (200, true, true)
     );
-    let e = http::send(Request {
-        method: "GET",
-        url: &url,
-        bearer: None,
-        body: Body::Empty,
-        timeout_ms: 5000,
-    })
-    .await
-    .unwrap_err();
+    let e = http::send(request()).await.unwrap_err();
     assert_eq!((e.code, e.status), (ErrorCode::ApiError, Some(200)));
     assert_eq!(e.message, "The server answered with invalid JSON.");
 }

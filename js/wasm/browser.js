@@ -5,7 +5,7 @@
 // src/id_token.rs, src/oauth.rs and src/popup.rs, and bundled into dist/index.js.
 // No decision is made here: status codes, the messages' origin/source/shape/state, the
 // signature's verdict, every claim and PKCE/state/nonce are judged in Rust. The only rules here
-// are jsonPart's, which reproduce base64url::decode + String::from_utf8 (tests/id_token.rs), and
+// are jsonPart's, strict unpadded base64url and UTF-8 (tests/id_token.rs), and
 // formDecode's, which are URLSearchParams' own (tests/oauth_browser.rs).
 
 const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
