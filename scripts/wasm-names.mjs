@@ -12,6 +12,10 @@
 // build instead of shipping a broken package.
 
 const SECTION_IMPORT = 2;
+// The glue's own import module. wasm-bindgen imports a snippet function directly, from the
+// snippet's module, when every argument and the result are JS references (no conversion, so no
+// glue function); such an import keeps its name, which is the snippet's export name.
+const GLUE_MODULE = './account_link_bg.js';
 const SECTION_EXPORT = 7;
 
 function readU32(buf, pos) {
@@ -114,6 +118,11 @@ export function shortenNames(wasm, glue) {
           [name, p] = readName(wasm, p);
           const descEnd = importDescEnd(wasm, p);
           if (!modules.has(module)) modules.set(module, shortName(modules.size));
+          if (module !== GLUE_MODULE) {
+            body.push(writeName(modules.get(module)), writeName(name), wasm.subarray(p, descEnd));
+            p = descEnd;
+            continue;
+          }
           const short = shortName(importCounter++);
           if (renames.has(name)) throw new Error(`wasm-names: import ${name} twice`);
           renames.set(name, short);

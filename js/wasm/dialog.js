@@ -47,9 +47,10 @@ export function el(parent, tag, attrs, text) {
  * The modal dialog's focus trap, for one Tab `event` in `root`: among the enabled buttons not
  * inside a `[hidden]` element, Tab on the last (Shift+Tab on the first), or with focus on none
  * of them, is taken over and focuses the other end; with no such button it is only taken over.
- * Anywhere else the browser moves focus. `shift` is `event.shiftKey`, read by the wasm.
+ * Anywhere else the browser moves focus.
  */
-export function wrapTab(event, root, shift) {
+export function wrapTab(event, root) {
+  const shift = event.shiftKey;
   const items = [...root.querySelectorAll('button:not([disabled])')].filter((b) => !b.closest('[hidden]'));
   const active = root.activeElement;
   // `edge`: where the key would leave the dialog; `to`: the other end, where focus wraps.
@@ -67,14 +68,13 @@ export function toggleAll(root, selector, name, on) {
 
 /**
  * What a click in the dialog is about: `true` when its target is the backdrop itself, else the
- * enabled element matching `selector` (the wasm passes `'button'`) the target is in, else `null`
- * (a disabled button, text, a non-element).
+ * enabled button the target is in, else `null` (a disabled button, text, a non-element).
  */
-export function clickTarget(event, selector) {
+export function clickTarget(event) {
   const target = event.target;
   if (!(target instanceof Element)) return null;
   if (target.getAttribute('data-part') == 'backdrop') return true;
-  const button = target.closest(selector);
+  const button = target.closest('button');
   return button && !button.hasAttribute('disabled') ? button : null;
 }
 

@@ -30,12 +30,6 @@ extern "C" {
     #[wasm_bindgen(js_name = dialogShell)]
     fn dialog_shell(modal: bool, css: &str, color: Option<&str>, on_color: &str) -> ShadowRoot;
 
-    /// js/wasm/dialog.js `wrapTab`: the modal dialog's focus trap for one Tab keydown. Among
-    /// the enabled, visible buttons of `root`, Tab on the last (Shift+Tab on the first), or with
-    /// focus outside them, is taken over (`preventDefault`) and moves focus to the other end;
-    /// with no such button it is only taken over; otherwise the browser moves focus. (`shift`
-    /// is the event's: a `bool` argument gives the import a glue function, which
-    /// scripts/wasm-names.mjs expects; with references only wasm-bindgen imports it directly.)
     /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
     /// (an element or the shadow root) matching `selector`.
     #[wasm_bindgen(js_name = toggleAll)]
@@ -46,13 +40,17 @@ extern "C" {
     fn remove_all(root: &Node, selector: &str);
 
     /// js/wasm/dialog.js `clickTarget`: what a click in the dialog is about: `true` for the
-    /// backdrop itself, the enabled element matching `selector` (`"button"`) the target is in,
-    /// or `null` (a disabled button, text, a non-element target).
+    /// backdrop itself, the enabled button the target is in, or `null` (a disabled button,
+    /// text, a non-element target).
     #[wasm_bindgen(js_name = clickTarget)]
-    fn click_target(event: &Event, selector: &str) -> JsValue;
+    fn click_target(event: &Event) -> JsValue;
 
+    /// js/wasm/dialog.js `wrapTab`: the modal dialog's focus trap for one Tab keydown. Among
+    /// the enabled, visible buttons of `root`, Tab on the last (Shift+Tab on the first), or with
+    /// focus outside them, is taken over (`preventDefault`) and moves focus to the other end;
+    /// with no such button it is only taken over; otherwise the browser moves focus.
     #[wasm_bindgen(js_name = wrapTab)]
-    fn wrap_tab(event: &KeyboardEvent, root: &ShadowRoot, shift: bool);
+    fn wrap_tab(event: &KeyboardEvent, root: &ShadowRoot);
 }
 
 /// One row of the identities list, as the flows map it from the Management API.
@@ -548,13 +546,13 @@ impl Inner {
                     self.request_close();
                 }
             }
-            "Tab" if self.modal => wrap_tab(event, &self.root, event.shift_key()),
+            "Tab" if self.modal => wrap_tab(event, &self.root),
             _ => {}
         }
     }
 
     fn on_click(&self, event: &Event) {
-        let target = click_target(event, "button");
+        let target = click_target(event);
         if target.as_bool() == Some(true) {
             self.focus_first();
             return;
