@@ -38,9 +38,8 @@ emulator_pid=""
 # Chromium processes that chromedriver started (a throwaway profile under
 # /tmp/org.chromium.Chromium.scoped_dir*) and left behind when wasm-bindgen-test-runner stopped it,
 # reparented to init. Nothing can drive them any more (their driver is gone), but they idle on and
-# skew benchmarks, and twice a run that started with such orphans alive hung at its first test
-# page ("Loading scripts..."; the same tests passed from a clean state). Stopped before and after
-# the browser tests; browsers with a live parent (another run's) are never touched.
+# skew benchmarks. Stopped before and after the browser tests; browsers with a live parent
+# (another run's) are never touched.
 orphan_browsers() {
   local pid
   for pid in $(pgrep -f 'user-data-dir=/tmp/org.chromium.Chromium.scoped_dir' 2>/dev/null); do

@@ -81,9 +81,9 @@ pub fn is_stale(created_at_ms: f64, now_ms: f64) -> bool {
     !(now_ms - created_at_ms <= MAX_AGE_MS && created_at_ms - now_ms <= 60_000.0)
 }
 
-#[wasm_bindgen(module = "/js/wasm/storage.js")]
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
 extern "C" {
-    /// js/wasm/storage.js `storageKeys`: the keys of `storage` starting with `prefix`, as a new
+    /// js/wasm/browser.js `storageKeys`: the keys of `storage` starting with `prefix`, as a new
     /// array. One import call instead of `length`, `key(i)` per item and a `Vec<String>`.
     #[wasm_bindgen(js_name = storageKeys)]
     fn storage_keys(storage: &web_sys::Storage, prefix: &str) -> js_sys::Array;

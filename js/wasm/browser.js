@@ -2,7 +2,8 @@
 // state (and drop paths) in the async state machine of each flow that inlines it, and every
 // web-sys method is one more import and glue function; a few lines of JS here cost less than
 // both. Imported with `#[wasm_bindgen(module = "/js/wasm/browser.js")]` by src/http.rs,
-// src/id_token.rs, src/oauth.rs and src/popup.rs, and bundled into dist/index.js.
+// src/id_token.rs, src/oauth.rs, src/popup.rs and src/transaction.rs, and bundled into
+// dist/index.js.
 // No decision is made here: status codes, the messages' origin/source/shape/state, the
 // signature's verdict, every claim and PKCE/state/nonce are judged in Rust. The only rules here
 // are jsonPart's, strict unpadded base64url and UTF-8 (tests/id_token.rs), and
@@ -194,4 +195,20 @@ export function fillRandom(bytes) {
   } catch {
     return false;
   }
+}
+
+/**
+ * The keys of `storage` that start with `prefix`, as a new array (safe to remove items while
+ * walking it), for src/transaction.rs: which transactions are stale (and so deleted) is decided
+ * in Rust. A storage that throws while being read yields the keys found so far.
+ */
+export function storageKeys(storage, prefix) {
+  const keys = [];
+  try {
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
+      if (key != null && key.startsWith(prefix)) keys.push(key);
+    }
+  } catch {}
+  return keys;
 }
