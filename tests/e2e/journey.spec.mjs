@@ -158,6 +158,13 @@ test('popup link: the popup logs in on the emulator, the dialog shows the new id
   const dialog = await openDialog(page);
   // The primary identity is listed and can never be unlinked.
   await expect(dialog.locator('[data-identity="auth0|alice"] [data-action="unlink"]')).toHaveCount(0);
+  // Pictures are fetched under the demo's strict CSP (img-src) and without a referrer: Alice's
+  // avatar from the tenant has loaded (a blocked or broken image has naturalWidth 0), and
+  // `seen.problems` below asserts no CSP violation was reported for it.
+  const avatar = dialog.locator('[data-identity="auth0|alice"] img');
+  await expect(avatar).toHaveAttribute('referrerpolicy', 'no-referrer');
+  await expect(avatar).toHaveAttribute('src', `${EMULATOR}/avatars/alice.svg`);
+  await expect.poll(() => avatar.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
 
   const popup = await clickConnection(page, 'github');
   await expect(dialog.locator('[data-part="status"]')).not.toBeEmpty();
