@@ -1,4 +1,7 @@
-//! `LinkWidget`: the crate's only `#[wasm_bindgen]` export, a thin facade over [`Inner`].
+//! `LinkWidget`: the crate's only `#[wasm_bindgen]` export, a thin facade over [`Inner`]. The
+//! wasm exports its constructor and one method, [`LinkWidget::call`]; js/index.js's `LinkWidget`
+//! class gives each public method its name and calls it (one wasm-bindgen shim instead of one
+//! per method).
 //!
 //! State lives in `Rc<Inner>`; `RefCell`s are borrowed only for the duration of a statement, never
 //! across a call into JS or an `.await` (see DESIGN.md section 3). Dialog hooks hold a
