@@ -1,7 +1,7 @@
-//! `LinkWidget`: the crate's only `#[wasm_bindgen]` export, a thin facade over [`Inner`]. The
-//! wasm exports its constructor and one method, [`LinkWidget::call`]; js/index.js's `LinkWidget`
-//! class gives each public method its name and calls it (one wasm-bindgen shim instead of one
-//! per method).
+//! `LinkWidget`: a thin facade over [`Inner`], and the crate's only `#[wasm_bindgen]` export,
+//! [`create_widget`]: it returns the widget as one JS function running [`LinkWidget::call`];
+//! js/index.js's `LinkWidget` class gives each public method its name and calls it (one
+//! wasm-bindgen shim instead of one per method).
 //!
 //! State lives in `Rc<Inner>`; `RefCell`s are borrowed only for the duration of a statement, never
 //! across a call into JS or an `.await` (see DESIGN.md section 3). Dialog hooks hold a
@@ -138,10 +138,9 @@ impl Inner {
     }
 }
 
-/// The "Link with another account" widget. Create it with `createLinkWidget(options)` from the
-/// package entry (which loads the wasm once, and the translation of `language`), or
-/// `new LinkWidget(options, translation)` after `init()`.
-#[wasm_bindgen]
+/// The "Link with another account" widget. JS gets it through `createLinkWidget(options)` from
+/// the package entry (which loads the wasm once, and the translation of `language`), whose
+/// `LinkWidget` class wraps the function [`create_widget`] returns.
 pub struct LinkWidget {
     inner: Rc<Inner>,
 }
@@ -163,7 +162,6 @@ fn callback(value: JsValue) -> Result<Function> {
     })
 }
 
-#[wasm_bindgen]
 impl LinkWidget {
     /// Validates `options` and builds the (hidden) dialog. Throws a `LinkWidgetError` with code
     /// `invalid_options` naming the fix.
@@ -172,7 +170,6 @@ impl LinkWidget {
     /// `lang/<tag>.js`). Only `createLinkWidget` loads it: constructed without it, the dialog
     /// shows English strings (the app's `languageDictionary` still applies) with the `lang`
     /// attribute of the language.
-    #[wasm_bindgen(constructor)]
     pub fn new(
         options: JsValue,
         translation: JsValue,
@@ -226,10 +223,9 @@ impl LinkWidget {
     /// 9 `signIn`, 10 `identities`, 11 `unlink`. Returns what the method returns (`undefined`
     /// for none) or throws its `LinkWidgetError`; another `op` returns `undefined`.
     ///
-    /// The only exported method: each exported method pays its own wasm-bindgen shim (the
-    /// externref slots of its arguments, the `&self` borrow, the `Result` thrown), 0.3-0.5 KB
-    /// each before compression; the facade in js/index.js keeps the public methods, their
-    /// names, arguments and JSDoc, and calls this one shim.
+    /// JS reaches it through the function [`create_widget`] returns, not through exported
+    /// methods: each exported method pays its own wasm-bindgen shim (the externref slots of its
+    /// arguments, the `&self` borrow, the `Result` thrown), 0.3-0.5 KB each before compression.
     pub fn call(&self, op: u32, a: JsValue, b: JsValue) -> core::result::Result<JsValue, JsValue> {
         Ok(match op {
             0 => self.show().map(|()| JsValue::UNDEFINED)?,
@@ -250,6 +246,31 @@ impl LinkWidget {
             _ => JsValue::UNDEFINED,
         })
     }
+}
+
+/// Validates `options` and builds the (hidden) widget, as [`LinkWidget::new`]; returns it as a JS
+/// function `(op, a, b)` that runs [`LinkWidget::call`] (what js/index.js's `LinkWidget` calls),
+/// or throws the `invalid_options` `LinkWidgetError`. The function owns the widget: the JS
+/// garbage collector drops it with the function.
+///
+/// A function rather than a `#[wasm_bindgen]` class with one method: the class costs its glue
+/// (pointer field, `free`, its own `FinalizationRegistry`) and a borrow check at each call in
+/// the wasm, and measured 0.5 KB larger. The closure is `Fn`, not `FnMut`: wasm-bindgen refuses
+/// to re-enter an `FnMut` closure, and a listener may call the widget from inside a call (a
+/// `hide` listener that calls `destroy()`).
+#[wasm_bindgen(js_name = createWidget)]
+pub fn create_widget(
+    options: JsValue,
+    translation: JsValue,
+) -> core::result::Result<JsValue, JsValue> {
+    let widget = LinkWidget::new(options, translation)?;
+    let call = move |op, a, b| widget.call(op, a, b);
+    Ok(
+        Closure::<dyn Fn(u32, JsValue, JsValue) -> core::result::Result<JsValue, JsValue>>::new(
+            call,
+        )
+        .into_js_value(),
+    )
 }
 
 /// `handleRedirectCallback`'s optional `url`: `undefined` and `null` are the current address. A

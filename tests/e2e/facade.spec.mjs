@@ -117,6 +117,13 @@ test('every LinkWidget method reaches its own wasm operation, with its arguments
         identities: await settle(widget.identities()),
         unlink: await settle(widget.unlink('github', '1')),
       };
+
+      // Re-entry: listeners call the widget from inside a call (the wasm function must allow it).
+      const second = await createLinkWidget({ domain, clientId: 'account-link-demo', connections: ['github'] });
+      second.on('show', () => second.hide());
+      second.on('hide', () => second.destroy());
+      out.reentrantShow = sync(() => second.show());
+      out.reentrantDestroyed = sync(() => second.show());
       return out;
     },
     EMULATOR,
@@ -176,5 +183,8 @@ test('every LinkWidget method reaches its own wasm operation, with its arguments
   for (const [method, outcome] of Object.entries(result.afterDestroy)) {
     expect(outcome, method).toEqual(destroyed);
   }
+  // show -> `show` listener hides -> `hide` listener destroys, all inside the first call.
+  expect(result.reentrantShow).toEqual({ returned: undefined });
+  expect(result.reentrantDestroyed).toEqual(destroyed);
   expect(pageErrors).toEqual([]);
 });
