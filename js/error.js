@@ -27,3 +27,50 @@ export class LinkWidgetError extends Error {
     }
   }
 }
+
+// The listener registry of each widget's `on`/`off` (src/events.rs imports these; when to emit
+// what is decided there). Here because the wasm already imports this module: a snippet of its
+// own would be one more file for the browser tests' runner page to fetch. A list holds
+// `[event, listener]` pairs in the order they were added; a pair is removed by identity.
+
+/** @returns {Array<[string, Function]>} a new, empty list */
+export const listeners = () => [];
+
+/**
+ * Appends `[event, listener]` to `list`.
+ * @returns {() => void} removes that pair (idempotent; a no-op once `unlistenAll` emptied the list)
+ */
+export function listen(list, event, listener) {
+  const pair = [event, listener];
+  list.push(pair);
+  return () => {
+    const i = list.indexOf(pair);
+    if (i >= 0) list.splice(i, 1);
+  };
+}
+
+/** Removes every `[event, listener]` pair of `list`. */
+export function unlisten(list, event, listener) {
+  for (let i = list.length; i--; ) if (list[i][0] === event && list[i][1] === listener) list.splice(i, 1);
+}
+
+/**
+ * Calls each listener of `event` with `payload`, in the order added: those added meanwhile wait
+ * for the next `fire`, those removed meanwhile (also by `unlistenAll`, on destroy) are skipped.
+ * A listener that throws is reported with `console.error`; the others still run.
+ */
+export function fire(list, event, payload) {
+  for (const pair of list.slice()) {
+    if (pair[0] !== event || !list.includes(pair)) continue;
+    try {
+      pair[1](payload);
+    } catch (thrown) {
+      console.error(`account-link: a '${event}' listener threw`, thrown);
+    }
+  }
+}
+
+/** Empties `list` in place. */
+export function unlistenAll(list) {
+  list.length = 0;
+}

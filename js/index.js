@@ -13,7 +13,7 @@
  * the wasm; the other languages are small modules (`lang/<tag>.js`) imported only when
  * `options.language` asks for one, in parallel with the wasm.
  */
-import init, { LinkWidget } from './account_link.js';
+import init, { createWidget } from './account_link.js';
 import { LinkWidgetError } from './error.js';
 
 export { LinkWidgetError };
@@ -80,6 +80,95 @@ function loadTranslation(language) {
       );
     },
   );
+}
+
+/**
+ * The widget `createLinkWidget` returns: the public methods of index.d.ts's `LinkWidget`, each one
+ * call of the function the wasm's `createWidget` returns, `(op, a, b)` (src/widget.rs
+ * `LinkWidget::call` lists the `op` numbers). The wasm exports one function instead of a class
+ * with twelve methods because every export pays its own wasm-bindgen shim; all behaviour (checks,
+ * errors, events, `destroyed`) is the wasm's, this class only names it.
+ */
+class LinkWidget {
+  /**
+   * @param {unknown} options
+   * @param {unknown} translation the default export of `lang/<tag>.js`, or `undefined`
+   */
+  constructor(options, translation) {
+    /** The wasm side, `(op, a, b) => result`; throws the `invalid_options` `LinkWidgetError`. */
+    this.w = createWidget(options, translation);
+  }
+  /** Shows the dialog and fires `show`. */
+  show() {
+    this.w(0);
+  }
+  /** Hides the dialog and fires `hide`. */
+  hide() {
+    this.w(1);
+  }
+  /** @returns {boolean} whether the dialog is shown */
+  get isOpen() {
+    return this.w(2);
+  }
+  /**
+   * @param {string} event
+   * @param {Function} listener
+   * @returns {() => void} the unsubscribe function
+   */
+  on(event, listener) {
+    return this.w(3, event, listener);
+  }
+  /**
+   * @param {string} event
+   * @param {Function} listener
+   */
+  off(event, listener) {
+    this.w(4, event, listener);
+  }
+  /** Removes the dialog, the listeners and callbacks; idempotent. */
+  destroy() {
+    this.w(5);
+  }
+  /**
+   * @param {string} connection
+   * @returns {Promise<unknown>}
+   */
+  linkWithPopup(connection) {
+    return this.w(6, connection);
+  }
+  /**
+   * @param {string} connection
+   * @returns {Promise<void>}
+   */
+  linkWithRedirect(connection) {
+    return this.w(7, connection);
+  }
+  /**
+   * @param {string} [url]
+   * @returns {Promise<unknown>}
+   */
+  handleRedirectCallback(url) {
+    return this.w(8, url);
+  }
+  /**
+   * @param {{ connection: string }} options
+   * @returns {Promise<unknown>}
+   */
+  signIn(options) {
+    return this.w(9, options);
+  }
+  /** @returns {Promise<unknown[]>} */
+  identities() {
+    return this.w(10);
+  }
+  /**
+   * @param {string} provider
+   * @param {string} userId
+   * @returns {Promise<unknown[]>}
+   */
+  unlink(provider, userId) {
+    return this.w(11, provider, userId);
+  }
 }
 
 /**

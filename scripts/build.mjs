@@ -141,9 +141,12 @@ step('assemble dist/');
 const stage = path.join(work, 'stage');
 fs.mkdirSync(stage, { recursive: true });
 let glue = fs.readFileSync(path.join(work, 'account_link.js'), 'utf8');
-const errorImport = /(["'])\.\/snippets\/account-link-[^/"']+\/js\/error\.js\1/g;
+// Only the `from` clauses: when the wasm imports an error.js function directly (all-reference
+// arguments, no glue function; src/events.rs), the imports object also names the snippet as the
+// wasm's import module, and that key must stay as the wasm spells it (wasm-names shortens both).
+const errorImport = /(from\s*)(["'])\.\/snippets\/account-link-[^/"']+\/js\/error\.js\2/g;
 const rewrites = (glue.match(errorImport) || []).length;
-glue = glue.replace(errorImport, "'./error.js'");
+glue = glue.replace(errorImport, "$1'./error.js'");
 console.log(`account_link.js: ${rewrites} import(s) of the error.js snippet rewritten to ./error.js`);
 if (minify) {
   const short = shortenNames(fs.readFileSync(outWasm), glue);

@@ -2,8 +2,9 @@
 //
 //   - every import: module `./account_link_bg.js` -> `a`, and each function name such as
 //     `__wbg_addEventListener_6a82629b3d430a48` -> `a`, `b`, ... `aa`, ...
-//   - every export except `memory`: `linkwidget_new`, `__wbindgen_malloc`, the closure
-//     invokers `wasm_bindgen__convert__closures_____invoke__h...` -> short names.
+//   - every export except `memory` and the exported free functions (their names are also the
+//     glue's JS exports): `__wbindgen_malloc`, the closure invokers
+//     `wasm_bindgen__convert__closures_____invoke__h...` -> short names.
 //
 // These names appear twice (wasm import/export section and glue JS), carry a 16-hex-digit hash
 // each, and are about 10 KB raw. binaryen's --minify-imports only renames `env` imports, hence
@@ -135,7 +136,11 @@ export function shortenNames(wasm, glue) {
           const kindAndIndexStart = p;
           p = readU32(wasm, p + 1)[1];
           let short = name;
-          if (name !== 'memory') {
+          // An exported free function (`#[wasm_bindgen] pub fn`) is also the glue's JS export
+          // `export function NAME`, which the package entry imports by that name: it keeps it
+          // (the whole-word rename below would rename the JS function too).
+          const freeFunction = new RegExp(`export function ${name.replace(/\$/g, '\\$')}\\(`).test(glue);
+          if (name !== 'memory' && !freeFunction) {
             // Exports get upper-case-first names so they never equal an import's.
             short = 'E' + shortName(exportCounter++);
             renames.set(name, short);

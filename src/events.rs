@@ -7,8 +7,6 @@
 use crate::error::{Error, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use alloc::rc::{Rc, Weak};
-use core::cell::Cell;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
@@ -73,29 +71,38 @@ impl EventKind {
     }
 }
 
-struct Entry {
-    id: u64,
-    kind: EventKind,
-    callback: Function,
-}
-
-#[derive(Default)]
-struct Registry {
-    /// The last id given out; ids only grow (a u64 never wraps in practice), which `emit` relies on.
-    next_id: Cell<u64>,
-    entries: RefCell<Vec<Entry>>,
-}
-
-impl Registry {
-    fn remove_id(&self, id: u64) {
-        self.entries.borrow_mut().retain(|e| e.id != id);
-    }
+// The registry itself is JS (js/error.js, the module the wasm already imports for
+// `LinkWidgetError`): keeping `[event, listener]` pairs, calling them and catching what they throw
+// is plumbing that cost about 1.5 KB of wasm (an id per entry, a `RefCell<Vec<_>>`, the
+// unsubscribe `Closure`); when to emit what stays in Rust.
+#[wasm_bindgen(module = "/js/error.js")]
+extern "C" {
+    /// A new, empty list of `[event, listener]` pairs.
+    #[wasm_bindgen(js_name = listeners)]
+    fn listeners() -> JsValue;
+    /// Appends `[event, listener]`; returns the function that removes that pair.
+    #[wasm_bindgen(js_name = listen)]
+    fn listen(list: &JsValue, event: &str, listener: &Function) -> Function;
+    /// Removes every `[event, listener]` pair.
+    #[wasm_bindgen(js_name = unlisten)]
+    fn unlisten(list: &JsValue, event: &str, listener: &JsValue);
+    /// Calls the listeners of `event` with `payload` (see [`Events::emit`]).
+    #[wasm_bindgen(js_name = fire)]
+    fn fire(list: &JsValue, event: &str, payload: &JsValue);
+    /// Empties the list in place.
+    #[wasm_bindgen(js_name = unlistenAll)]
+    fn unlisten_all(list: &JsValue);
 }
 
 /// The listener registry of one widget.
-#[derive(Default)]
 pub struct Events {
-    registry: Rc<Registry>,
+    list: JsValue,
+}
+
+impl Default for Events {
+    fn default() -> Events {
+        Events { list: listeners() }
+    }
 }
 
 impl Events {
@@ -105,77 +112,30 @@ impl Events {
     }
 
     /// Adds a listener and returns the JS function that removes it (idempotent; a no-op after
-    /// [`Events::clear`] or once the registry is gone).
-    ///
-    /// The unsubscribe function is owned by the caller (the JS GC frees it with its Rust part): it
-    /// holds only a weak reference to the registry and the listener's id, so it keeps nothing alive.
+    /// [`Events::clear`]). The unsubscribe function belongs to the caller and holds only the
+    /// list, which `clear` empties.
     pub fn on(&self, kind: EventKind, callback: Function) -> Function {
-        let id = self.registry.next_id.get().wrapping_add(1);
-        self.registry.next_id.set(id);
-        self.registry
-            .entries
-            .borrow_mut()
-            .push(Entry { id, kind, callback });
-        let weak: Weak<Registry> = Rc::downgrade(&self.registry);
-        Closure::<dyn FnMut()>::new(move || {
-            if let Some(registry) = weak.upgrade() {
-                registry.remove_id(id);
-            }
-        })
-        .into_js_value()
-        .unchecked_into()
+        listen(&self.list, kind.name(), &callback)
     }
 
-    /// Removes every registration of `callback` for `kind`. Returns whether any was removed.
-    pub fn off(&self, kind: EventKind, callback: &JsValue) -> bool {
-        let mut entries = self.registry.entries.borrow_mut();
-        let before = entries.len();
-        entries.retain(|e| !(e.kind == kind && JsValue::from(&e.callback) == *callback));
-        entries.len() != before
-    }
-
-    /// The number of listeners for `kind`.
-    pub fn count(&self, kind: EventKind) -> usize {
-        self.registry
-            .entries
-            .borrow()
-            .iter()
-            .filter(|e| e.kind == kind)
-            .count()
+    /// Removes every registration of `callback` for `kind`.
+    pub fn off(&self, kind: EventKind, callback: &JsValue) {
+        unlisten(&self.list, kind.name(), callback);
     }
 
     /// Calls every listener of `kind` with `payload`, in the order they were added.
     ///
-    /// Listeners added during the emit are not called for it; listeners removed during it are
-    /// skipped. No borrow is held while a listener runs, so listeners may call `on`/`off`/`destroy`.
+    /// Listeners added during the emit are not called for it; listeners removed during it
+    /// (including by `destroy`) are skipped. A listener that throws is reported with
+    /// `console.error` (`account-link: a 'show' listener threw`) and the others still run. No
+    /// borrow is held while a listener runs, so listeners may call `on`/`off`/`destroy`.
     pub fn emit(&self, kind: EventKind, payload: &JsValue) {
-        // No snapshot `Vec`: ids grow in the order listeners are added, so each step calls the
-        // first listener of `kind` after the one called last, up to the last id given out before
-        // the emit. A listener removed meanwhile is not found; one added meanwhile is past `last`.
-        let last = self.registry.next_id.get();
-        let mut after = 0;
-        loop {
-            let next = self
-                .registry
-                .entries
-                .borrow()
-                .iter()
-                .find(|e| e.kind == kind && e.id > after && e.id <= last)
-                .map(|e| (e.id, e.callback.clone()));
-            let Some((id, callback)) = next else {
-                return;
-            };
-            after = id;
-            if let Err(thrown) = callback.call1(&JsValue::UNDEFINED, payload) {
-                let message = concat(&["account-link: a '", kind.name(), "' listener threw"]);
-                web_sys::console::error_2(&JsValue::from_str(&message), &thrown);
-            }
-        }
+        fire(&self.list, kind.name(), payload);
     }
 
     /// Drops every listener (on destroy).
     pub fn clear(&self) {
-        self.registry.entries.borrow_mut().clear();
+        unlisten_all(&self.list);
     }
 }
 

@@ -1,4 +1,7 @@
-//! `LinkWidget`: the crate's only `#[wasm_bindgen]` export, a thin facade over [`Inner`].
+//! `LinkWidget`: a thin facade over [`Inner`], and the crate's only `#[wasm_bindgen]` export,
+//! [`create_widget`]: it returns the widget as one JS function running [`LinkWidget::call`];
+//! js/index.js's `LinkWidget` class gives each public method its name and calls it (one
+//! wasm-bindgen shim instead of one per method).
 //!
 //! State lives in `Rc<Inner>`; `RefCell`s are borrowed only for the duration of a statement, never
 //! across a call into JS or an `.await` (see DESIGN.md section 3). Dialog hooks hold a
@@ -135,10 +138,9 @@ impl Inner {
     }
 }
 
-/// The "Link with another account" widget. Create it with `createLinkWidget(options)` from the
-/// package entry (which loads the wasm once, and the translation of `language`), or
-/// `new LinkWidget(options, translation)` after `init()`.
-#[wasm_bindgen]
+/// The "Link with another account" widget. JS gets it through `createLinkWidget(options)` from
+/// the package entry (which loads the wasm once, and the translation of `language`), whose
+/// `LinkWidget` class wraps the function [`create_widget`] returns.
 pub struct LinkWidget {
     inner: Rc<Inner>,
 }
@@ -160,7 +162,6 @@ fn callback(value: JsValue) -> Result<Function> {
     })
 }
 
-#[wasm_bindgen]
 impl LinkWidget {
     /// Validates `options` and builds the (hidden) dialog. Throws a `LinkWidgetError` with code
     /// `invalid_options` naming the fix.
@@ -169,7 +170,6 @@ impl LinkWidget {
     /// `lang/<tag>.js`). Only `createLinkWidget` loads it: constructed without it, the dialog
     /// shows English strings (the app's `languageDictionary` still applies) with the `lang`
     /// attribute of the language.
-    #[wasm_bindgen(constructor)]
     pub fn new(
         options: JsValue,
         translation: JsValue,
@@ -217,6 +217,76 @@ impl LinkWidget {
         Ok(LinkWidget { inner })
     }
 
+    /// Runs the method `op` of the JS `LinkWidget` (js/index.js) with its arguments `a` and `b`
+    /// (`undefined` when the method takes fewer): 0 `show`, 1 `hide`, 2 `isOpen`, 3 `on`,
+    /// 4 `off`, 5 `destroy`, 6 `linkWithPopup`, 7 `linkWithRedirect`, 8 `handleRedirectCallback`,
+    /// 9 `signIn`, 10 `identities`, 11 `unlink`. Returns what the method returns (`undefined`
+    /// for none) or throws its `LinkWidgetError`; another `op` returns `undefined`.
+    ///
+    /// JS reaches it through the function [`create_widget`] returns, not through exported
+    /// methods: each exported method pays its own wasm-bindgen shim (the externref slots of its
+    /// arguments, the `&self` borrow, the `Result` thrown), 0.3-0.5 KB each before compression.
+    pub fn call(&self, op: u32, a: JsValue, b: JsValue) -> core::result::Result<JsValue, JsValue> {
+        Ok(match op {
+            0 => self.show().map(|()| JsValue::UNDEFINED)?,
+            1 => self.hide().map(|()| JsValue::UNDEFINED)?,
+            2 => self.is_open().into(),
+            3 => self.on(a, b)?.into(),
+            4 => self.off(a, b).map(|()| JsValue::UNDEFINED)?,
+            5 => {
+                self.destroy();
+                JsValue::UNDEFINED
+            }
+            6 => self.link_with_popup(a).into(),
+            7 => self.link_with_redirect(a).into(),
+            8 => self.handle_redirect_callback(url(&a)).into(),
+            9 => self.sign_in(a).into(),
+            10 => self.identities().into(),
+            11 => self.unlink(a, b).into(),
+            _ => JsValue::UNDEFINED,
+        })
+    }
+}
+
+/// Validates `options` and builds the (hidden) widget, as [`LinkWidget::new`]; returns it as a JS
+/// function `(op, a, b)` that runs [`LinkWidget::call`] (what js/index.js's `LinkWidget` calls),
+/// or throws the `invalid_options` `LinkWidgetError`. The function owns the widget: the JS
+/// garbage collector drops it with the function.
+///
+/// A function rather than a `#[wasm_bindgen]` class with one method: the class costs its glue
+/// (pointer field, `free`, its own `FinalizationRegistry`) and a borrow check at each call in
+/// the wasm, and measured 0.5 KB larger. The closure is `Fn`, not `FnMut`: wasm-bindgen refuses
+/// to re-enter an `FnMut` closure, and a listener may call the widget from inside a call (a
+/// `hide` listener that calls `destroy()`).
+#[wasm_bindgen(js_name = createWidget)]
+pub fn create_widget(
+    options: JsValue,
+    translation: JsValue,
+) -> core::result::Result<JsValue, JsValue> {
+    let widget = LinkWidget::new(options, translation)?;
+    let call = move |op, a, b| widget.call(op, a, b);
+    Ok(
+        Closure::<dyn Fn(u32, JsValue, JsValue) -> core::result::Result<JsValue, JsValue>>::new(
+            call,
+        )
+        .into_js_value(),
+    )
+}
+
+/// `handleRedirectCallback`'s optional `url`: `undefined` and `null` are the current address. A
+/// value that is not a string reads as the empty string, which carries no login result
+/// (`state_mismatch`); wasm-bindgen's `Option<String>` argument threw a `TypeError` for it.
+fn url(value: &JsValue) -> Option<String> {
+    if value.is_undefined() || value.is_null() {
+        None
+    } else {
+        Some(value.as_string().unwrap_or_default())
+    }
+}
+
+/// The methods of the JS `LinkWidget`, each reached through [`LinkWidget::call`] (the browser
+/// tests call them directly).
+impl LinkWidget {
     /// Shows the dialog (modal: moves focus in; inline: reveals it in its container) and fires
     /// `show`. Throws `destroyed` after `destroy()`.
     pub fn show(&self) -> core::result::Result<(), JsValue> {
@@ -264,7 +334,6 @@ impl LinkWidget {
     }
 
     /// Whether the dialog is currently shown.
-    #[wasm_bindgen(getter, js_name = isOpen)]
     pub fn is_open(&self) -> bool {
         self.inner
             .dialog
@@ -272,22 +341,17 @@ impl LinkWidget {
             .as_ref()
             .is_some_and(Dialog::is_visible)
     }
-}
 
-#[wasm_bindgen]
-impl LinkWidget {
     /// Links the account the user logs into in a popup to the signed-in user. Opens the popup
     /// synchronously, so call it inside a click handler. Resolves with `{ identity, identities }`
     /// and fires `linked`; rejects with a `LinkWidgetError` (`popup_blocked`, `cancelled`,
     /// `timeout`, `same_identity`, `already_linked`, ...) and fires `error`.
-    #[wasm_bindgen(js_name = linkWithPopup)]
     pub fn link_with_popup(&self, connection: JsValue) -> Promise {
         promise(self.inner.link_with_popup(&connection))
     }
 
     /// Redirect mode: keeps the transaction in `sessionStorage` and navigates to the login page
     /// (with `legacy: true`, the deprecated flow). Finish on return with `handleRedirectCallback`.
-    #[wasm_bindgen(js_name = linkWithRedirect)]
     pub fn link_with_redirect(&self, connection: JsValue) -> Promise {
         promise(self.inner.link_with_redirect(&connection))
     }
@@ -296,7 +360,6 @@ impl LinkWidget {
     /// the code, links, cleans `code` and `state` from the address bar. Resolves with
     /// `{ identity, identities }` (firing `linked`), or for a redirect sign-in with the sign-in
     /// result (firing `authenticated`).
-    #[wasm_bindgen(js_name = handleRedirectCallback)]
     pub fn handle_redirect_callback(&self, url: Option<String>) -> Promise {
         promise(self.inner.handle_redirect_callback(url))
     }
@@ -304,7 +367,6 @@ impl LinkWidget {
     /// Signs the primary user in through a popup (opened synchronously: call it in a click) for
     /// the Management API; resolves with `{ accessToken, idToken, profile, expiresAt }`, fires
     /// `authenticated`, and keeps the token in memory for linking.
-    #[wasm_bindgen(js_name = signIn)]
     pub fn sign_in(&self, options: JsValue) -> Promise {
         promise(self.inner.sign_in(&options))
     }

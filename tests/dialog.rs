@@ -565,6 +565,77 @@ fn a_throwing_listener_does_not_stop_the_others() {
     widget.destroy();
 }
 
+/// The registry's rules (js/error.js `fire`, `listen`, `unlisten`): listeners run in the order
+/// added; one added during an emit waits for the next emit, one removed during it (by `off`, or
+/// by `destroy`) is skipped; `off` removes every registration of that listener for that event
+/// only.
+#[wasm_bindgen_test]
+fn listeners_run_in_order_and_changes_during_an_emit_wait_for_the_next() {
+    fresh();
+    let widget = Rc::new(create(options("")).unwrap());
+    let log: Rc<RefCell<Vec<&'static str>>> = Rc::default();
+    let listener = |name: &'static str| {
+        let log = log.clone();
+        Closure::<dyn FnMut()>::new(move || log.borrow_mut().push(name))
+    };
+    let (first, late, skipped, twice) = (
+        listener("first"),
+        listener("late"),
+        listener("skipped"),
+        listener("twice"),
+    );
+    let f = |c: &Closure<dyn FnMut()>| -> JsValue { c.as_ref().clone() };
+    // Adds `late` and removes `skipped` while `show` is being emitted.
+    let changer = {
+        let (widget, log, late, skipped) = (widget.clone(), log.clone(), f(&late), f(&skipped));
+        Closure::<dyn FnMut()>::new(move || {
+            log.borrow_mut().push("changer");
+            widget.on("show".into(), late.clone()).unwrap();
+            widget.off("show".into(), skipped.clone()).unwrap();
+        })
+    };
+    for (event, closure) in [
+        ("show", &first),
+        ("show", &changer),
+        ("show", &skipped),
+        ("show", &twice),
+        ("show", &twice),
+        ("hide", &twice),
+    ] {
+        widget.on(event.into(), f(closure)).unwrap();
+    }
+    widget.show().unwrap();
+    widget.hide().unwrap();
+    assert_eq!(
+        log.borrow_mut().split_off(0),
+        ["first", "changer", "twice", "twice", "twice"]
+    );
+    widget.off("show".into(), f(&twice)).unwrap(); // both `show` registrations, not `hide`'s
+    widget.show().unwrap();
+    widget.hide().unwrap();
+    // `late` (added by the first emit) now runs once; the copy this emit adds waits.
+    assert_eq!(
+        log.borrow_mut().split_off(0),
+        ["first", "changer", "late", "twice"]
+    );
+    widget.destroy();
+
+    // `destroy` from a listener: the listeners after it are skipped.
+    let widget = Rc::new(create(options("")).unwrap());
+    let destroyer = {
+        let (widget, log) = (widget.clone(), log.clone());
+        Closure::<dyn FnMut()>::new(move || {
+            log.borrow_mut().push("destroyer");
+            widget.destroy();
+        })
+    };
+    widget.on("show".into(), f(&destroyer)).unwrap();
+    widget.on("show".into(), f(&first)).unwrap();
+    widget.show().unwrap();
+    assert_eq!(log.borrow_mut().split_off(0), ["destroyer"]);
+    assert_eq!(hosts(), 0);
+}
+
 #[wasm_bindgen_test]
 fn on_rejects_unknown_events_and_non_functions() {
     fresh();
