@@ -1,16 +1,22 @@
-// The dialog's shell, built in ONE call: the host element, its open shadow root and the adopted
-// stylesheet. Imported with `#[wasm_bindgen(module = "/js/wasm/dialog.js")]` by
+// The dialog's DOM work in a few calls: the whole static tree (`dialogTree`), elements, bulk
+// updates, the focus trap. Imported with `#[wasm_bindgen(module = "/js/wasm/dialog.js")]` by
 // src/dialog/mod.rs and bundled into dist/index.js. Each web-sys method used for this was one
-// more import and glue function; here they are a few lines. Nothing is decided here: the CSS is
-// the wasm's (src/dialog/styles.rs) and `color` was checked by `is_safe_color` in Rust.
+// more import and glue function, and each element one more call from the wasm; here they are a
+// few lines. Nothing is decided here: what is shown, the texts, the CSS (src/dialog/styles.rs)
+// and the colour (checked by `is_safe_color`) come from Rust; every text is set as text.
 
 /**
- * `<div data-account-link data-mode="modal|inline" hidden>` (not attached anywhere), with an open
- * shadow root that adopts one constructed stylesheet of `css` (no `<style>`, no `style`
- * attribute: strict CSP). With `color`, sets `--al-primary` and `--al-on-primary` (`onColor`)
- * through CSSOM. Returns the shadow root (`root.host` is the host).
+ * The whole dialog, hidden and not attached anywhere, in ONE call: the host
+ * `<div data-account-link data-mode="modal|inline" hidden>`, its open shadow root adopting one
+ * constructed stylesheet of `css` (no `<style>`, no `style` attribute: strict CSP), with `color`
+ * the theme's `--al-primary` and `--al-on-primary` (`onColor`) set through CSSOM, and the static
+ * tree inside (docs/ARCHITECTURE.md's DOM contract; tests/dialog.rs pins it byte for byte).
+ * Nothing is decided here: the CSS, the language tag, the logo URL (checked) and the four texts
+ * are the wasm's; the texts are set as text (`textContent`, `aria-label`), never parsed.
+ * Returns `[root, panel, identities, list, connections, status, error, useRedirect]` (the host
+ * is `root.host`); the connection buttons are added by the caller.
  */
-export function dialogShell(modal, css, color, onColor) {
+export function dialogTree(modal, css, color, onColor, lang, logo, title, close, identitiesTitle, useRedirect) {
   const host = document.createElement('div');
   host.setAttribute('data-account-link', '');
   host.setAttribute('data-mode', modal ? 'modal' : 'inline');
@@ -23,7 +29,27 @@ export function dialogShell(modal, css, color, onColor) {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(css);
   root.adoptedStyleSheets = [sheet];
-  return root;
+
+  if (modal) el(root, 'div', 'data-part=backdrop');
+  const panel = el(root, 'div', 'role=dialog data-part=dialog aria-labelledby=al-title tabindex=-1');
+  panel.setAttribute('lang', lang);
+  if (modal) panel.setAttribute('aria-modal', 'true');
+  const header = el(panel, 'header', '');
+  if (logo != null) el(header, 'img', 'data-part=logo alt').setAttribute('src', logo);
+  el(header, 'h2', 'data-part=title id=al-title', title);
+  el(header, 'button', 'type=button data-action=close', '\u00d7').setAttribute('aria-label', close);
+  const identities = el(panel, 'section', 'data-part=identities aria-labelledby=al-identities hidden');
+  el(identities, 'h3', 'id=al-identities', identitiesTitle);
+  return [
+    root,
+    panel,
+    identities,
+    el(identities, 'ul', ''),
+    el(panel, 'div', 'data-part=connections'),
+    el(panel, 'p', 'data-part=status role=status aria-live=polite'),
+    el(panel, 'p', 'data-part=error role=alert'),
+    el(panel, 'button', 'type=button data-action=use-redirect hidden', useRedirect),
+  ];
 }
 
 /**

@@ -17,18 +17,33 @@ use alloc::rc::{Rc, Weak};
 use core::cell::Cell;
 use dom::{el, el_text, toggle, Listener};
 use i18n::{Msg, Strings};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event, HtmlElement, KeyboardEvent, Node, ShadowRoot};
 
 #[wasm_bindgen(module = "/js/wasm/dialog.js")]
 extern "C" {
-    /// js/wasm/dialog.js `dialogShell`: the hidden host `<div data-account-link data-mode>`
-    /// (not attached), its open shadow root adopting a stylesheet of `css`, and the theme's
-    /// colour (already checked by `is_safe_color`) as CSS custom properties. One import instead
-    /// of eight (`attachShadow`, `ShadowRootInit`, `CSSStyleSheet`, `replaceSync`,
-    /// `adoptedStyleSheets`, `style`, `setProperty`, ...).
-    #[wasm_bindgen(js_name = dialogShell)]
-    fn dialog_shell(modal: bool, css: &str, color: Option<&str>, on_color: &str) -> ShadowRoot;
+    /// js/wasm/dialog.js `dialogTree`: the whole static dialog in one call (hidden, not
+    /// attached): the host `<div data-account-link data-mode>`, its open shadow root adopting a
+    /// stylesheet of `css`, the theme's colour (already checked by `is_safe_color`) as CSS
+    /// custom properties, and the tree of the DOM contract with the given texts set as text.
+    /// Returns `[root, panel, identities, list, connections, status, error, use_redirect]`.
+    /// One import call instead of one per element and attribute (building the tree from a
+    /// table in Rust measured larger: the loop and the element vector).
+    #[wasm_bindgen(js_name = dialogTree)]
+    #[allow(clippy::too_many_arguments)]
+    fn dialog_tree(
+        modal: bool,
+        css: &str,
+        color: Option<&str>,
+        on_color: &str,
+        lang: &str,
+        logo: Option<&str>,
+        title: &str,
+        close: &str,
+        identities_title: &str,
+        use_redirect: &str,
+    ) -> Array;
 
     /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
     /// (an element or the shadow root) matching `selector`.
@@ -135,59 +150,22 @@ impl Dialog {
         };
 
         let color = config.theme.primary_color.as_deref();
-        let root = dialog_shell(
+        let parts = dialog_tree(
             modal,
             styles::CSS,
             color,
             color.map_or("", crate::options::text_color_on),
-        );
-        let host: HtmlElement = root.host().unchecked_into();
-
-        if modal {
-            el(&root, "div", "data-part=backdrop");
-        }
-        let panel: HtmlElement = el(
-            &root,
-            "div",
-            "role=dialog data-part=dialog aria-labelledby=al-title tabindex=-1",
-        )
-        .unchecked_into();
-        panel
-            .set_attribute("lang", strings.language().tag())
-            .unwrap_throw();
-        if modal {
-            panel.set_attribute("aria-modal", "true").unwrap_throw();
-        }
-        let header = el(&panel, "header", "");
-        if let Some(logo) = &config.theme.logo {
-            el(&header, "img", "data-part=logo alt")
-                .set_attribute("src", logo)
-                .unwrap_throw();
-        }
-        el_text(
-            &header,
-            "h2",
-            "data-part=title id=al-title",
+            strings.language().tag(),
+            config.theme.logo.as_deref(),
             strings.get(Msg::Title),
-        );
-        el_text(&header, "button", "type=button data-action=close", "×")
-            .set_attribute("aria-label", strings.get(Msg::Close))
-            .unwrap_throw();
-
-        let identities = el(
-            &panel,
-            "section",
-            "data-part=identities aria-labelledby=al-identities hidden",
-        );
-        el_text(
-            &identities,
-            "h3",
-            "id=al-identities",
+            strings.get(Msg::Close),
             strings.get(Msg::IdentitiesTitle),
+            strings.get(Msg::UseRedirect),
         );
-        let list = el(&identities, "ul", "");
-
-        let connections = el(&panel, "div", "data-part=connections");
+        let part = |i| parts.get(i).unchecked_into::<HtmlElement>();
+        let root: ShadowRoot = parts.get(0).unchecked_into();
+        let host: HtmlElement = root.host().unchecked_into();
+        let connections = part(4);
         for connection in &config.connections {
             el_text(
                 &connections,
@@ -198,14 +176,6 @@ impl Dialog {
             .set_attribute("data-connection", &connection.name)
             .unwrap_throw();
         }
-        let status = el(&panel, "p", "data-part=status role=status aria-live=polite");
-        let error = el(&panel, "p", "data-part=error role=alert");
-        let use_redirect = el_text(
-            &panel,
-            "button",
-            "type=button data-action=use-redirect hidden",
-            strings.get(Msg::UseRedirect),
-        );
         parent.append_child(&host).unwrap_throw();
 
         let inner = Rc::new(Inner {
@@ -216,12 +186,12 @@ impl Dialog {
             doc,
             host,
             root,
-            panel,
-            identities,
-            list,
-            status,
-            error,
-            use_redirect,
+            panel: part(1),
+            identities: part(2).into(),
+            list: part(3).into(),
+            status: part(5).into(),
+            error: part(6).into(),
+            use_redirect: part(7).into(),
             opener: RefCell::new(None),
             last_connection: RefCell::new(None),
             primary_profile: RefCell::new(None),
