@@ -53,6 +53,31 @@ export function dialogTree(modal, css, color, onColor, lang, logo, title, close,
 }
 
 /**
+ * Appends one row of the identities list to `list`:
+ * `<li data-identity="provider|userId">`, with `picture` an
+ * `<img alt referrerpolicy=no-referrer src>`, `<div data-part=who>` holding the `label` and
+ * `detail` spans, then for the `primary` row `<span data-part=badge>text</span>`, else
+ * `<button type=button data-action=unlink aria-label="text label">text</button>`, `disabled`
+ * when asked. What is shown (picture allowed, label, detail, primary, busy) is decided in Rust;
+ * every string is set as text or as an attribute value, never parsed.
+ */
+export function identityRow(list, provider, userId, picture, label, detail, primary, text, disabled) {
+  const li = el(list, 'li', '');
+  li.setAttribute('data-identity', provider + '|' + userId);
+  if (picture != null) el(li, 'img', 'alt referrerpolicy=no-referrer').setAttribute('src', picture);
+  const who = el(li, 'div', 'data-part=who');
+  el(who, 'span', 'data-part=provider', label);
+  el(who, 'span', 'data-part=detail', detail);
+  if (primary) {
+    el(li, 'span', 'data-part=badge', text);
+    return;
+  }
+  const button = el(li, 'button', 'type=button data-action=unlink', text);
+  button.setAttribute('aria-label', text + ' ' + label);
+  button.toggleAttribute('disabled', disabled);
+}
+
+/**
  * Creates `<tag>` in the document, sets the attributes of `attrs` (`name=value` or `name`
  * for an empty value, separated by spaces; fixed literals of the wasm), sets `text` as its text
  * content when not empty (text, never HTML) and appends it to `parent`. Returns the element.

@@ -45,6 +45,24 @@ extern "C" {
         use_redirect: &str,
     ) -> Array;
 
+    /// js/wasm/dialog.js `identityRow`: appends one `<li data-identity="provider|user_id">`
+    /// to `list`: the picture (`None`: none), the label and detail spans, then the `text` as the
+    /// primary badge or as the unlink button (`aria-label` "text label", `disabled`). One
+    /// import call per row instead of one per element and attribute.
+    #[wasm_bindgen(js_name = identityRow)]
+    #[allow(clippy::too_many_arguments)]
+    fn identity_row(
+        list: &Element,
+        provider: &str,
+        user_id: &str,
+        picture: Option<&str>,
+        label: &str,
+        detail: &str,
+        primary: bool,
+        text: &str,
+        disabled: bool,
+    );
+
     /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
     /// (an element or the shadow root) matching `selector`.
     #[wasm_bindgen(js_name = toggleAll)]
@@ -304,21 +322,10 @@ impl Dialog {
             if row.primary && (row.name.is_some() || row.email.is_some()) {
                 *inner.primary_profile.borrow_mut() = Some(row.clone());
             }
-            let key = concat(&[&row.provider, "|", &row.user_id]);
-            let li = el(&inner.list, "li", "");
-            li.set_attribute("data-identity", &key).unwrap_throw();
-            if let Some(picture) = row
+            let picture = row
                 .picture
                 .as_deref()
-                .filter(|p| crate::options::image_url_allowed(p, inner.loopback_origin.as_deref()))
-            {
-                el(&li, "img", "alt referrerpolicy=no-referrer")
-                    .set_attribute("src", picture)
-                    .unwrap_throw();
-            }
-            let who = el(&li, "div", "data-part=who");
-            let label = inner.label_for(row);
-            el_text(&who, "span", "data-part=provider", label);
+                .filter(|p| crate::options::image_url_allowed(p, inner.loopback_origin.as_deref()));
             let joined;
             let detail: &str = match (&row.name, &row.email) {
                 (Some(name), Some(email)) if name != email => {
@@ -329,25 +336,22 @@ impl Dialog {
                 (None, Some(email)) => email,
                 (None, None) => &row.user_id,
             };
-            el_text(&who, "span", "data-part=detail", detail);
-            if row.primary {
-                el_text(
-                    &li,
-                    "span",
-                    "data-part=badge",
-                    inner.strings.get(Msg::Primary),
-                );
-            } else {
-                let aria = concat(&[inner.strings.get(Msg::Unlink), " ", label]);
-                let button = el_text(
-                    &li,
-                    "button",
-                    "type=button data-action=unlink",
-                    inner.strings.get(Msg::Unlink),
-                );
-                button.set_attribute("aria-label", &aria).unwrap_throw();
-                toggle(&button, "disabled", inner.busy.get());
-            }
+            // Everything the row shows is decided above; the snippet only builds it.
+            identity_row(
+                &inner.list,
+                &row.provider,
+                &row.user_id,
+                picture,
+                inner.label_for(row),
+                detail,
+                row.primary,
+                inner.strings.get(if row.primary {
+                    Msg::Primary
+                } else {
+                    Msg::Unlink
+                }),
+                inner.busy.get(),
+            );
         }
         toggle(&inner.identities, "hidden", rows.is_empty());
         // The focused button (e.g. the unlink confirmation) may have been in the old list.
