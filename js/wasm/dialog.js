@@ -77,12 +77,30 @@ export function identityRow(list, provider, userId, picture, label, detail, prim
   button.toggleAttribute('disabled', disabled);
 }
 
+/** Appends `<button type=button data-connection="name">text</button>` to `parent`. */
+export function connectionButton(parent, name, text) {
+  el(parent, 'button', 'type=button', text).setAttribute('data-connection', name);
+}
+
+/**
+ * Appends the unlink confirmation to `row`: `<div data-part=confirm role=group>` holding
+ * `<span>prompt</span>` and the `confirm` and `cancel` buttons (`data-action=confirm-unlink`,
+ * `cancel-unlink`), texts set as text. Returns the Cancel button.
+ */
+export function confirmation(row, prompt, confirm, cancel) {
+  const group = el(row, 'div', 'data-part=confirm role=group');
+  el(group, 'span', '', prompt);
+  el(group, 'button', 'type=button data-action=confirm-unlink', confirm);
+  return el(group, 'button', 'type=button data-action=cancel-unlink', cancel);
+}
+
 /**
  * Creates `<tag>` in the document, sets the attributes of `attrs` (`name=value` or `name`
- * for an empty value, separated by spaces; fixed literals of the wasm), sets `text` as its text
- * content when not empty (text, never HTML) and appends it to `parent`. Returns the element.
+ * for an empty value, separated by spaces; fixed literals of this file), sets `text` as its
+ * text content when not empty (text, never HTML) and appends it to `parent`. Returns the
+ * element. Used by the builders above; the wasm no longer creates elements itself.
  */
-export function el(parent, tag, attrs, text) {
+function el(parent, tag, attrs, text) {
   const element = document.createElement(tag);
   for (const attr of attrs.split(' ')) {
     if (!attr) continue;

@@ -15,7 +15,7 @@ use crate::error::{Error, ErrorCode};
 use crate::options::{provider_label, Config, Connection};
 use alloc::rc::{Rc, Weak};
 use core::cell::Cell;
-use dom::{el, el_text, toggle, Listener};
+use dom::{toggle, Listener};
 use i18n::{Msg, Strings};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -62,6 +62,17 @@ extern "C" {
         text: &str,
         disabled: bool,
     );
+
+    /// js/wasm/dialog.js `connectionButton`: appends
+    /// `<button type=button data-connection="name">text</button>` to `parent`.
+    #[wasm_bindgen(js_name = connectionButton)]
+    fn connection_button(parent: &Element, name: &str, text: &str);
+
+    /// js/wasm/dialog.js `confirmation`: appends the unlink confirmation
+    /// (`<div data-part=confirm role=group>`: the prompt, Unlink and Cancel buttons) to `row`
+    /// and returns the Cancel button.
+    #[wasm_bindgen(js_name = confirmation)]
+    fn confirmation(row: &Element, prompt: &str, confirm: &str, cancel: &str) -> HtmlElement;
 
     /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
     /// (an element or the shadow root) matching `selector`.
@@ -185,14 +196,11 @@ impl Dialog {
         let host: HtmlElement = root.host().unchecked_into();
         let connections = part(4);
         for connection in &config.connections {
-            el_text(
+            connection_button(
                 &connections,
-                "button",
-                "type=button",
+                &connection.name,
                 &strings.with_name(Msg::ConnectWith, &connection.display_name),
-            )
-            .set_attribute("data-connection", &connection.name)
-            .unwrap_throw();
+            );
         }
         parent.append_child(&host).unwrap_throw();
 
@@ -583,26 +591,12 @@ impl Inner {
             .and_then(|e| e.text_content())
             .unwrap_or_default();
         toggle(unlink, "hidden", true);
-        let confirm = el(row, "div", "data-part=confirm role=group");
-        el_text(
-            &confirm,
-            "span",
-            "",
+        let cancel = confirmation(
+            row,
             &self.strings.with_name(Msg::UnlinkPrompt, &label),
-        );
-        el_text(
-            &confirm,
-            "button",
-            "type=button data-action=confirm-unlink",
             self.strings.get(Msg::ConfirmUnlink),
-        );
-        let cancel: HtmlElement = el_text(
-            &confirm,
-            "button",
-            "type=button data-action=cancel-unlink",
             self.strings.get(Msg::CancelUnlink),
-        )
-        .unchecked_into();
+        );
         let _ = cancel.focus();
     }
 
