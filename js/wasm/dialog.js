@@ -136,10 +136,30 @@ export function toggleAll(root, selector, name, on) {
 }
 
 /**
+ * The dialog's two listeners on `root`, forwarding to ONE wasm closure `handler` (one closure and
+ * one guard instead of two, no `addEventListener` imports): a keydown as its event, a click as
+ * what it is about (`clickTarget`: `true` for the backdrop, else the enabled button; a click
+ * about nothing is not forwarded). What the key or the button means is decided in Rust.
+ * Returns `stop`, which removes both listeners.
+ */
+export function listen(root, handler) {
+  const click = (event) => {
+    const target = clickTarget(event);
+    if (target) handler(target);
+  };
+  root.addEventListener('click', click);
+  root.addEventListener('keydown', handler);
+  return () => {
+    root.removeEventListener('click', click);
+    root.removeEventListener('keydown', handler);
+  };
+}
+
+/**
  * What a click in the dialog is about: `true` when its target is the backdrop itself, else the
  * enabled button the target is in, else `null` (a disabled button, text, a non-element).
  */
-export function clickTarget(event) {
+function clickTarget(event) {
   const target = event.target;
   if (!(target instanceof Element)) return null;
   if (target.getAttribute('data-part') == 'backdrop') return true;

@@ -1,46 +1,47 @@
-//! Small DOM helpers for the dialog: a boolean attribute toggle and an RAII event listener
-//! guard. Elements are created by js/wasm/dialog.js (see the imports in the parent module).
+//! Small DOM helpers for the dialog: a boolean attribute toggle and an RAII guard over its
+//! event listeners. Elements are created by js/wasm/dialog.js (see the imports in the parent module).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, Event, EventTarget};
+use web_sys::{Element, ShadowRoot};
 
 /// Sets or removes the boolean attribute `name`.
 pub(crate) fn toggle(element: &Element, name: &str, on: bool) {
     let _ = element.toggle_attribute_with_force(name, on);
 }
 
-/// An event listener removed from its target when dropped (gloo-style guard).
+#[wasm_bindgen(module = "/js/wasm/dialog.js")]
+extern "C" {
+    /// js/wasm/dialog.js `listen`: adds the dialog's click and keydown listeners to `root`,
+    /// both forwarding to `handler` (a keydown as its event; a click as `true` for the backdrop
+    /// or the enabled button it is in, a click about nothing not at all); returns `stop`.
+    #[wasm_bindgen(js_name = listen)]
+    fn listen(root: &ShadowRoot, handler: &Closure<dyn FnMut(JsValue)>) -> Function;
+}
+
+/// The dialog's event listeners (click and keydown on its shadow root, both forwarded to one
+/// closure), removed when dropped (gloo-style guard); then the closure, which nothing can call
+/// any more, is freed.
 pub(crate) struct Listener {
-    target: EventTarget,
-    kind: &'static str,
-    closure: Closure<dyn FnMut(Event)>,
+    stop: Function,
+    _handler: Closure<dyn FnMut(JsValue)>,
 }
 
 impl Listener {
-    /// Adds `callback` for `kind` events on `target`.
-    pub(crate) fn new(
-        target: &EventTarget,
-        kind: &'static str,
-        callback: impl FnMut(Event) + 'static,
-    ) -> Listener {
-        let closure = Closure::<dyn FnMut(Event)>::new(callback);
-        target
-            .add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())
-            .unwrap_throw();
+    /// Forwards the clicks and keydowns in `root` to `handler` (see `listen`).
+    pub(crate) fn new(root: &ShadowRoot, handler: impl FnMut(JsValue) + 'static) -> Listener {
+        let handler = Closure::<dyn FnMut(JsValue)>::new(handler);
         Listener {
-            target: target.clone(),
-            kind,
-            closure,
+            stop: listen(root, &handler),
+            _handler: handler,
         }
     }
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        let _ = self
-            .target
-            .remove_event_listener_with_callback(self.kind, self.closure.as_ref().unchecked_ref());
+        let _ = self.stop.call0(&JsValue::UNDEFINED);
     }
 }

@@ -13,13 +13,13 @@ mod styles;
 
 use crate::error::{Error, ErrorCode};
 use crate::options::{provider_label, Config, Connection};
-use alloc::rc::{Rc, Weak};
+use alloc::rc::Rc;
 use core::cell::Cell;
 use dom::{toggle, Listener};
 use i18n::{Msg, Strings};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, Event, HtmlElement, KeyboardEvent, Node, ShadowRoot};
+use web_sys::{Document, Element, HtmlElement, KeyboardEvent, Node, ShadowRoot};
 
 #[wasm_bindgen(module = "/js/wasm/dialog.js")]
 extern "C" {
@@ -83,12 +83,6 @@ extern "C" {
     #[wasm_bindgen(js_name = removeAll)]
     fn remove_all(root: &Node, selector: &str);
 
-    /// js/wasm/dialog.js `clickTarget`: what a click in the dialog is about: `true` for the
-    /// backdrop itself, the enabled button the target is in, or `null` (a disabled button,
-    /// text, a non-element target).
-    #[wasm_bindgen(js_name = clickTarget)]
-    fn click_target(event: &Event) -> JsValue;
-
     /// js/wasm/dialog.js `wrapTab`: the modal dialog's focus trap for one Tab keydown. Among
     /// the enabled, visible buttons of `root`, Tab on the last (Shift+Tab on the first), or with
     /// focus outside them, is taken over (`preventDefault`) and moves focus to the other end;
@@ -151,7 +145,8 @@ struct Inner {
     visible: Cell<bool>,
     busy: Cell<bool>,
     hooks: Hooks,
-    listeners: RefCell<Vec<Listener>>,
+    /// The click and keydown listeners, removed on dispose.
+    listener: RefCell<Option<Listener>>,
 }
 
 /// A handle to the dialog. Cheap to clone; the DOM is removed by [`Dialog::dispose`] or when the
@@ -224,23 +219,14 @@ impl Dialog {
             visible: Cell::new(false),
             busy: Cell::new(false),
             hooks: Hooks::default(),
-            listeners: RefCell::new(Vec::new()),
+            listener: RefCell::new(None),
         });
         let weak = Rc::downgrade(&inner);
-        let click = Listener::new(&inner.root, "click", {
-            let weak: Weak<Inner> = weak.clone();
-            move |event| {
-                if let Some(inner) = weak.upgrade() {
-                    inner.on_click(&event);
-                }
-            }
-        });
-        let keydown = Listener::new(&inner.root, "keydown", move |event| {
+        *inner.listener.borrow_mut() = Some(Listener::new(&inner.root, move |value| {
             if let Some(inner) = weak.upgrade() {
-                inner.on_keydown(event.unchecked_ref());
+                inner.on_event(value);
             }
-        });
-        inner.listeners.borrow_mut().extend([click, keydown]);
+        }));
         Ok(Dialog { inner })
     }
 
@@ -431,7 +417,7 @@ impl Dialog {
 
 impl Inner {
     fn dispose(&self) {
-        self.listeners.borrow_mut().clear();
+        self.listener.borrow_mut().take();
         self.host.remove();
         self.visible.set(false);
         if let Some(opener) = self.opener.borrow_mut().take() {
@@ -533,15 +519,20 @@ impl Inner {
         }
     }
 
-    fn on_click(&self, event: &Event) {
-        let target = click_target(event);
-        if target.as_bool() == Some(true) {
+    /// What [`Listener`] forwards: `true` for a click on the backdrop, the enabled button a
+    /// click is in, or a keydown event.
+    fn on_event(&self, value: JsValue) {
+        if value.as_bool().is_some() {
             self.focus_first();
             return;
         }
-        let Ok(button) = target.dyn_into::<Element>() else {
-            return;
-        };
+        match value.dyn_into::<Element>() {
+            Ok(button) => self.on_click(&button),
+            Err(event) => self.on_keydown(event.unchecked_ref()),
+        }
+    }
+
+    fn on_click(&self, button: &Element) {
         if let Some(connection) = button.get_attribute("data-connection") {
             *self.last_connection.borrow_mut() = Some(connection.clone());
             let hook = self.hooks.connection.borrow().clone();
@@ -568,7 +559,7 @@ impl Inner {
             return;
         };
         match action.as_str() {
-            "unlink" => self.open_confirmation(&button, &row),
+            "unlink" => self.open_confirmation(button, &row),
             "cancel-unlink" => self.close_confirmation(&row, true),
             "confirm-unlink" => {
                 let key = row.get_attribute("data-identity").unwrap_or_default();
