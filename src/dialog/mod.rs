@@ -23,16 +23,18 @@ use web_sys::{Document, Element, HtmlElement, KeyboardEvent, Node, ShadowRoot};
 
 #[wasm_bindgen(module = "/js/wasm/dialog.js")]
 extern "C" {
-    /// js/wasm/dialog.js `dialogTree`: the whole static dialog in one call (hidden, not
-    /// attached): the host `<div data-account-link data-mode>`, its open shadow root adopting a
+    /// js/wasm/dialog.js `dialogTree`: the whole static dialog in one call, hidden, appended
+    /// to `parent`: the host `<div data-account-link data-mode>`, its open shadow root adopting a
     /// stylesheet of `css`, the theme's colour (already checked by `is_safe_color`) as CSS
     /// custom properties, and the tree of the DOM contract with the given texts set as text.
-    /// Returns `[root, panel, identities, list, connections, status, error, use_redirect]`.
+    /// Returns `[root, host, panel, identities, list, connections, status, error,
+    /// use_redirect]`.
     /// One import call instead of one per element and attribute (building the tree from a
     /// table in Rust measured larger: the loop and the element vector).
     #[wasm_bindgen(js_name = dialogTree)]
     #[allow(clippy::too_many_arguments)]
     fn dialog_tree(
+        parent: &Element,
         modal: bool,
         css: &str,
         color: Option<&str>,
@@ -175,6 +177,7 @@ impl Dialog {
 
         let color = config.theme.primary_color.as_deref();
         let parts = dialog_tree(
+            &parent,
             modal,
             styles::CSS,
             color,
@@ -188,8 +191,7 @@ impl Dialog {
         );
         let part = |i| parts.get(i).unchecked_into::<HtmlElement>();
         let root: ShadowRoot = parts.get(0).unchecked_into();
-        let host: HtmlElement = root.host().unchecked_into();
-        let connections = part(4);
+        let connections = part(5);
         for connection in &config.connections {
             connection_button(
                 &connections,
@@ -197,7 +199,6 @@ impl Dialog {
                 &strings.with_name(Msg::ConnectWith, &connection.display_name),
             );
         }
-        parent.append_child(&host).unwrap_throw();
 
         let inner = Rc::new(Inner {
             strings,
@@ -205,14 +206,14 @@ impl Dialog {
             labels: config.connections.clone(),
             modal,
             doc,
-            host,
+            host: part(1),
             root,
-            panel: part(1),
-            identities: part(2).into(),
-            list: part(3).into(),
-            status: part(5).into(),
-            error: part(6).into(),
-            use_redirect: part(7).into(),
+            panel: part(2),
+            identities: part(3).into(),
+            list: part(4).into(),
+            status: part(6).into(),
+            error: part(7).into(),
+            use_redirect: part(8).into(),
             opener: RefCell::new(None),
             last_connection: RefCell::new(None),
             primary_profile: RefCell::new(None),
