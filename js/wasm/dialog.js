@@ -133,6 +133,11 @@ export function wrapTab(event, root) {
   }
 }
 
+/** `element.focus()`. */
+export function focus(element) {
+  element.focus();
+}
+
 /** `toggleAttribute(name, on)` on every element of `root` that matches `selector`. */
 export function toggleAll(root, selector, name, on) {
   for (const element of root.querySelectorAll(selector)) element.toggleAttribute(name, on);

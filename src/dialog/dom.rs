@@ -1,16 +1,11 @@
-//! Small DOM helpers for the dialog: a boolean attribute toggle and an RAII guard over its
-//! event listeners. Elements are created by js/wasm/dialog.js (see the imports in the parent module).
+//! The dialog's event listeners and their RAII guard. Elements are created by js/wasm/dialog.js
+//! (see the imports in the parent module).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, ShadowRoot};
-
-/// Sets or removes the boolean attribute `name`.
-pub(crate) fn toggle(element: &Element, name: &str, on: bool) {
-    let _ = element.toggle_attribute_with_force(name, on);
-}
+use web_sys::ShadowRoot;
 
 #[wasm_bindgen(module = "/js/wasm/dialog.js")]
 extern "C" {

@@ -15,7 +15,7 @@ use crate::error::{Error, ErrorCode};
 use crate::options::{provider_label, Config, Connection};
 use alloc::rc::Rc;
 use core::cell::Cell;
-use dom::{toggle, Listener};
+use dom::Listener;
 use i18n::{Msg, Strings};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -76,6 +76,10 @@ extern "C" {
     #[wasm_bindgen(js_name = confirmation)]
     fn confirmation(row: &Element, prompt: &str, confirm: &str, cancel: &str) -> HtmlElement;
 
+    /// js/wasm/dialog.js `focus`: `element.focus()`, bound without web-sys's `catch` (focus
+    /// never throws), so no call site handles a `Result`.
+    fn focus(element: &HtmlElement);
+
     /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
     /// (an element or the shadow root) matching `selector`.
     #[wasm_bindgen(js_name = toggleAll)]
@@ -134,11 +138,11 @@ struct Inner {
     host: HtmlElement,
     root: ShadowRoot,
     panel: HtmlElement,
-    identities: Element,
+    identities: HtmlElement,
     list: Element,
     status: Element,
     error: Element,
-    use_redirect: Element,
+    use_redirect: HtmlElement,
     opener: RefCell<Option<HtmlElement>>,
     last_connection: RefCell<Option<String>>,
     /// The primary row as last rendered with a name or email: link and unlink answers list the
@@ -209,11 +213,11 @@ impl Dialog {
             host: part(1),
             root,
             panel: part(2),
-            identities: part(3).into(),
+            identities: part(3),
             list: part(4).into(),
             status: part(6).into(),
             error: part(7).into(),
-            use_redirect: part(8).into(),
+            use_redirect: part(8),
             opener: RefCell::new(None),
             last_connection: RefCell::new(None),
             primary_profile: RefCell::new(None),
@@ -348,7 +352,7 @@ impl Dialog {
                 inner.busy.get(),
             );
         }
-        toggle(&inner.identities, "hidden", rows.is_empty());
+        inner.identities.set_hidden(rows.is_empty());
         // The focused button (e.g. the unlink confirmation) may have been in the old list.
         inner.keep_focus_inside();
     }
@@ -379,7 +383,7 @@ impl Dialog {
 
     /// Shows or hides the "Continue in this window" button (`data-action=use-redirect`).
     pub fn offer_redirect(&self, on: bool) {
-        toggle(&self.inner.use_redirect, "hidden", !on);
+        self.inner.use_redirect.set_hidden(!on);
     }
 
     /// Busy: connection, unlink and redirect buttons are disabled and the dialog is `aria-busy`.
@@ -423,7 +427,7 @@ impl Inner {
         self.visible.set(false);
         if let Some(opener) = self.opener.borrow_mut().take() {
             if opener.is_connected() {
-                let _ = opener.focus();
+                focus(&opener);
             }
         }
         let hooks = &self.hooks;
@@ -452,7 +456,7 @@ impl Inner {
     /// removed): focus goes back to the dialog, so Tab and Escape keep working.
     fn keep_focus_inside(&self) {
         if self.modal && self.visible.get() && self.root.active_element().is_none() {
-            let _ = self.panel.focus();
+            focus(&self.panel);
         }
     }
 
@@ -465,10 +469,10 @@ impl Inner {
             .map(|e| e.unchecked_into::<HtmlElement>());
         match target {
             Some(button) => {
-                let _ = button.focus();
+                focus(&button);
             }
             None => {
-                let _ = self.panel.focus();
+                focus(&self.panel);
             }
         }
     }
@@ -491,7 +495,7 @@ impl Inner {
         self.host.set_hidden(true);
         if let Some(opener) = self.opener.borrow_mut().take() {
             if opener.is_connected() {
-                let _ = opener.focus();
+                focus(&opener);
             }
         }
         true
@@ -582,14 +586,14 @@ impl Inner {
             .flatten()
             .and_then(|e| e.text_content())
             .unwrap_or_default();
-        toggle(unlink, "hidden", true);
+        unlink.unchecked_ref::<HtmlElement>().set_hidden(true);
         let cancel = confirmation(
             row,
             &self.strings.with_name(Msg::UnlinkPrompt, &label),
             self.strings.get(Msg::ConfirmUnlink),
             self.strings.get(Msg::CancelUnlink),
         );
-        let _ = cancel.focus();
+        focus(&cancel);
     }
 
     fn close_confirmation(&self, row: &Element, refocus: bool) {
@@ -597,9 +601,10 @@ impl Inner {
             confirm.remove();
         }
         if let Ok(Some(unlink)) = row.query_selector("[data-action=unlink]") {
-            toggle(&unlink, "hidden", false);
+            let unlink: HtmlElement = unlink.unchecked_into();
+            unlink.set_hidden(false);
             if refocus {
-                let _ = unlink.unchecked_ref::<HtmlElement>().focus();
+                focus(&unlink);
             }
         }
     }
