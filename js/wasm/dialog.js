@@ -133,6 +133,16 @@ export function wrapTab(event, root) {
   }
 }
 
+/** `scope.querySelector(selector)`: the first match or `null`. */
+export function find(scope, selector) {
+  return scope.querySelector(selector);
+}
+
+/** `element.closest(selector)`: the element or its nearest ancestor that matches, or `null`. */
+export function closest(element, selector) {
+  return element.closest(selector);
+}
+
 /** `element.focus()`. */
 export function focus(element) {
   element.focus();

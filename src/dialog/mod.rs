@@ -80,6 +80,13 @@ extern "C" {
     /// never throws), so no call site handles a `Result`.
     fn focus(element: &HtmlElement);
 
+    /// js/wasm/dialog.js `find`: `scope.querySelector(selector)`, bound without web-sys's
+    /// `catch`: every selector here is a valid literal, so it cannot throw.
+    fn find(scope: &Node, selector: &str) -> Option<HtmlElement>;
+
+    /// js/wasm/dialog.js `closest`: `element.closest(selector)`, without `catch` as [`find`].
+    fn closest(element: &Element, selector: &str) -> Option<Element>;
+
     /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
     /// (an element or the shadow root) matching `selector`.
     #[wasm_bindgen(js_name = toggleAll)]
@@ -461,13 +468,7 @@ impl Inner {
     }
 
     fn focus_first(&self) {
-        let target = self
-            .root
-            .query_selector("[data-connection]:not([disabled])")
-            .ok()
-            .flatten()
-            .map(|e| e.unchecked_into::<HtmlElement>());
-        match target {
+        match find(&self.root, "[data-connection]:not([disabled])") {
             Some(button) => {
                 focus(&button);
             }
@@ -509,9 +510,9 @@ impl Inner {
             "Escape" => {
                 // An open unlink confirmation is cancelled first (both modes); then Escape
                 // closes a modal dialog.
-                if let Ok(Some(confirm)) = self.list.query_selector("[data-part=confirm]") {
+                if let Some(confirm) = find(&self.list, "[data-part=confirm]") {
                     event.prevent_default();
-                    if let Ok(Some(row)) = confirm.closest("li") {
+                    if let Some(row) = closest(&confirm, "li") {
                         self.close_confirmation(&row, true);
                     }
                 } else if self.modal {
@@ -560,7 +561,7 @@ impl Inner {
             _ => {}
         }
         // The unlink actions act on their row (looked up once for the three).
-        let Some(row) = button.closest("li").ok().flatten() else {
+        let Some(row) = closest(button, "li") else {
             return;
         };
         match action.as_str() {
@@ -580,10 +581,7 @@ impl Inner {
 
     fn open_confirmation(&self, unlink: &Element, row: &Element) {
         self.close_confirmations();
-        let label = row
-            .query_selector("[data-part=provider]")
-            .ok()
-            .flatten()
+        let label = find(row, "[data-part=provider]")
             .and_then(|e| e.text_content())
             .unwrap_or_default();
         unlink.unchecked_ref::<HtmlElement>().set_hidden(true);
@@ -597,11 +595,8 @@ impl Inner {
     }
 
     fn close_confirmation(&self, row: &Element, refocus: bool) {
-        if let Ok(Some(confirm)) = row.query_selector("[data-part=confirm]") {
-            confirm.remove();
-        }
-        if let Ok(Some(unlink)) = row.query_selector("[data-action=unlink]") {
-            let unlink: HtmlElement = unlink.unchecked_into();
+        remove_all(row, "[data-part=confirm]");
+        if let Some(unlink) = find(row, "[data-action=unlink]") {
             unlink.set_hidden(false);
             if refocus {
                 focus(&unlink);
