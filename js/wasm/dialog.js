@@ -148,6 +148,15 @@ export function focus(element) {
   element.focus();
 }
 
+/**
+ * The busy state's DOM: `aria-busy="true|false"` on `panel`, and `disabled` on every element of
+ * `root` matching `selector` (which buttons: Rust's choice), both following `busy`.
+ */
+export function setBusy(root, panel, selector, busy) {
+  panel.setAttribute('aria-busy', String(busy));
+  toggleAll(root, selector, 'disabled', busy);
+}
+
 /** `toggleAttribute(name, on)` on every element of `root` that matches `selector`. */
 export function toggleAll(root, selector, name, on) {
   for (const element of root.querySelectorAll(selector)) element.toggleAttribute(name, on);

@@ -87,6 +87,11 @@ extern "C" {
     /// js/wasm/dialog.js `closest`: `element.closest(selector)`, without `catch` as [`find`].
     fn closest(element: &Element, selector: &str) -> Option<Element>;
 
+    /// js/wasm/dialog.js `setBusy`: `aria-busy="true|false"` on `panel` and `disabled` on every
+    /// element of `root` matching `selector`, both following `busy`.
+    #[wasm_bindgen(js_name = setBusy)]
+    fn set_busy(root: &Node, panel: &Element, selector: &str, busy: bool);
+
     /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
     /// (an element or the shadow root) matching `selector`.
     #[wasm_bindgen(js_name = toggleAll)]
@@ -397,13 +402,10 @@ impl Dialog {
     pub fn set_busy(&self, busy: bool) {
         let inner = &self.inner;
         inner.busy.set(busy);
-        let _ = inner
-            .panel
-            .set_attribute("aria-busy", if busy { "true" } else { "false" });
-        toggle_all(
+        set_busy(
             &inner.root,
+            &inner.panel,
             "[data-connection],[data-action=unlink],[data-action=confirm-unlink],[data-action=use-redirect]",
-            "disabled",
             busy,
         );
         // A disabled button loses focus: keep it inside the modal dialog.
