@@ -1253,7 +1253,20 @@ fn the_dom_is_exactly_the_documented_tree() {
     dialog.set_busy(true);
     dialog.render_identities(&rows[3..]);
     assert_eq!(markup(&list), "<h3 id=\"al-identities\">Linked accounts</h3><ul><li data-identity=\"google-oauth2|g1\"><img alt=\"\" referrerpolicy=\"no-referrer\" src=\"http://127.0.0.1:4010/avatar/g1.png\"><div data-part=\"who\"><span data-part=\"provider\">Google</span><span data-part=\"detail\">g1</span></div><button type=\"button\" data-action=\"unlink\" aria-label=\"Unlink Google\" disabled=\"\">Unlink</button></li><li data-identity=\"oauth2|e1\"><div data-part=\"who\"><span data-part=\"provider\">&lt;img src=x onerror=alert(1)&gt;</span><span data-part=\"detail\">&lt;img src=x onerror=alert(1)&gt;</span></div><button type=\"button\" data-action=\"unlink\" aria-label=\"Unlink &lt;img src=x onerror=alert(1)&gt;\" disabled=\"\">Unlink</button></li></ul>");
+    let panel = q(&root, "[role=dialog]").unwrap();
+    assert_eq!(panel.get_attribute("aria-busy").as_deref(), Some("true"));
+    let disabled = || {
+        root.query_selector_all("button[disabled]")
+            .unwrap()
+            .length()
+    };
+    // The two connection buttons, the two unlink buttons (rendered while busy) and the hidden
+    // redirect offer; Close stays enabled.
+    assert_eq!(disabled(), 5);
+    assert!(q(&root, "[data-action=close]:not([disabled])").is_some());
     dialog.set_busy(false);
+    assert_eq!(panel.get_attribute("aria-busy").as_deref(), Some("false"));
+    assert_eq!(disabled(), 0);
     dialog.show();
     click(&root, "[data-identity=\"oauth2|e1\"] [data-action=unlink]");
     assert_eq!(
