@@ -143,6 +143,12 @@ export function closest(element, selector) {
   return element.closest(selector);
 }
 
+/** The page's focused element when it is an `HTMLElement`, else `null`. */
+export function focused() {
+  const active = document.activeElement;
+  return active instanceof HTMLElement ? active : null;
+}
+
 /** `element.focus()`. */
 export function focus(element) {
   element.focus();

@@ -19,7 +19,7 @@ use dom::Listener;
 use i18n::{Msg, Strings};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, HtmlElement, KeyboardEvent, Node, ShadowRoot};
+use web_sys::{Element, HtmlElement, KeyboardEvent, Node, ShadowRoot};
 
 #[wasm_bindgen(module = "/js/wasm/dialog.js")]
 extern "C" {
@@ -92,6 +92,10 @@ extern "C" {
     #[wasm_bindgen(js_name = setBusy)]
     fn set_busy(root: &Node, panel: &Element, selector: &str, busy: bool);
 
+    /// js/wasm/dialog.js `focused`: the page's `document.activeElement` when it is an HTML
+    /// element (one that can take focus back), else `None`.
+    fn focused() -> Option<HtmlElement>;
+
     /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
     /// (an element or the shadow root) matching `selector`.
     #[wasm_bindgen(js_name = toggleAll)]
@@ -146,7 +150,6 @@ struct Inner {
     loopback_origin: Option<String>,
     labels: Vec<Connection>,
     modal: bool,
-    doc: Document,
     host: HtmlElement,
     root: ShadowRoot,
     panel: HtmlElement,
@@ -221,7 +224,6 @@ impl Dialog {
             loopback_origin: config.loopback_origin().map(str::to_owned),
             labels: config.connections.clone(),
             modal,
-            doc,
             host: part(1),
             root,
             panel: part(2),
@@ -292,11 +294,7 @@ impl Dialog {
             return false;
         }
         if inner.modal {
-            let opener = inner
-                .doc
-                .active_element()
-                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-                .filter(|e| !e.is_same_node(Some(&inner.host)));
+            let opener = focused().filter(|e| !e.is_same_node(Some(&inner.host)));
             *inner.opener.borrow_mut() = opener;
         }
         inner.host.set_hidden(false);
