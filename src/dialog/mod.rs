@@ -1,6 +1,11 @@
-//! The dialog's DOM: built by the wasm in an open shadow root, styled by an adopted stylesheet,
-//! every string set as text. No network and no OAuth here: the widget wires callbacks
-//! ("hooks") for clicks, and calls the render functions to show identities, progress and errors.
+//! The dialog's DOM: in an open shadow root, styled by an adopted stylesheet, every string set
+//! as text. No network and no OAuth here: the widget wires callbacks ("hooks") for clicks, and
+//! calls the render functions to show identities, progress and errors.
+//!
+//! The elements are created by js/wasm/dialog.js (the static tree, connection buttons, identity
+//! rows and the unlink confirmation, one call each): every element built from the wasm cost an
+//! import call with its strings, and a `Result` per attribute. What is shown, and what a click or
+//! key means, is decided here.
 //!
 //! Selectors follow the DOM contract in docs/ARCHITECTURE.md (`data-part`, `data-action`,
 //! `data-connection`, `data-identity`).
