@@ -1266,3 +1266,83 @@ fn two_widgets_are_independent() {
     );
     second.destroy();
 }
+
+/// The serialized markup of `node` (`innerHTML` read, never written).
+fn markup(node: &JsValue) -> String {
+    Reflect::get(node, &"innerHTML".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+/// Pins the whole DOM the dialog builds, byte for byte: tags, attributes in their order, texts.
+/// The static tree, the connection buttons and the identity rows are built by snippet calls
+/// (js/wasm/dialog.js); markup in any string the options or the API supply must come out as
+/// text (escaped in the serialization), never as elements.
+#[wasm_bindgen_test]
+fn the_dom_is_exactly_the_documented_tree() {
+    fresh();
+    let evil = "<img src=x onerror=alert(1)>";
+    let extra = r##","theme":{"primaryColor":"#0a66c2","logo":"https://example.com/l.png?a=1&b=\"2\""},"connections":["github",{"name":"x-y","displayName":""##.to_owned()
+        + evil
+        + r#""}],"languageDictionary":{"title":"<b>T</b>","close":"<i>c</i>"}"#;
+    let widget = create(options(&extra)).unwrap();
+    let modal = markup(&root());
+    widget.destroy();
+    assert_eq!(modal, "<div data-part=\"backdrop\"></div><div role=\"dialog\" data-part=\"dialog\" aria-labelledby=\"al-title\" tabindex=\"-1\" lang=\"en\" aria-modal=\"true\"><header><img data-part=\"logo\" alt=\"\" src=\"https://example.com/l.png?a=1&amp;b=&quot;2&quot;\"><h2 data-part=\"title\" id=\"al-title\">&lt;b&gt;T&lt;/b&gt;</h2><button type=\"button\" data-action=\"close\" aria-label=\"&lt;i&gt;c&lt;/i&gt;\">×</button></header><section data-part=\"identities\" aria-labelledby=\"al-identities\" hidden=\"\"><h3 id=\"al-identities\">Linked accounts</h3><ul></ul></section><div data-part=\"connections\"><button type=\"button\" data-connection=\"github\">Continue with GitHub</button><button type=\"button\" data-connection=\"x-y\">Continue with &lt;img src=x onerror=alert(1)&gt;</button></div><p data-part=\"status\" role=\"status\" aria-live=\"polite\"></p><p data-part=\"error\" role=\"alert\"></p><button type=\"button\" data-action=\"use-redirect\" hidden=\"\">Continue in this window</button></div>");
+
+    // Inline, in French, without a logo: no backdrop, no aria-modal.
+    let container = doc().create_element("div").unwrap();
+    container.set_id("al-tree-inline");
+    doc().body().unwrap().append_child(&container).unwrap();
+    let widget = create(options(
+        r##","language":"fr","container":"#al-tree-inline""##,
+    ))
+    .unwrap();
+    let inline = markup(&root());
+    widget.destroy();
+    container.remove();
+    assert_eq!(inline, "<div role=\"dialog\" data-part=\"dialog\" aria-labelledby=\"al-title\" tabindex=\"-1\" lang=\"fr\"><header><h2 data-part=\"title\" id=\"al-title\">Associer un autre compte</h2><button type=\"button\" data-action=\"close\" aria-label=\"Fermer\">×</button></header><section data-part=\"identities\" aria-labelledby=\"al-identities\" hidden=\"\"><h3 id=\"al-identities\">Comptes associés</h3><ul></ul></section><div data-part=\"connections\"><button type=\"button\" data-connection=\"google-oauth2\">Continuer avec Google</button><button type=\"button\" data-connection=\"github\">Continuer avec GitHub</button></div><p data-part=\"status\" role=\"status\" aria-live=\"polite\"></p><p data-part=\"error\" role=\"alert\"></p><button type=\"button\" data-action=\"use-redirect\" hidden=\"\">Continuer dans cette fenêtre</button></div>");
+
+    // The identity rows: primary, pictures allowed or not, labels from the options (markup
+    // as text), details from the profile (markup as text), unlink buttons disabled while busy.
+    let dialog = dialog(&extra);
+    let mut rows = rows();
+    rows.push(IdentityRow {
+        provider: "oauth2".into(),
+        user_id: "e1".into(),
+        connection: "x-y".into(),
+        name: Some(evil.into()),
+        email: Some(evil.into()),
+        picture: Some("https://example.com/p.png\" onerror=\"alert(1)".into()),
+        ..Default::default()
+    });
+    dialog.render_identities(&rows);
+    let root = dialog.shadow_root().clone();
+    let list = q(&root, "[data-part=identities]").unwrap();
+    assert_eq!(markup(&list), "<h3 id=\"al-identities\">Linked accounts</h3><ul><li data-identity=\"auth0|primary1\"><div data-part=\"who\"><span data-part=\"provider\">Email</span><span data-part=\"detail\">ana@example.com</span></div><span data-part=\"badge\">Signed in</span></li><li data-identity=\"github|12345\"><img alt=\"\" referrerpolicy=\"no-referrer\" src=\"https://avatars.example.com/octo.png\"><div data-part=\"who\"><span data-part=\"provider\">GitHub</span><span data-part=\"detail\">&lt;b&gt;Octo&lt;/b&gt; · octo@example.com</span></div><button type=\"button\" data-action=\"unlink\" aria-label=\"Unlink GitHub\">Unlink</button></li><li data-identity=\"windowslive|ms|77\"><div data-part=\"who\"><span data-part=\"provider\">Microsoft</span><span data-part=\"detail\">Ana M</span></div><button type=\"button\" data-action=\"unlink\" aria-label=\"Unlink Microsoft\">Unlink</button></li><li data-identity=\"google-oauth2|g1\"><img alt=\"\" referrerpolicy=\"no-referrer\" src=\"http://127.0.0.1:4010/avatar/g1.png\"><div data-part=\"who\"><span data-part=\"provider\">Google</span><span data-part=\"detail\">g1</span></div><button type=\"button\" data-action=\"unlink\" aria-label=\"Unlink Google\">Unlink</button></li><li data-identity=\"oauth2|e1\"><div data-part=\"who\"><span data-part=\"provider\">&lt;img src=x onerror=alert(1)&gt;</span><span data-part=\"detail\">&lt;img src=x onerror=alert(1)&gt;</span></div><button type=\"button\" data-action=\"unlink\" aria-label=\"Unlink &lt;img src=x onerror=alert(1)&gt;\">Unlink</button></li></ul>");
+    dialog.set_busy(true);
+    dialog.render_identities(&rows[3..]);
+    assert_eq!(markup(&list), "<h3 id=\"al-identities\">Linked accounts</h3><ul><li data-identity=\"google-oauth2|g1\"><img alt=\"\" referrerpolicy=\"no-referrer\" src=\"http://127.0.0.1:4010/avatar/g1.png\"><div data-part=\"who\"><span data-part=\"provider\">Google</span><span data-part=\"detail\">g1</span></div><button type=\"button\" data-action=\"unlink\" aria-label=\"Unlink Google\" disabled=\"\">Unlink</button></li><li data-identity=\"oauth2|e1\"><div data-part=\"who\"><span data-part=\"provider\">&lt;img src=x onerror=alert(1)&gt;</span><span data-part=\"detail\">&lt;img src=x onerror=alert(1)&gt;</span></div><button type=\"button\" data-action=\"unlink\" aria-label=\"Unlink &lt;img src=x onerror=alert(1)&gt;\" disabled=\"\">Unlink</button></li></ul>");
+    let panel = q(&root, "[role=dialog]").unwrap();
+    assert_eq!(panel.get_attribute("aria-busy").as_deref(), Some("true"));
+    let disabled = || {
+        root.query_selector_all("button[disabled]")
+            .unwrap()
+            .length()
+    };
+    // The two connection buttons, the two unlink buttons (rendered while busy) and the hidden
+    // redirect offer; Close stays enabled.
+    assert_eq!(disabled(), 5);
+    assert!(q(&root, "[data-action=close]:not([disabled])").is_some());
+    dialog.set_busy(false);
+    assert_eq!(panel.get_attribute("aria-busy").as_deref(), Some("false"));
+    assert_eq!(disabled(), 0);
+    dialog.show();
+    click(&root, "[data-identity=\"oauth2|e1\"] [data-action=unlink]");
+    assert_eq!(
+        markup(&q(&root, "[data-identity=\"oauth2|e1\"]").unwrap()),
+        "<div data-part=\"who\"><span data-part=\"provider\">&lt;img src=x onerror=alert(1)&gt;</span><span data-part=\"detail\">&lt;img src=x onerror=alert(1)&gt;</span></div><button type=\"button\" data-action=\"unlink\" aria-label=\"Unlink &lt;img src=x onerror=alert(1)&gt;\" hidden=\"\">Unlink</button><div data-part=\"confirm\" role=\"group\"><span>Unlink &lt;img src=x onerror=alert(1)&gt;?</span><button type=\"button\" data-action=\"confirm-unlink\">Unlink</button><button type=\"button\" data-action=\"cancel-unlink\">Cancel</button></div>"
+    );
+    dialog.dispose();
+}

@@ -1,16 +1,23 @@
-// The dialog's shell, built in ONE call: the host element, its open shadow root and the adopted
-// stylesheet. Imported with `#[wasm_bindgen(module = "/js/wasm/dialog.js")]` by
+// The dialog's DOM work in a few calls: the whole static tree (`dialogTree`), elements, bulk
+// updates, the focus trap. Imported with `#[wasm_bindgen(module = "/js/wasm/dialog.js")]` by
 // src/dialog/mod.rs and bundled into dist/index.js. Each web-sys method used for this was one
-// more import and glue function; here they are a few lines. Nothing is decided here: the CSS is
-// the wasm's (src/dialog/styles.rs) and `color` was checked by `is_safe_color` in Rust.
+// more import and glue function, and each element one more call from the wasm; here they are a
+// few lines. Nothing is decided here: what is shown, the texts, the CSS (src/dialog/styles.rs)
+// and the colour (checked by `is_safe_color`) come from Rust; every text is set as text.
 
 /**
- * `<div data-account-link data-mode="modal|inline" hidden>` (not attached anywhere), with an open
- * shadow root that adopts one constructed stylesheet of `css` (no `<style>`, no `style`
- * attribute: strict CSP). With `color`, sets `--al-primary` and `--al-on-primary` (`onColor`)
- * through CSSOM. Returns the shadow root (`root.host` is the host).
+ * The whole dialog, hidden, appended to `parent`, in ONE call: the host
+ * `<div data-account-link data-mode="modal|inline" hidden>`, its open shadow root adopting one
+ * constructed stylesheet of `css` (no `<style>`, no `style` attribute: strict CSP), with `color`
+ * the theme's `--al-primary` and `--al-on-primary` (`onColor`) set through CSSOM, and the static
+ * tree inside (docs/ARCHITECTURE.md's DOM contract; tests/dialog.rs pins it byte for byte).
+ * Nothing is decided here: the CSS, the language tag, the logo URL (checked) and the four texts
+ * are the wasm's; the texts are set as text (`textContent`, `aria-label`), never parsed.
+ * Returns `[root, host, panel, identities, list, connections, status, error, useRedirect]`; the
+ * connection buttons are added by the caller (inside the shadow root, so no observer of the
+ * page sees them arrive after the host).
  */
-export function dialogShell(modal, css, color, onColor) {
+export function dialogTree(parent, modal, css, color, onColor, lang, logo, title, close, identitiesTitle, useRedirect) {
   const host = document.createElement('div');
   host.setAttribute('data-account-link', '');
   host.setAttribute('data-mode', modal ? 'modal' : 'inline');
@@ -23,15 +30,80 @@ export function dialogShell(modal, css, color, onColor) {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(css);
   root.adoptedStyleSheets = [sheet];
-  return root;
+
+  if (modal) el(root, 'div', 'data-part=backdrop');
+  const panel = el(root, 'div', 'role=dialog data-part=dialog aria-labelledby=al-title tabindex=-1');
+  panel.setAttribute('lang', lang);
+  if (modal) panel.setAttribute('aria-modal', 'true');
+  const header = el(panel, 'header', '');
+  if (logo != null) el(header, 'img', 'data-part=logo alt').setAttribute('src', logo);
+  el(header, 'h2', 'data-part=title id=al-title', title);
+  el(header, 'button', 'type=button data-action=close', '\u00d7').setAttribute('aria-label', close);
+  const identities = el(panel, 'section', 'data-part=identities aria-labelledby=al-identities hidden');
+  el(identities, 'h3', 'id=al-identities', identitiesTitle);
+  parent.appendChild(host);
+  return [
+    root,
+    host,
+    panel,
+    identities,
+    el(identities, 'ul', ''),
+    el(panel, 'div', 'data-part=connections'),
+    el(panel, 'p', 'data-part=status role=status aria-live=polite'),
+    el(panel, 'p', 'data-part=error role=alert'),
+    el(panel, 'button', 'type=button data-action=use-redirect hidden', useRedirect),
+  ];
+}
+
+/**
+ * Appends one row of the identities list to `list`:
+ * `<li data-identity="provider|userId">`, with `picture` an
+ * `<img alt referrerpolicy=no-referrer src>`, `<div data-part=who>` holding the `label` and
+ * `detail` spans, then for the `primary` row `<span data-part=badge>text</span>`, else
+ * `<button type=button data-action=unlink aria-label="text label">text</button>`, `disabled`
+ * when asked. What is shown (picture allowed, label, detail, primary, busy) is decided in Rust;
+ * every string is set as text or as an attribute value, never parsed.
+ */
+export function identityRow(list, provider, userId, picture, label, detail, primary, text, disabled) {
+  const li = el(list, 'li', '');
+  li.setAttribute('data-identity', provider + '|' + userId);
+  if (picture != null) el(li, 'img', 'alt referrerpolicy=no-referrer').setAttribute('src', picture);
+  const who = el(li, 'div', 'data-part=who');
+  el(who, 'span', 'data-part=provider', label);
+  el(who, 'span', 'data-part=detail', detail);
+  if (primary) {
+    el(li, 'span', 'data-part=badge', text);
+    return;
+  }
+  const button = el(li, 'button', 'type=button data-action=unlink', text);
+  button.setAttribute('aria-label', text + ' ' + label);
+  button.toggleAttribute('disabled', disabled);
+}
+
+/** Appends `<button type=button data-connection="name">text</button>` to `parent`. */
+export function connectionButton(parent, name, text) {
+  el(parent, 'button', 'type=button', text).setAttribute('data-connection', name);
+}
+
+/**
+ * Appends the unlink confirmation to `row`: `<div data-part=confirm role=group>` holding
+ * `<span>prompt</span>` and the `confirm` and `cancel` buttons (`data-action=confirm-unlink`,
+ * `cancel-unlink`), texts set as text. Returns the Cancel button.
+ */
+export function confirmation(row, prompt, confirm, cancel) {
+  const group = el(row, 'div', 'data-part=confirm role=group');
+  el(group, 'span', '', prompt);
+  el(group, 'button', 'type=button data-action=confirm-unlink', confirm);
+  return el(group, 'button', 'type=button data-action=cancel-unlink', cancel);
 }
 
 /**
  * Creates `<tag>` in the document, sets the attributes of `attrs` (`name=value` or `name`
- * for an empty value, separated by spaces; fixed literals of the wasm), sets `text` as its text
- * content when not empty (text, never HTML) and appends it to `parent`. Returns the element.
+ * for an empty value, separated by spaces; fixed literals of this file), sets `text` as its
+ * text content when not empty (text, never HTML) and appends it to `parent`. Returns the
+ * element. Used by the builders above; the wasm no longer creates elements itself.
  */
-export function el(parent, tag, attrs, text) {
+function el(parent, tag, attrs, text) {
   const element = document.createElement(tag);
   for (const attr of attrs.split(' ')) {
     if (!attr) continue;
@@ -61,16 +133,66 @@ export function wrapTab(event, root) {
   }
 }
 
+/** `scope.querySelector(selector)`: the first match or `null`. */
+export function find(scope, selector) {
+  return scope.querySelector(selector);
+}
+
+/** `element.closest(selector)`: the element or its nearest ancestor that matches, or `null`. */
+export function closest(element, selector) {
+  return element.closest(selector);
+}
+
+/** The page's focused element when it is an `HTMLElement`, else `null`. */
+export function focused() {
+  const active = document.activeElement;
+  return active instanceof HTMLElement ? active : null;
+}
+
+/** `element.focus()`. */
+export function focus(element) {
+  element.focus();
+}
+
+/**
+ * The busy state's DOM: `aria-busy="true|false"` on `panel`, and `disabled` on every element of
+ * `root` matching `selector` (which buttons: Rust's choice), both following `busy`.
+ */
+export function setBusy(root, panel, selector, busy) {
+  panel.setAttribute('aria-busy', String(busy));
+  toggleAll(root, selector, 'disabled', busy);
+}
+
 /** `toggleAttribute(name, on)` on every element of `root` that matches `selector`. */
 export function toggleAll(root, selector, name, on) {
   for (const element of root.querySelectorAll(selector)) element.toggleAttribute(name, on);
 }
 
 /**
+ * The dialog's two listeners on `root`, forwarding to ONE wasm closure `handler` (one closure and
+ * one guard instead of two, no `addEventListener` imports): a keydown as its event, a click as
+ * what it is about (`clickTarget`: `true` for the backdrop, else the enabled button; a click
+ * about nothing is not forwarded). What the key or the button means is decided in Rust.
+ * Returns `stop`, which removes both listeners.
+ */
+export function listen(root, handler) {
+  const click = (event) => {
+    const target = clickTarget(event);
+    if (target) handler(target);
+  };
+  root.addEventListener('click', click);
+  root.addEventListener('keydown', handler);
+  return () => {
+    root.removeEventListener('click', click);
+    root.removeEventListener('keydown', handler);
+  };
+}
+
+/**
  * What a click in the dialog is about: `true` when its target is the backdrop itself, else the
  * enabled button the target is in, else `null` (a disabled button, text, a non-element).
  */
-export function clickTarget(event) {
+function clickTarget(event) {
   const target = event.target;
   if (!(target instanceof Element)) return null;
   if (target.getAttribute('data-part') == 'backdrop') return true;

@@ -1,6 +1,11 @@
-//! The dialog's DOM: built by the wasm in an open shadow root, styled by an adopted stylesheet,
-//! every string set as text. No network and no OAuth here: the widget wires callbacks
-//! ("hooks") for clicks, and calls the render functions to show identities, progress and errors.
+//! The dialog's DOM: in an open shadow root, styled by an adopted stylesheet, every string set
+//! as text. No network and no OAuth here: the widget wires callbacks ("hooks") for clicks, and
+//! calls the render functions to show identities, progress and errors.
+//!
+//! The elements are created by js/wasm/dialog.js (the static tree, connection buttons, identity
+//! rows and the unlink confirmation, one call each): every element built from the wasm cost an
+//! import call with its strings, and a `Result` per attribute. What is shown, and what a click or
+//! key means, is decided here.
 //!
 //! Selectors follow the DOM contract in docs/ARCHITECTURE.md (`data-part`, `data-action`,
 //! `data-connection`, `data-identity`).
@@ -13,22 +18,88 @@ mod styles;
 
 use crate::error::{Error, ErrorCode};
 use crate::options::{provider_label, Config, Connection};
-use alloc::rc::{Rc, Weak};
+use alloc::rc::Rc;
 use core::cell::Cell;
-use dom::{el, el_text, toggle, Listener};
+use dom::Listener;
 use i18n::{Msg, Strings};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, Event, HtmlElement, KeyboardEvent, Node, ShadowRoot};
+use web_sys::{Element, HtmlElement, KeyboardEvent, Node, ShadowRoot};
 
 #[wasm_bindgen(module = "/js/wasm/dialog.js")]
 extern "C" {
-    /// js/wasm/dialog.js `dialogShell`: the hidden host `<div data-account-link data-mode>`
-    /// (not attached), its open shadow root adopting a stylesheet of `css`, and the theme's
-    /// colour (already checked by `is_safe_color`) as CSS custom properties. One import instead
-    /// of eight (`attachShadow`, `ShadowRootInit`, `CSSStyleSheet`, `replaceSync`,
-    /// `adoptedStyleSheets`, `style`, `setProperty`, ...).
-    #[wasm_bindgen(js_name = dialogShell)]
-    fn dialog_shell(modal: bool, css: &str, color: Option<&str>, on_color: &str) -> ShadowRoot;
+    /// js/wasm/dialog.js `dialogTree`: the whole static dialog in one call, hidden, appended
+    /// to `parent`: the host `<div data-account-link data-mode>`, its open shadow root adopting a
+    /// stylesheet of `css`, the theme's colour (already checked by `is_safe_color`) as CSS
+    /// custom properties, and the tree of the DOM contract with the given texts set as text.
+    /// Returns `[root, host, panel, identities, list, connections, status, error,
+    /// use_redirect]`.
+    /// One import call instead of one per element and attribute (building the tree from a
+    /// table in Rust measured larger: the loop and the element vector).
+    #[wasm_bindgen(js_name = dialogTree)]
+    #[allow(clippy::too_many_arguments)]
+    fn dialog_tree(
+        parent: &Element,
+        modal: bool,
+        css: &str,
+        color: Option<&str>,
+        on_color: &str,
+        lang: &str,
+        logo: Option<&str>,
+        title: &str,
+        close: &str,
+        identities_title: &str,
+        use_redirect: &str,
+    ) -> Array;
+
+    /// js/wasm/dialog.js `identityRow`: appends one `<li data-identity="provider|user_id">`
+    /// to `list`: the picture (`None`: none), the label and detail spans, then the `text` as the
+    /// primary badge or as the unlink button (`aria-label` "text label", `disabled`). One
+    /// import call per row instead of one per element and attribute.
+    #[wasm_bindgen(js_name = identityRow)]
+    #[allow(clippy::too_many_arguments)]
+    fn identity_row(
+        list: &Element,
+        provider: &str,
+        user_id: &str,
+        picture: Option<&str>,
+        label: &str,
+        detail: &str,
+        primary: bool,
+        text: &str,
+        disabled: bool,
+    );
+
+    /// js/wasm/dialog.js `connectionButton`: appends
+    /// `<button type=button data-connection="name">text</button>` to `parent`.
+    #[wasm_bindgen(js_name = connectionButton)]
+    fn connection_button(parent: &Element, name: &str, text: &str);
+
+    /// js/wasm/dialog.js `confirmation`: appends the unlink confirmation
+    /// (`<div data-part=confirm role=group>`: the prompt, Unlink and Cancel buttons) to `row`
+    /// and returns the Cancel button.
+    #[wasm_bindgen(js_name = confirmation)]
+    fn confirmation(row: &Element, prompt: &str, confirm: &str, cancel: &str) -> HtmlElement;
+
+    /// js/wasm/dialog.js `focus`: `element.focus()`, bound without web-sys's `catch` (focus
+    /// never throws), so no call site handles a `Result`.
+    fn focus(element: &HtmlElement);
+
+    /// js/wasm/dialog.js `find`: `scope.querySelector(selector)`, bound without web-sys's
+    /// `catch`: every selector here is a valid literal, so it cannot throw.
+    fn find(scope: &Node, selector: &str) -> Option<HtmlElement>;
+
+    /// js/wasm/dialog.js `closest`: `element.closest(selector)`, without `catch` as [`find`].
+    fn closest(element: &Element, selector: &str) -> Option<Element>;
+
+    /// js/wasm/dialog.js `setBusy`: `aria-busy="true|false"` on `panel` and `disabled` on every
+    /// element of `root` matching `selector`, both following `busy`.
+    #[wasm_bindgen(js_name = setBusy)]
+    fn set_busy(root: &Node, panel: &Element, selector: &str, busy: bool);
+
+    /// js/wasm/dialog.js `focused`: the page's `document.activeElement` when it is an HTML
+    /// element (one that can take focus back), else `None`.
+    fn focused() -> Option<HtmlElement>;
 
     /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
     /// (an element or the shadow root) matching `selector`.
@@ -38,12 +109,6 @@ extern "C" {
     /// js/wasm/dialog.js `removeAll`: removes every element of `root` matching `selector`.
     #[wasm_bindgen(js_name = removeAll)]
     fn remove_all(root: &Node, selector: &str);
-
-    /// js/wasm/dialog.js `clickTarget`: what a click in the dialog is about: `true` for the
-    /// backdrop itself, the enabled button the target is in, or `null` (a disabled button,
-    /// text, a non-element target).
-    #[wasm_bindgen(js_name = clickTarget)]
-    fn click_target(event: &Event) -> JsValue;
 
     /// js/wasm/dialog.js `wrapTab`: the modal dialog's focus trap for one Tab keydown. Among
     /// the enabled, visible buttons of `root`, Tab on the last (Shift+Tab on the first), or with
@@ -90,15 +155,14 @@ struct Inner {
     loopback_origin: Option<String>,
     labels: Vec<Connection>,
     modal: bool,
-    doc: Document,
     host: HtmlElement,
     root: ShadowRoot,
     panel: HtmlElement,
-    identities: Element,
+    identities: HtmlElement,
     list: Element,
     status: Element,
     error: Element,
-    use_redirect: Element,
+    use_redirect: HtmlElement,
     opener: RefCell<Option<HtmlElement>>,
     last_connection: RefCell<Option<String>>,
     /// The primary row as last rendered with a name or email: link and unlink answers list the
@@ -107,7 +171,8 @@ struct Inner {
     visible: Cell<bool>,
     busy: Cell<bool>,
     hooks: Hooks,
-    listeners: RefCell<Vec<Listener>>,
+    /// The click and keydown listeners, removed on dispose.
+    listener: RefCell<Option<Listener>>,
 }
 
 /// A handle to the dialog. Cheap to clone; the DOM is removed by [`Dialog::dispose`] or when the
@@ -135,116 +200,57 @@ impl Dialog {
         };
 
         let color = config.theme.primary_color.as_deref();
-        let root = dialog_shell(
+        let parts = dialog_tree(
+            &parent,
             modal,
             styles::CSS,
             color,
             color.map_or("", crate::options::text_color_on),
-        );
-        let host: HtmlElement = root.host().unchecked_into();
-
-        if modal {
-            el(&root, "div", "data-part=backdrop");
-        }
-        let panel: HtmlElement = el(
-            &root,
-            "div",
-            "role=dialog data-part=dialog aria-labelledby=al-title tabindex=-1",
-        )
-        .unchecked_into();
-        panel
-            .set_attribute("lang", strings.language().tag())
-            .unwrap_throw();
-        if modal {
-            panel.set_attribute("aria-modal", "true").unwrap_throw();
-        }
-        let header = el(&panel, "header", "");
-        if let Some(logo) = &config.theme.logo {
-            el(&header, "img", "data-part=logo alt")
-                .set_attribute("src", logo)
-                .unwrap_throw();
-        }
-        el_text(
-            &header,
-            "h2",
-            "data-part=title id=al-title",
+            strings.language().tag(),
+            config.theme.logo.as_deref(),
             strings.get(Msg::Title),
-        );
-        el_text(&header, "button", "type=button data-action=close", "×")
-            .set_attribute("aria-label", strings.get(Msg::Close))
-            .unwrap_throw();
-
-        let identities = el(
-            &panel,
-            "section",
-            "data-part=identities aria-labelledby=al-identities hidden",
-        );
-        el_text(
-            &identities,
-            "h3",
-            "id=al-identities",
+            strings.get(Msg::Close),
             strings.get(Msg::IdentitiesTitle),
-        );
-        let list = el(&identities, "ul", "");
-
-        let connections = el(&panel, "div", "data-part=connections");
-        for connection in &config.connections {
-            el_text(
-                &connections,
-                "button",
-                "type=button",
-                &strings.with_name(Msg::ConnectWith, &connection.display_name),
-            )
-            .set_attribute("data-connection", &connection.name)
-            .unwrap_throw();
-        }
-        let status = el(&panel, "p", "data-part=status role=status aria-live=polite");
-        let error = el(&panel, "p", "data-part=error role=alert");
-        let use_redirect = el_text(
-            &panel,
-            "button",
-            "type=button data-action=use-redirect hidden",
             strings.get(Msg::UseRedirect),
         );
-        parent.append_child(&host).unwrap_throw();
+        let part = |i| parts.get(i).unchecked_into::<HtmlElement>();
+        let root: ShadowRoot = parts.get(0).unchecked_into();
+        let connections = part(5);
+        for connection in &config.connections {
+            connection_button(
+                &connections,
+                &connection.name,
+                &strings.with_name(Msg::ConnectWith, &connection.display_name),
+            );
+        }
 
         let inner = Rc::new(Inner {
             strings,
             loopback_origin: config.loopback_origin().map(str::to_owned),
             labels: config.connections.clone(),
             modal,
-            doc,
-            host,
+            host: part(1),
             root,
-            panel,
-            identities,
-            list,
-            status,
-            error,
-            use_redirect,
+            panel: part(2),
+            identities: part(3),
+            list: part(4).into(),
+            status: part(6).into(),
+            error: part(7).into(),
+            use_redirect: part(8),
             opener: RefCell::new(None),
             last_connection: RefCell::new(None),
             primary_profile: RefCell::new(None),
             visible: Cell::new(false),
             busy: Cell::new(false),
             hooks: Hooks::default(),
-            listeners: RefCell::new(Vec::new()),
+            listener: RefCell::new(None),
         });
         let weak = Rc::downgrade(&inner);
-        let click = Listener::new(&inner.root, "click", {
-            let weak: Weak<Inner> = weak.clone();
-            move |event| {
-                if let Some(inner) = weak.upgrade() {
-                    inner.on_click(&event);
-                }
-            }
-        });
-        let keydown = Listener::new(&inner.root, "keydown", move |event| {
+        *inner.listener.borrow_mut() = Some(Listener::new(&inner.root, move |value| {
             if let Some(inner) = weak.upgrade() {
-                inner.on_keydown(event.unchecked_ref());
+                inner.on_event(value);
             }
-        });
-        inner.listeners.borrow_mut().extend([click, keydown]);
+        }));
         Ok(Dialog { inner })
     }
 
@@ -293,11 +299,7 @@ impl Dialog {
             return false;
         }
         if inner.modal {
-            let opener = inner
-                .doc
-                .active_element()
-                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-                .filter(|e| !e.is_same_node(Some(&inner.host)));
+            let opener = focused().filter(|e| !e.is_same_node(Some(&inner.host)));
             *inner.opener.borrow_mut() = opener;
         }
         inner.host.set_hidden(false);
@@ -334,21 +336,10 @@ impl Dialog {
             if row.primary && (row.name.is_some() || row.email.is_some()) {
                 *inner.primary_profile.borrow_mut() = Some(row.clone());
             }
-            let key = concat(&[&row.provider, "|", &row.user_id]);
-            let li = el(&inner.list, "li", "");
-            li.set_attribute("data-identity", &key).unwrap_throw();
-            if let Some(picture) = row
+            let picture = row
                 .picture
                 .as_deref()
-                .filter(|p| crate::options::image_url_allowed(p, inner.loopback_origin.as_deref()))
-            {
-                el(&li, "img", "alt referrerpolicy=no-referrer")
-                    .set_attribute("src", picture)
-                    .unwrap_throw();
-            }
-            let who = el(&li, "div", "data-part=who");
-            let label = inner.label_for(row);
-            el_text(&who, "span", "data-part=provider", label);
+                .filter(|p| crate::options::image_url_allowed(p, inner.loopback_origin.as_deref()));
             let joined;
             let detail: &str = match (&row.name, &row.email) {
                 (Some(name), Some(email)) if name != email => {
@@ -359,27 +350,24 @@ impl Dialog {
                 (None, Some(email)) => email,
                 (None, None) => &row.user_id,
             };
-            el_text(&who, "span", "data-part=detail", detail);
-            if row.primary {
-                el_text(
-                    &li,
-                    "span",
-                    "data-part=badge",
-                    inner.strings.get(Msg::Primary),
-                );
-            } else {
-                let aria = concat(&[inner.strings.get(Msg::Unlink), " ", label]);
-                let button = el_text(
-                    &li,
-                    "button",
-                    "type=button data-action=unlink",
-                    inner.strings.get(Msg::Unlink),
-                );
-                button.set_attribute("aria-label", &aria).unwrap_throw();
-                toggle(&button, "disabled", inner.busy.get());
-            }
+            // Everything the row shows is decided above; the snippet only builds it.
+            identity_row(
+                &inner.list,
+                &row.provider,
+                &row.user_id,
+                picture,
+                inner.label_for(row),
+                detail,
+                row.primary,
+                inner.strings.get(if row.primary {
+                    Msg::Primary
+                } else {
+                    Msg::Unlink
+                }),
+                inner.busy.get(),
+            );
         }
-        toggle(&inner.identities, "hidden", rows.is_empty());
+        inner.identities.set_hidden(rows.is_empty());
         // The focused button (e.g. the unlink confirmation) may have been in the old list.
         inner.keep_focus_inside();
     }
@@ -410,20 +398,17 @@ impl Dialog {
 
     /// Shows or hides the "Continue in this window" button (`data-action=use-redirect`).
     pub fn offer_redirect(&self, on: bool) {
-        toggle(&self.inner.use_redirect, "hidden", !on);
+        self.inner.use_redirect.set_hidden(!on);
     }
 
     /// Busy: connection, unlink and redirect buttons are disabled and the dialog is `aria-busy`.
     pub fn set_busy(&self, busy: bool) {
         let inner = &self.inner;
         inner.busy.set(busy);
-        let _ = inner
-            .panel
-            .set_attribute("aria-busy", if busy { "true" } else { "false" });
-        toggle_all(
+        set_busy(
             &inner.root,
+            &inner.panel,
             "[data-connection],[data-action=unlink],[data-action=confirm-unlink],[data-action=use-redirect]",
-            "disabled",
             busy,
         );
         // A disabled button loses focus: keep it inside the modal dialog.
@@ -449,12 +434,12 @@ impl Dialog {
 
 impl Inner {
     fn dispose(&self) {
-        self.listeners.borrow_mut().clear();
+        self.listener.borrow_mut().take();
         self.host.remove();
         self.visible.set(false);
         if let Some(opener) = self.opener.borrow_mut().take() {
             if opener.is_connected() {
-                let _ = opener.focus();
+                focus(&opener);
             }
         }
         let hooks = &self.hooks;
@@ -483,23 +468,17 @@ impl Inner {
     /// removed): focus goes back to the dialog, so Tab and Escape keep working.
     fn keep_focus_inside(&self) {
         if self.modal && self.visible.get() && self.root.active_element().is_none() {
-            let _ = self.panel.focus();
+            focus(&self.panel);
         }
     }
 
     fn focus_first(&self) {
-        let target = self
-            .root
-            .query_selector("[data-connection]:not([disabled])")
-            .ok()
-            .flatten()
-            .map(|e| e.unchecked_into::<HtmlElement>());
-        match target {
+        match find(&self.root, "[data-connection]:not([disabled])") {
             Some(button) => {
-                let _ = button.focus();
+                focus(&button);
             }
             None => {
-                let _ = self.panel.focus();
+                focus(&self.panel);
             }
         }
     }
@@ -522,7 +501,7 @@ impl Inner {
         self.host.set_hidden(true);
         if let Some(opener) = self.opener.borrow_mut().take() {
             if opener.is_connected() {
-                let _ = opener.focus();
+                focus(&opener);
             }
         }
         true
@@ -536,9 +515,9 @@ impl Inner {
             "Escape" => {
                 // An open unlink confirmation is cancelled first (both modes); then Escape
                 // closes a modal dialog.
-                if let Ok(Some(confirm)) = self.list.query_selector("[data-part=confirm]") {
+                if let Some(confirm) = find(&self.list, "[data-part=confirm]") {
                     event.prevent_default();
-                    if let Ok(Some(row)) = confirm.closest("li") {
+                    if let Some(row) = closest(&confirm, "li") {
                         self.close_confirmation(&row, true);
                     }
                 } else if self.modal {
@@ -551,15 +530,20 @@ impl Inner {
         }
     }
 
-    fn on_click(&self, event: &Event) {
-        let target = click_target(event);
-        if target.as_bool() == Some(true) {
+    /// What [`Listener`] forwards: `true` for a click on the backdrop, the enabled button a
+    /// click is in, or a keydown event.
+    fn on_event(&self, value: JsValue) {
+        if value.as_bool().is_some() {
             self.focus_first();
             return;
         }
-        let Ok(button) = target.dyn_into::<Element>() else {
-            return;
-        };
+        match value.dyn_into::<Element>() {
+            Ok(button) => self.on_click(&button),
+            Err(event) => self.on_keydown(event.unchecked_ref()),
+        }
+    }
+
+    fn on_click(&self, button: &Element) {
         if let Some(connection) = button.get_attribute("data-connection") {
             *self.last_connection.borrow_mut() = Some(connection.clone());
             let hook = self.hooks.connection.borrow().clone();
@@ -582,11 +566,11 @@ impl Inner {
             _ => {}
         }
         // The unlink actions act on their row (looked up once for the three).
-        let Some(row) = button.closest("li").ok().flatten() else {
+        let Some(row) = closest(button, "li") else {
             return;
         };
         match action.as_str() {
-            "unlink" => self.open_confirmation(&button, &row),
+            "unlink" => self.open_confirmation(button, &row),
             "cancel-unlink" => self.close_confirmation(&row, true),
             "confirm-unlink" => {
                 let key = row.get_attribute("data-identity").unwrap_or_default();
@@ -602,44 +586,25 @@ impl Inner {
 
     fn open_confirmation(&self, unlink: &Element, row: &Element) {
         self.close_confirmations();
-        let label = row
-            .query_selector("[data-part=provider]")
-            .ok()
-            .flatten()
+        let label = find(row, "[data-part=provider]")
             .and_then(|e| e.text_content())
             .unwrap_or_default();
-        toggle(unlink, "hidden", true);
-        let confirm = el(row, "div", "data-part=confirm role=group");
-        el_text(
-            &confirm,
-            "span",
-            "",
+        unlink.unchecked_ref::<HtmlElement>().set_hidden(true);
+        let cancel = confirmation(
+            row,
             &self.strings.with_name(Msg::UnlinkPrompt, &label),
-        );
-        el_text(
-            &confirm,
-            "button",
-            "type=button data-action=confirm-unlink",
             self.strings.get(Msg::ConfirmUnlink),
-        );
-        let cancel: HtmlElement = el_text(
-            &confirm,
-            "button",
-            "type=button data-action=cancel-unlink",
             self.strings.get(Msg::CancelUnlink),
-        )
-        .unchecked_into();
-        let _ = cancel.focus();
+        );
+        focus(&cancel);
     }
 
     fn close_confirmation(&self, row: &Element, refocus: bool) {
-        if let Ok(Some(confirm)) = row.query_selector("[data-part=confirm]") {
-            confirm.remove();
-        }
-        if let Ok(Some(unlink)) = row.query_selector("[data-action=unlink]") {
-            toggle(&unlink, "hidden", false);
+        remove_all(row, "[data-part=confirm]");
+        if let Some(unlink) = find(row, "[data-action=unlink]") {
+            unlink.set_hidden(false);
             if refocus {
-                let _ = unlink.unchecked_ref::<HtmlElement>().focus();
+                focus(&unlink);
             }
         }
     }
