@@ -90,25 +90,27 @@ function loadTranslation(language) {
  * errors, events, `destroyed`) is the wasm's, this class only names it.
  */
 class LinkWidget {
+  /** The wasm side, `(op, a, b) => result` (private: apps reach the widget only through the methods). */
+  #w;
   /**
    * @param {unknown} options
    * @param {unknown} translation the default export of `lang/<tag>.js`, or `undefined`
    */
   constructor(options, translation) {
-    /** The wasm side, `(op, a, b) => result`; throws the `invalid_options` `LinkWidgetError`. */
-    this.w = createWidget(options, translation);
+    // Throws the `invalid_options` `LinkWidgetError`.
+    this.#w = createWidget(options, translation);
   }
   /** Shows the dialog and fires `show`. */
   show() {
-    this.w(0);
+    this.#w(0);
   }
   /** Hides the dialog and fires `hide`. */
   hide() {
-    this.w(1);
+    this.#w(1);
   }
   /** @returns {boolean} whether the dialog is shown */
   get isOpen() {
-    return this.w(2);
+    return this.#w(2);
   }
   /**
    * @param {string} event
@@ -116,50 +118,50 @@ class LinkWidget {
    * @returns {() => void} the unsubscribe function
    */
   on(event, listener) {
-    return this.w(3, event, listener);
+    return this.#w(3, event, listener);
   }
   /**
    * @param {string} event
    * @param {Function} listener
    */
   off(event, listener) {
-    this.w(4, event, listener);
+    this.#w(4, event, listener);
   }
   /** Removes the dialog, the listeners and callbacks; idempotent. */
   destroy() {
-    this.w(5);
+    this.#w(5);
   }
   /**
    * @param {string} connection
    * @returns {Promise<unknown>}
    */
   linkWithPopup(connection) {
-    return this.w(6, connection);
+    return this.#w(6, connection);
   }
   /**
    * @param {string} connection
    * @returns {Promise<void>}
    */
   linkWithRedirect(connection) {
-    return this.w(7, connection);
+    return this.#w(7, connection);
   }
   /**
    * @param {string} [url]
    * @returns {Promise<unknown>}
    */
   handleRedirectCallback(url) {
-    return this.w(8, url);
+    return this.#w(8, url);
   }
   /**
    * @param {{ connection: string }} options
    * @returns {Promise<unknown>}
    */
   signIn(options) {
-    return this.w(9, options);
+    return this.#w(9, options);
   }
   /** @returns {Promise<unknown[]>} */
   identities() {
-    return this.w(10);
+    return this.#w(10);
   }
   /**
    * @param {string} provider
@@ -167,7 +169,7 @@ class LinkWidget {
    * @returns {Promise<unknown[]>}
    */
   unlink(provider, userId) {
-    return this.w(11, provider, userId);
+    return this.#w(11, provider, userId);
   }
 }
 
