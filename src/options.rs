@@ -245,7 +245,16 @@ fn choice(options: &JsValue, key: &str, values: &[&str], hint: &str) -> Result<u
 
 /// Empty or containing whitespace: not an id or a token.
 fn blank_or_spaced(s: &str) -> bool {
-    s.is_empty() || s.contains(char::is_whitespace)
+    s.is_empty() || has_space(s, false)
+}
+
+/// Whether `s` has a whitespace character (Unicode's, as `char::is_whitespace`), or with
+/// `control` also a control character. One out-of-line `chars()` loop for every option check:
+/// a `contains` with a `char` predicate inlines core's searcher at each call site.
+#[inline(never)]
+fn has_space(s: &str, control: bool) -> bool {
+    s.chars()
+        .any(|c| c.is_whitespace() || (control && c.is_control()))
 }
 
 fn get(target: &JsValue, key: &str) -> JsValue {
@@ -525,7 +534,7 @@ pub fn parse_domain(input: &str) -> Result<String> {
         "domain must use https; plain http is only allowed for the local emulator, such as 'http://127.0.0.1:4010'";
     const ONLY_HOST: &str =
         "domain must be only a host name, with no path, query or user name, such as 'tenant.eu.auth0.com'";
-    if input.is_empty() || input.contains(|c: char| c.is_whitespace() || c.is_control()) {
+    if input.is_empty() || has_space(input, true) {
         return Err(got(DOMAIN_HINT, input));
     }
     let lower = input.to_ascii_lowercase();
@@ -543,7 +552,12 @@ pub fn parse_domain(input: &str) -> Result<String> {
         (true, lower.as_str())
     };
     let rest = rest.strip_suffix('/').unwrap_or(rest);
-    if rest.contains(['/', '?', '#', '@', '\\']) {
+    // Byte tests, not `contains([..])`: a `char` array pattern brings core's
+    // `MultiCharEqSearcher` into the wasm.
+    if rest
+        .bytes()
+        .any(|b| matches!(b, b'/' | b'?' | b'#' | b'@' | b'\\'))
+    {
         return Err(got(ONLY_HOST, input));
     }
     let (host, has_port) = check_authority(rest).ok_or_else(|| got(DOMAIN_HINT, input))?;
@@ -567,7 +581,7 @@ pub fn parse_domain(input: &str) -> Result<String> {
 /// Splits an absolute http(s) URL into `(is_https, authority)` after checking the authority.
 /// No user info, no spaces or control characters.
 fn split_http_url(url: &str) -> Option<(bool, &str)> {
-    if url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '\\') {
+    if has_space(url, true) || url.bytes().any(|b| b == b'\\') {
         return None;
     }
     let (https, rest) = if let Some(rest) = strip_prefix_ci(url, "https://") {
@@ -575,7 +589,11 @@ fn split_http_url(url: &str) -> Option<(bool, &str)> {
     } else {
         (false, strip_prefix_ci(url, "http://")?)
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let authority = rest.get(..end).unwrap_or_default();
     if authority.bytes().any(|b| b == b'@') {
         return None;
     }
@@ -628,10 +646,7 @@ pub fn image_url_allowed(url: &str, loopback_origin: Option<&str>) -> bool {
 
 /// A client id is a non-empty string with no whitespace or control characters.
 pub fn check_client_id(client_id: &str) -> Result<()> {
-    if client_id.is_empty()
-        || client_id.len() > 256
-        || client_id.contains(|c: char| c.is_whitespace() || c.is_control())
-    {
+    if client_id.is_empty() || client_id.len() > 256 || has_space(client_id, true) {
         return Err(got(CLIENT_ID_HINT, client_id));
     }
     Ok(())
@@ -900,6 +915,22 @@ mod tests {
         assert!(check_connection_name("Username-Password-Authentication").is_ok());
         assert!(check_connection_name("bad name").is_err());
         assert!(check_connection_name("<img>").is_err());
+    }
+
+    #[test]
+    fn unicode_whitespace_and_controls() {
+        // `has_space` keeps `char::is_whitespace` / `char::is_control`, not ASCII only.
+        for spaced in ["a b", "a\u{3000}b", "a\u{a0}b", "a\u{2028}b", "\t"] {
+            assert!(has_space(spaced, false), "{spaced:?}");
+        }
+        assert!(!has_space("a\u{1}b", false));
+        assert!(has_space("a\u{1}b", true));
+        assert!(has_space("a\u{85}b", true));
+        assert!(!has_space("tenant.auth0.com", true));
+        assert!(blank_or_spaced("") && blank_or_spaced("tok\u{2003}en"));
+        assert!(!blank_or_spaced("tok\u{1}en"));
+        assert!(domain_err("tenant\u{3000}.auth0.com").contains("host name"));
+        assert!(check_client_id("abc\u{7f}").is_err());
     }
 
     #[test]
