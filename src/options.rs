@@ -291,13 +291,21 @@ fn loopback(origin: &str) -> Option<&str> {
     origin.starts_with("http://").then_some(origin)
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `pageAddress`: `location.origin + location.pathname`, `None` outside
+    /// a window.
+    #[wasm_bindgen(js_name = pageAddress)]
+    fn page_address() -> Option<String>;
+
+    /// js/wasm/browser.js `pageQuery`: `document.querySelector(selector)` as one value: the
+    /// element, `null` (no match), `false` (an invalid selector) or `undefined` (no window).
+    #[wasm_bindgen(js_name = pageQuery)]
+    fn page_query(selector: &str) -> JsValue;
+}
+
 fn default_redirect_uri() -> Result<String> {
-    let location = web_sys::window()
-        .map(|w| w.location())
-        .ok_or_else(|| invalid("redirectUri is required outside a browser page"))?;
-    let origin = location.origin().unwrap_or_default();
-    let path = location.pathname().unwrap_or_default();
-    Ok(origin + &path)
+    page_address().ok_or_else(|| invalid("redirectUri is required outside a browser page"))
 }
 
 fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
@@ -414,21 +422,24 @@ fn read_container(value: &JsValue) -> Result<Option<web_sys::Element>> {
         return Ok(None);
     };
     if let Some(selector) = value.as_string() {
-        let document = web_sys::window()
-            .and_then(|w| w.document())
-            .ok_or_else(|| invalid("container needs a document"))?;
-        return match document.query_selector(&selector) {
-            Ok(Some(element)) => Ok(Some(element)),
-            Ok(None) => Err(invalid_parts(&[
+        let found = page_query(&selector);
+        return if found.is_undefined() {
+            Err(invalid("container needs a document"))
+        } else if found.is_object() {
+            // `querySelector` returns an `Element` or `null`.
+            Ok(Some(found.unchecked_into()))
+        } else if found.is_null() {
+            Err(invalid_parts(&[
                 "container '",
                 &selector,
                 "' matches no element; create it before calling createLinkWidget, or omit container for a modal dialog",
-            ])),
-            Err(_) => Err(invalid_parts(&[
+            ]))
+        } else {
+            Err(invalid_parts(&[
                 "container '",
                 &selector,
                 "' is not a valid CSS selector",
-            ])),
+            ]))
         };
     }
     value
