@@ -500,37 +500,41 @@ fn check_authority(authority: &str) -> Option<(&str, bool)> {
         }
     };
     if let Some(port) = port {
-        if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
+        // `parse_unsigned` refuses an empty port and anything but digits.
         let n = crate::http::parse_unsigned(port)?;
-        if n == 0 || n > 65535 {
+        if port.len() > 5 || n == 0 || n > 65535 {
             return None;
         }
     }
     if host.starts_with('[') {
         return (host == "[::1]").then_some((host, port.is_some()));
     }
-    if host.is_empty() || host.len() > 253 {
+    if host.len() > 253 {
         return None;
     }
-    // Every dot-separated label, empty ones included (`a..b`, a trailing dot), like
-    // `host.split('.')`; a byte scan keeps core's `char` searcher out of the wasm (bench/README.md).
-    let mut rest = host;
-    let mut more = true;
-    while more {
-        more = rest.bytes().any(|b| b == b'.');
-        let label = next_field(&mut rest, b'.');
-        let ok = !label.is_empty()
-            && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if !ok {
+    // Dot-separated labels of 1 to 63 letters, digits and `-`, not starting or ending with `-`;
+    // no empty label (`a..b`, a leading or trailing dot, an empty host). One byte scan: `len` is
+    // the current label's length, `prev` the byte before.
+    let mut len = 0;
+    let mut prev = b'.';
+    for b in host.bytes() {
+        if b == b'.' {
+            if len == 0 || prev == b'-' {
+                return None;
+            }
+            len = 0;
+        } else if b.is_ascii_alphanumeric() || (b == b'-' && len > 0) {
+            len += 1;
+            if len > 63 {
+                return None;
+            }
+        } else {
             return None;
         }
+        prev = b;
+    }
+    if len == 0 || prev == b'-' {
+        return None;
     }
     Some((host, port.is_some()))
 }
@@ -942,6 +946,33 @@ mod tests {
         assert!(!blank_or_spaced("tok\u{1}en"));
         assert!(domain_err("tenant\u{3000}.auth0.com").contains("host name"));
         assert!(check_client_id("abc\u{7f}").is_err());
+    }
+
+    #[test]
+    fn authority_labels_and_ports() {
+        let long = "a".repeat(63);
+        assert!(check_authority(&long).is_some());
+        assert!(check_authority(&(long.clone() + "a")).is_none());
+        assert!(check_authority(&(long.clone() + "." + &long)).is_some());
+        for ok in [
+            "a",
+            "a-b.c",
+            "x1.y-2.z",
+            "a:1",
+            "a:65535",
+            "a:00080",
+            "[::1]:4010",
+        ] {
+            assert!(check_authority(ok).is_some(), "{ok}");
+        }
+        for bad in [
+            "", ".", "a.", ".a", "a..b", "-a", "a-", "a.-b", "a-.b", "a_b", "a:", "a:0", "a:65536",
+            "a:000080", "a:+1", "a:1a", "[::2]", "[::1]x",
+        ] {
+            assert!(check_authority(bad).is_none(), "{bad}");
+        }
+        assert_eq!(check_authority("a.b:80"), Some(("a.b", true)));
+        assert_eq!(check_authority("a.b"), Some(("a.b", false)));
     }
 
     #[test]
