@@ -245,7 +245,16 @@ fn choice(options: &JsValue, key: &str, values: &[&str], hint: &str) -> Result<u
 
 /// Empty or containing whitespace: not an id or a token.
 fn blank_or_spaced(s: &str) -> bool {
-    s.is_empty() || s.contains(char::is_whitespace)
+    s.is_empty() || has_space(s, false)
+}
+
+/// Whether `s` has a whitespace character (Unicode's, as `char::is_whitespace`), or with
+/// `control` also a control character. One out-of-line `chars()` loop for every option check:
+/// a `contains` with a `char` predicate inlines core's searcher at each call site.
+#[inline(never)]
+fn has_space(s: &str, control: bool) -> bool {
+    s.chars()
+        .any(|c| c.is_whitespace() || (control && c.is_control()))
 }
 
 fn get(target: &JsValue, key: &str) -> JsValue {
@@ -282,13 +291,21 @@ fn loopback(origin: &str) -> Option<&str> {
     origin.starts_with("http://").then_some(origin)
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `pageAddress`: `location.origin + location.pathname`, `None` outside
+    /// a window.
+    #[wasm_bindgen(js_name = pageAddress)]
+    fn page_address() -> Option<String>;
+
+    /// js/wasm/browser.js `pageQuery`: `document.querySelector(selector)` as one value: the
+    /// element, `null` (no match), `false` (an invalid selector) or `undefined` (no window).
+    #[wasm_bindgen(js_name = pageQuery)]
+    fn page_query(selector: &str) -> JsValue;
+}
+
 fn default_redirect_uri() -> Result<String> {
-    let location = web_sys::window()
-        .map(|w| w.location())
-        .ok_or_else(|| invalid("redirectUri is required outside a browser page"))?;
-    let origin = location.origin().unwrap_or_default();
-    let path = location.pathname().unwrap_or_default();
-    Ok(origin + &path)
+    page_address().ok_or_else(|| invalid("redirectUri is required outside a browser page"))
 }
 
 fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
@@ -405,21 +422,24 @@ fn read_container(value: &JsValue) -> Result<Option<web_sys::Element>> {
         return Ok(None);
     };
     if let Some(selector) = value.as_string() {
-        let document = web_sys::window()
-            .and_then(|w| w.document())
-            .ok_or_else(|| invalid("container needs a document"))?;
-        return match document.query_selector(&selector) {
-            Ok(Some(element)) => Ok(Some(element)),
-            Ok(None) => Err(invalid_parts(&[
+        let found = page_query(&selector);
+        return if found.is_undefined() {
+            Err(invalid("container needs a document"))
+        } else if found.is_object() {
+            // `querySelector` returns an `Element` or `null`.
+            Ok(Some(found.unchecked_into()))
+        } else if found.is_null() {
+            Err(invalid_parts(&[
                 "container '",
                 &selector,
                 "' matches no element; create it before calling createLinkWidget, or omit container for a modal dialog",
-            ])),
-            Err(_) => Err(invalid_parts(&[
+            ]))
+        } else {
+            Err(invalid_parts(&[
                 "container '",
                 &selector,
                 "' is not a valid CSS selector",
-            ])),
+            ]))
         };
     }
     value
@@ -480,37 +500,41 @@ fn check_authority(authority: &str) -> Option<(&str, bool)> {
         }
     };
     if let Some(port) = port {
-        if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
+        // `parse_unsigned` refuses an empty port and anything but digits.
         let n = crate::http::parse_unsigned(port)?;
-        if n == 0 || n > 65535 {
+        if port.len() > 5 || n == 0 || n > 65535 {
             return None;
         }
     }
     if host.starts_with('[') {
         return (host == "[::1]").then_some((host, port.is_some()));
     }
-    if host.is_empty() || host.len() > 253 {
+    if host.len() > 253 {
         return None;
     }
-    // Every dot-separated label, empty ones included (`a..b`, a trailing dot), like
-    // `host.split('.')`; a byte scan keeps core's `char` searcher out of the wasm (bench/README.md).
-    let mut rest = host;
-    let mut more = true;
-    while more {
-        more = rest.bytes().any(|b| b == b'.');
-        let label = next_field(&mut rest, b'.');
-        let ok = !label.is_empty()
-            && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if !ok {
+    // Dot-separated labels of 1 to 63 letters, digits and `-`, not starting or ending with `-`;
+    // no empty label (`a..b`, a leading or trailing dot, an empty host). One byte scan: `len` is
+    // the current label's length, `prev` the byte before.
+    let mut len = 0;
+    let mut prev = b'.';
+    for b in host.bytes() {
+        if b == b'.' {
+            if len == 0 || prev == b'-' {
+                return None;
+            }
+            len = 0;
+        } else if b.is_ascii_alphanumeric() || (b == b'-' && len > 0) {
+            len += 1;
+            if len > 63 {
+                return None;
+            }
+        } else {
             return None;
         }
+        prev = b;
+    }
+    if len == 0 || prev == b'-' {
+        return None;
     }
     Some((host, port.is_some()))
 }
@@ -525,7 +549,7 @@ pub fn parse_domain(input: &str) -> Result<String> {
         "domain must use https; plain http is only allowed for the local emulator, such as 'http://127.0.0.1:4010'";
     const ONLY_HOST: &str =
         "domain must be only a host name, with no path, query or user name, such as 'tenant.eu.auth0.com'";
-    if input.is_empty() || input.contains(|c: char| c.is_whitespace() || c.is_control()) {
+    if input.is_empty() || has_space(input, true) {
         return Err(got(DOMAIN_HINT, input));
     }
     let lower = input.to_ascii_lowercase();
@@ -543,7 +567,12 @@ pub fn parse_domain(input: &str) -> Result<String> {
         (true, lower.as_str())
     };
     let rest = rest.strip_suffix('/').unwrap_or(rest);
-    if rest.contains(['/', '?', '#', '@', '\\']) {
+    // Byte tests, not `contains([..])`: a `char` array pattern brings core's
+    // `MultiCharEqSearcher` into the wasm.
+    if rest
+        .bytes()
+        .any(|b| matches!(b, b'/' | b'?' | b'#' | b'@' | b'\\'))
+    {
         return Err(got(ONLY_HOST, input));
     }
     let (host, has_port) = check_authority(rest).ok_or_else(|| got(DOMAIN_HINT, input))?;
@@ -567,7 +596,7 @@ pub fn parse_domain(input: &str) -> Result<String> {
 /// Splits an absolute http(s) URL into `(is_https, authority)` after checking the authority.
 /// No user info, no spaces or control characters.
 fn split_http_url(url: &str) -> Option<(bool, &str)> {
-    if url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '\\') {
+    if has_space(url, true) || url.bytes().any(|b| b == b'\\') {
         return None;
     }
     let (https, rest) = if let Some(rest) = strip_prefix_ci(url, "https://") {
@@ -575,7 +604,11 @@ fn split_http_url(url: &str) -> Option<(bool, &str)> {
     } else {
         (false, strip_prefix_ci(url, "http://")?)
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let authority = rest.get(..end).unwrap_or_default();
     if authority.bytes().any(|b| b == b'@') {
         return None;
     }
@@ -628,10 +661,7 @@ pub fn image_url_allowed(url: &str, loopback_origin: Option<&str>) -> bool {
 
 /// A client id is a non-empty string with no whitespace or control characters.
 pub fn check_client_id(client_id: &str) -> Result<()> {
-    if client_id.is_empty()
-        || client_id.len() > 256
-        || client_id.contains(|c: char| c.is_whitespace() || c.is_control())
-    {
+    if client_id.is_empty() || client_id.len() > 256 || has_space(client_id, true) {
         return Err(got(CLIENT_ID_HINT, client_id));
     }
     Ok(())
@@ -900,6 +930,49 @@ mod tests {
         assert!(check_connection_name("Username-Password-Authentication").is_ok());
         assert!(check_connection_name("bad name").is_err());
         assert!(check_connection_name("<img>").is_err());
+    }
+
+    #[test]
+    fn unicode_whitespace_and_controls() {
+        // `has_space` keeps `char::is_whitespace` / `char::is_control`, not ASCII only.
+        for spaced in ["a b", "a\u{3000}b", "a\u{a0}b", "a\u{2028}b", "\t"] {
+            assert!(has_space(spaced, false), "{spaced:?}");
+        }
+        assert!(!has_space("a\u{1}b", false));
+        assert!(has_space("a\u{1}b", true));
+        assert!(has_space("a\u{85}b", true));
+        assert!(!has_space("tenant.auth0.com", true));
+        assert!(blank_or_spaced("") && blank_or_spaced("tok\u{2003}en"));
+        assert!(!blank_or_spaced("tok\u{1}en"));
+        assert!(domain_err("tenant\u{3000}.auth0.com").contains("host name"));
+        assert!(check_client_id("abc\u{7f}").is_err());
+    }
+
+    #[test]
+    fn authority_labels_and_ports() {
+        let long = "a".repeat(63);
+        assert!(check_authority(&long).is_some());
+        assert!(check_authority(&(long.clone() + "a")).is_none());
+        assert!(check_authority(&(long.clone() + "." + &long)).is_some());
+        for ok in [
+            "a",
+            "a-b.c",
+            "x1.y-2.z",
+            "a:1",
+            "a:65535",
+            "a:00080",
+            "[::1]:4010",
+        ] {
+            assert!(check_authority(ok).is_some(), "{ok}");
+        }
+        for bad in [
+            "", ".", "a.", ".a", "a..b", "-a", "a-", "a.-b", "a-.b", "a_b", "a:", "a:0", "a:65536",
+            "a:000080", "a:+1", "a:1a", "[::2]", "[::1]x",
+        ] {
+            assert!(check_authority(bad).is_none(), "{bad}");
+        }
+        assert_eq!(check_authority("a.b:80"), Some(("a.b", true)));
+        assert_eq!(check_authority("a.b"), Some(("a.b", false)));
     }
 
     #[test]

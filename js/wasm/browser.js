@@ -212,3 +212,28 @@ export function storageKeys(storage, prefix) {
   } catch {}
   return keys;
 }
+
+// The page lookups of src/options.rs (its defaults and the `container` option), each one call
+// instead of window/location/document imports and their `Result`s. The option rules and
+// messages stay in Rust.
+
+/**
+ * The default `redirectUri`, `location.origin + location.pathname`, or `null` outside a window
+ * (a worker): what `web_sys::window()` and its `location` gave before.
+ */
+export function pageAddress() {
+  return typeof Window == 'function' && globalThis instanceof Window ? location.origin + location.pathname : null;
+}
+
+/**
+ * `document.querySelector(selector)` of the page: the element, `null` when none matches, `false`
+ * when the selector is invalid (it threw), `undefined` outside a window.
+ */
+export function pageQuery(selector) {
+  if (!(typeof Window == 'function' && globalThis instanceof Window)) return undefined;
+  try {
+    return document.querySelector(selector);
+  } catch {
+    return false;
+  }
+}

@@ -191,7 +191,7 @@ impl Strings {
         let template = self.get(msg);
         if let Some((before, after)) = split_byte(template, b'{') {
             if let Some(after) = after.strip_prefix("name}") {
-                return before.to_owned() + name + after;
+                return concat(&[before, name, after]);
             }
         }
         template.to_owned()
