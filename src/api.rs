@@ -246,7 +246,8 @@ pub struct TokenResponse {
 
 /// `POST /oauth/token` with `grant_type=authorization_code` and the PKCE verifier
 /// (RFC 6749 4.1.3, RFC 7636 4.5), form-encoded. An OAuth error answer (e.g. `invalid_grant` for
-/// a used code) becomes `authorization_error`; 429 stays `rate_limited`.
+/// a used code) becomes `authorization_error`; 429 stays `rate_limited`. (The flows send the
+/// same request through [`http::fetch_pair`], together with the JWKS.)
 pub async fn exchange_code(
     origin: &str,
     client_id: &str,
@@ -254,15 +255,31 @@ pub async fn exchange_code(
     verifier: &Secret,
     redirect_uri: &str,
 ) -> Result<TokenResponse> {
-    let url = origin.to_owned() + "/oauth/token";
-    let form = oauth::form_encode(&[
+    let url = token_url(origin);
+    let form = token_form(client_id, code, verifier, redirect_uri);
+    token_response(http::fetch(req("POST", &url, None, Body::Form(&form))).await)
+}
+
+/// The token endpoint of `origin`.
+pub fn token_url(origin: &str) -> String {
+    origin.to_owned() + "/oauth/token"
+}
+
+/// The form body of the code exchange (RFC 6749 4.1.3 with RFC 7636 4.5's `code_verifier`).
+pub fn token_form(client_id: &str, code: &Secret, verifier: &Secret, redirect_uri: &str) -> String {
+    oauth::form_encode(&[
         ("grant_type", "authorization_code"),
         ("client_id", client_id),
         ("code", code.expose()),
         ("code_verifier", verifier.expose()),
         ("redirect_uri", redirect_uri),
-    ]);
-    let reply = http::fetch(req("POST", &url, None, Body::Form(&form))).await?;
+    ])
+}
+
+/// Reads the token endpoint's answer (or the failure to get one): the errors of
+/// [`exchange_code`], or the tokens with a non-empty `id_token` (not yet validated).
+pub fn token_response(reply: Result<http::Reply>) -> Result<TokenResponse> {
+    let reply = reply?;
     if !reply.ok() {
         let body = http::error_body(&reply.json);
         return Err(match (reply.status, body.error.clone()) {

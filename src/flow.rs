@@ -24,7 +24,7 @@
 
 use crate::api::{self, Identity};
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::set_field;
+use crate::http::{self, set_field};
 use crate::id_token::{self, Expected, JwksCache};
 use crate::oauth::{self, AuthSecrets, AuthorizeRequest, CallbackFields, Purpose, ResponseMode};
 use crate::popup::{self, PopupSlot, RunOptions};
@@ -242,53 +242,15 @@ fn now_secs() -> f64 {
     oauth::now_ms() / 1000.0
 }
 
-/// Exchanges the code and validates the ID token; `primary` is the user it must differ from.
-async fn exchange_and_validate(
-    ctx: &FlowContext,
-    code: &Secret,
-    verifier: &Secret,
-    redirect_uri: &str,
-    nonce: &str,
-    primary: Option<&str>,
-    auth_after_secs: Option<f64>,
-) -> Result<(api::TokenResponse, id_token::Decoded)> {
-    let tokens =
-        api::exchange_code(&ctx.origin, &ctx.client_id, code, verifier, redirect_uri).await?;
-    let issuer = ctx.issuer();
-    let expected = Expected {
-        issuer: &issuer,
-        client_id: &ctx.client_id,
-        nonce,
-        primary_user_id: primary,
-        now_secs: now_secs(),
-        auth_after_secs,
-    };
-    let decoded = id_token::validate(&tokens.id_token, &ctx.origin, &expected, &ctx.jwks).await?;
-    Ok((tokens, decoded))
-}
-
-async fn link_id_token(
-    ctx: &FlowContext,
-    user_id: &str,
-    id_token: &Secret,
-    sub: Option<&str>,
-) -> Result<LinkResult> {
-    // Ask the source again: a provider may have refreshed the token while the user logged in.
-    let token = ctx.tokens.get().await?;
-    let identities = api::link(&ctx.origin, &token, user_id, id_token).await?;
-    let identity = identities
-        .iter()
-        .find(|i| Some(i.full_id().as_str()) == sub)
-        .cloned();
-    Ok(LinkResult {
-        identity,
-        identities,
-    })
-}
-
 /// Exchanges `code`, validates the ID token, then links it to `link`'s primary user (a link
 /// started at `link`'s time, UNIX seconds) or, without `link`, keeps the sign-in's access token.
 /// The one ending of every link and sign-in, popup or redirect.
+///
+/// One async function with only promise awaits (no nested async fns): each nested one was a
+/// state machine of its own, inlined here with its drop paths. While no keys are cached the
+/// JWKS is fetched together with the token request ([`http::fetch_pair`]); its answer is read
+/// only after the token's, in the order of the checks before (token reply, ID token format and
+/// header, JWKS, key, signature, claims).
 async fn complete(
     ctx: &FlowContext,
     code: &Secret,
@@ -297,27 +259,53 @@ async fn complete(
     nonce: &str,
     link: Option<(&str, f64)>,
 ) -> Result<RedirectResult> {
-    let (tokens, decoded) = exchange_and_validate(
-        ctx,
-        code,
-        verifier,
-        redirect_uri,
-        nonce,
-        link.map(|(user_id, _)| user_id),
-        link.map(|(_, started)| started),
+    let form = api::token_form(&ctx.client_id, code, verifier, redirect_uri);
+    let jwks_url = JwksCache::url(&ctx.origin);
+    let fetch_keys = ctx.jwks.is_empty();
+    let (token_reply, jwks_reply) = http::fetch_pair(
+        &api::token_url(&ctx.origin),
+        &form,
+        fetch_keys.then_some(jwks_url.as_str()),
     )
-    .await?;
-    match link {
-        Some((user_id, _)) => link_id_token(
-            ctx,
-            user_id,
-            &tokens.id_token,
-            decoded.claims.sub.as_deref(),
-        )
-        .await
-        .map(RedirectResult::Linked),
-        None => finish_sign_in(ctx, tokens, decoded).map(RedirectResult::SignedIn),
-    }
+    .await;
+    let tokens = api::token_response(http::reply(token_reply))?;
+    let decoded = id_token::decode(tokens.id_token.expose())?;
+    id_token::check_header(&decoded.header)?;
+    let kid = decoded.header.kid.as_deref();
+    let key = if fetch_keys {
+        ctx.jwks.store(http::reply(jwks_reply), kid)?
+    } else {
+        // Cached keys; an unknown `kid` refetches them (key rotation).
+        ctx.jwks.key(&ctx.origin, kid).await?
+    };
+    id_token::verify_signature(&decoded, &key).await?;
+    let issuer = ctx.issuer();
+    id_token::check_claims(
+        &decoded.claims,
+        &Expected {
+            issuer: &issuer,
+            client_id: &ctx.client_id,
+            nonce,
+            primary_user_id: link.map(|(user_id, _)| user_id),
+            now_secs: now_secs(),
+            auth_after_secs: link.map(|(_, started)| started),
+        },
+    )?;
+    let Some((user_id, _)) = link else {
+        return finish_sign_in(ctx, tokens, decoded).map(RedirectResult::SignedIn);
+    };
+    // Ask the source again: a provider may have refreshed the token while the user logged in.
+    let token = ctx.tokens.get().await?;
+    let identities = api::link(&ctx.origin, &token, user_id, &tokens.id_token).await?;
+    let sub = decoded.claims.sub.as_deref();
+    let identity = identities
+        .iter()
+        .find(|i| Some(i.full_id().as_str()) == sub)
+        .cloned();
+    Ok(RedirectResult::Linked(LinkResult {
+        identity,
+        identities,
+    }))
 }
 
 /// Links (`Purpose::Link`) the account the user logs into in `popup` (already opened by

@@ -378,35 +378,45 @@ impl JwksCache {
         *self.keys.borrow_mut() = Some(keys);
     }
 
-    async fn fetch(origin: &str) -> Result<js_sys::Array> {
-        let url = origin.to_owned() + "/.well-known/jwks.json";
-        let json = http::send(http::Request {
-            method: "GET",
-            url: &url,
-            bearer: None,
-            body: http::Body::Empty,
-            timeout_ms: http::DEFAULT_TIMEOUT_MS,
-        })
-        .await?;
-        let keys = field(&json, "keys");
+    /// The JWKS URL of `origin` (the tenant origin, no trailing slash).
+    pub fn url(origin: &str) -> String {
+        origin.to_owned() + "/.well-known/jwks.json"
+    }
+
+    /// Whether no keys are cached yet (the flows then fetch the JWKS with the token request).
+    pub fn is_empty(&self) -> bool {
+        self.keys.borrow().is_none()
+    }
+
+    /// Reads a JWKS answer (`reply`: [`http::fetch`]'s, or one half of [`http::fetch_pair`]'s),
+    /// caches its keys and returns the one for `kid`: the errors of [`http::send`], `jwks` when
+    /// the answer has no `keys` array, `kid` when no key matches.
+    pub fn store(&self, reply: Result<http::Reply>, kid: Option<&str>) -> Result<JsValue> {
+        let keys = field(&http::json_of(reply?)?, "keys");
         if !js_sys::Array::is_array(&keys) {
             return Err(invalid("jwks", "The tenant's JWKS is malformed."));
         }
-        Ok(keys.unchecked_into())
+        let keys: js_sys::Array = keys.unchecked_into();
+        let found = find_key(&keys, kid);
+        self.set(keys);
+        found.ok_or_else(|| invalid("kid", "No key of the tenant's JWKS matches the ID token."))
     }
 
     /// The key for `kid`, from the cache or the tenant. The borrow is never held across `.await`.
     pub async fn key(&self, origin: &str, kid: Option<&str>) -> Result<JsValue> {
         let cached = self.keys.borrow().clone();
-        if let Some(keys) = &cached {
-            if let Some(k) = find_key(keys, kid) {
-                return Ok(k);
-            }
+        if let Some(k) = cached.and_then(|keys| find_key(&keys, kid)) {
+            return Ok(k);
         }
-        let keys = Self::fetch(origin).await?;
-        let found = find_key(&keys, kid);
-        self.set(keys);
-        found.ok_or_else(|| invalid("kid", "No key of the tenant's JWKS matches the ID token."))
+        let reply = http::fetch(http::Request {
+            method: "GET",
+            url: &Self::url(origin),
+            bearer: None,
+            body: http::Body::Empty,
+            timeout_ms: http::DEFAULT_TIMEOUT_MS,
+        })
+        .await;
+        self.store(reply, kid)
     }
 }
 
