@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorCode, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::secret::Secret;
-use crate::task::PromiseFuture;
+use crate::task::{Outcome, Then};
 use wasm_bindgen::prelude::*;
 
 /// Default time a request may take before it is aborted and reported as `network_error`.
@@ -222,23 +222,28 @@ impl Reply {
 /// `network_error` (fetch failed, or the timeout aborted it: detail `timeout`). The request,
 /// its timer (cleared when the call settles, at the latest after the timeout) and the reading of
 /// the body are js/wasm/browser.js `send`.
-pub async fn fetch(req: Request<'_>) -> Result<Reply> {
+pub fn fetch(req: Request<'_>) -> Then<impl Fn(Outcome) -> Result<Reply>> {
+    Then::new(start(req), |settled| {
+        // `send` rejects only with a string, which `reply` reads as the failure.
+        reply(settled.unwrap_or_else(|reason| reason))
+    })
+}
+
+/// Calls the snippet's `send` for `req`.
+fn start(req: Request<'_>) -> js_sys::Promise {
     let (kind, body) = match req.body {
         Body::Empty => (0, JsValue::UNDEFINED),
         Body::Json(value) => (1, value.clone()),
         Body::Form(text) => (2, JsValue::from_str(text)),
     };
-    let settled = PromiseFuture::from(js_send(
+    js_send(
         req.method,
         req.url,
         req.bearer.map(Secret::expose),
         kind,
         &body,
         req.timeout_ms,
-    ))
-    .await;
-    // `send` rejects only with a string, which `reply` reads as the failure.
-    reply(settled.unwrap_or_else(|reason| reason))
+    )
 }
 
 /// Reads what `send` settled with: its `{ status, json, invalid, reset }`, or its rejection
@@ -259,8 +264,10 @@ pub fn reply(settled: JsValue) -> Result<Reply> {
 ///
 /// Errors: `network_error` when fetch fails or the timeout aborts it; the mapping of
 /// [`error_for_status`] for non-2xx; `api_error` for a 2xx body that is not JSON.
-pub async fn send(req: Request<'_>) -> Result<JsValue> {
-    json_of(fetch(req).await?)
+pub fn send(req: Request<'_>) -> Then<impl Fn(Outcome) -> Result<JsValue>> {
+    Then::new(start(req), |settled| {
+        json_of(reply(settled.unwrap_or_else(|reason| reason))?)
+    })
 }
 
 /// The parsed JSON body of a 2xx `reply` (`null` when empty); the errors of [`send`] otherwise.
@@ -299,12 +306,19 @@ extern "C" {
 /// GETs it at the same time (one round trip instead of two in a row): what each settled with,
 /// for [`reply`] (the JWKS one `undefined` when not asked). Nothing is judged here or in the
 /// snippet; the caller reads the token's reply first.
-pub async fn fetch_pair(url: &str, form: &str, jwks_url: Option<&str>) -> (JsValue, JsValue) {
-    // `sendPair` never rejects: each request's failure is its element.
-    let pair = PromiseFuture::from(js_send_pair(url, form, jwks_url, DEFAULT_TIMEOUT_MS))
-        .await
-        .unwrap_or_default();
-    (field(&pair, "0"), field(&pair, "1"))
+pub fn fetch_pair(
+    url: &str,
+    form: &str,
+    jwks_url: Option<&str>,
+) -> Then<impl Fn(Outcome) -> (JsValue, JsValue)> {
+    Then::new(
+        js_send_pair(url, form, jwks_url, DEFAULT_TIMEOUT_MS),
+        // `sendPair` never rejects: each request's failure is its element.
+        |pair| {
+            let pair = pair.unwrap_or_default();
+            (field(&pair, "0"), field(&pair, "1"))
+        },
+    )
 }
 
 #[cfg(test)]

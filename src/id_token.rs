@@ -9,7 +9,7 @@ use crate::http::{self, field, field_f64, field_str};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::secret::Secret;
-use crate::task::PromiseFuture;
+use crate::task::{Outcome, Then};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -318,31 +318,34 @@ extern "C" {
 /// Verifies the RS256 signature with `crypto.subtle` against one JWK from the JWKS.
 /// Only `n` and `e` are taken from the server's key (which must be `kty: "RSA"`), so its `x5c`,
 /// `use` or a hostile `alg` cannot change how the key is imported.
-pub async fn verify_signature(decoded: &Decoded, jwk: &JsValue) -> Result<()> {
-    let bad_key = || invalid("signature", "The tenant's signing key is unusable.");
+///
+/// The key's shape is checked now (an unusable key fails here); the returned future gives the
+/// verdict of `crypto.subtle`.
+pub fn verify_signature(
+    decoded: &Decoded,
+    jwk: &JsValue,
+) -> Result<Then<impl Fn(Outcome) -> Result<()>>> {
     if field_str(jwk, "kty").as_deref() != Some("RSA") {
         return Err(bad_key());
     }
     let n = field_str(jwk, "n").ok_or_else(bad_key)?;
     let e = field_str(jwk, "e").ok_or_else(bad_key)?;
-    let verdict = PromiseFuture::from(verify_rs256(
-        &n,
-        &e,
-        &decoded.signature,
-        decoded.signing_input.as_bytes(),
-    ))
-    .await
-    .ok()
-    .and_then(|v| v.as_f64());
-    match verdict.map(|v| v as u32) {
-        Some(0) => Ok(()),
-        Some(2) => Err(bad_key()),
-        Some(3) => Err(invalid(
-            "signature",
-            "WebCrypto is not available: serve the page over https.",
-        )),
-        _ => Err(invalid("signature", "The ID token signature is invalid.")),
-    }
+    let verify = verify_rs256(&n, &e, &decoded.signature, decoded.signing_input.as_bytes());
+    Ok(Then::new(verify, |verdict| {
+        match verdict.ok().and_then(|v| v.as_f64()).map(|v| v as u32) {
+            Some(0) => Ok(()),
+            Some(2) => Err(bad_key()),
+            Some(3) => Err(invalid(
+                "signature",
+                "WebCrypto is not available: serve the page over https.",
+            )),
+            _ => Err(invalid("signature", "The ID token signature is invalid.")),
+        }
+    }))
+}
+
+fn bad_key() -> Error {
+    invalid("signature", "The tenant's signing key is unusable.")
 }
 
 /// The tenant's JWKS, fetched once per widget and refetched once when a `kid` is unknown
@@ -431,7 +434,7 @@ pub async fn validate(
     let decoded = decode(token.expose())?;
     check_header(&decoded.header)?;
     let key = jwks.key(origin, decoded.header.kid.as_deref()).await?;
-    verify_signature(&decoded, &key).await?;
+    verify_signature(&decoded, &key)?.await?;
     check_claims(&decoded.claims, expected)?;
     Ok(decoded)
 }

@@ -400,17 +400,17 @@ extern "C" {
 /// The S256 challenge of `verifier` (RFC 7636 4.2: `BASE64URL(SHA256(ASCII(verifier)))`, no
 /// padding; there is deliberately no `plain` method), computed by the browser with one `.await`
 /// and no copy of the digest into the wasm (tests/oauth_browser.rs checks the RFC's vector).
-pub async fn s256_challenge(verifier: &str) -> Result<String> {
-    crate::task::PromiseFuture::from(js_s256(verifier))
-        .await
-        .ok()
-        .and_then(|challenge| challenge.as_string())
-        .ok_or_else(|| {
+pub fn s256_challenge(
+    verifier: &str,
+) -> crate::task::Then<impl Fn(crate::task::Outcome) -> Result<String>> {
+    crate::task::Then::new(js_s256(verifier), |challenge| {
+        challenge.ok().and_then(|c| c.as_string()).ok_or_else(|| {
             Error::new(
                 ErrorCode::InvalidOptions,
                 "crypto.subtle is not available: serve the page over https (or localhost).",
             )
         })
+    })
 }
 
 /// One transaction's fresh secrets: PKCE pair, state and nonce.
