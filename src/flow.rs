@@ -296,7 +296,8 @@ async fn complete(
     };
     // Ask the source again: a provider may have refreshed the token while the user logged in.
     let token = ctx.tokens.get().await?;
-    let identities = api::link(&ctx.origin, &token, user_id, &tokens.id_token).await?;
+    let json = api::link_request(&ctx.origin, &token, user_id, &tokens.id_token)?.await?;
+    let identities = api::identities_from_json(&json, None);
     let sub = decoded.claims.sub.as_deref();
     let identity = identities
         .iter()
@@ -560,7 +561,9 @@ pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<Re
 /// The primary user's identities, primary first.
 pub async fn identities(ctx: &FlowContext) -> Result<Vec<Identity>> {
     let (token, user_id) = access(ctx).await?;
-    api::get_identities(&ctx.origin, &token, &user_id).await
+    Ok(api::user_identities(
+        &api::user_request(&ctx.origin, &token, &user_id)?.await?,
+    ))
 }
 
 /// Unlinks `provider`/`bare_user_id` from the primary user and returns the remaining identities.
@@ -580,7 +583,8 @@ pub async fn unlink(
     // or (legacy, after `POST /unlink`) the user's list (api::unlink / api::get_identities).
     let (method, url) = if ctx.legacy {
         warn_legacy_once();
-        api::legacy_unlink(&ctx.origin, &token, &concat(&[provider, "|", bare_user_id])).await?;
+        api::legacy_unlink_request(&ctx.origin, &token, &concat(&[provider, "|", bare_user_id]))
+            .await?;
         ("GET", api::user_url(&ctx.origin, &user_id))
     } else {
         let url = api::identity_url(&ctx.origin, &user_id, provider, bare_user_id);
@@ -595,7 +599,7 @@ pub async fn unlink(
     })
     .await?;
     Ok(if ctx.legacy {
-        api::identities_from_json(&crate::http::field(&json, "identities"), Some(&json))
+        api::user_identities(&json)
     } else {
         api::identities_from_json(&json, None)
     })
