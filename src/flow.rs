@@ -190,46 +190,6 @@ fn app_origin() -> Result<String> {
         .map_err(|_| Error::invalid_options("The page has no origin."))
 }
 
-/// Runs the authorize step in `popup` and returns the secrets, the code and the redirect_uri used.
-async fn popup_authorize(
-    ctx: &FlowContext,
-    popup: &Window,
-    purpose: Purpose,
-    connection: &str,
-) -> Result<(AuthSecrets, Secret, String)> {
-    let mut secrets = close_on_error(popup, AuthSecrets::generate().await)?;
-    secrets.state.insert_str(0, popup::POPUP_STATE_PREFIX);
-    let redirect_uri = match ctx.popup_response_mode {
-        ResponseMode::WebMessage => close_on_error(popup, app_origin())?,
-        ResponseMode::Query => ctx.redirect_uri.clone(),
-    };
-    let url = oauth::authorize_url(&AuthorizeRequest {
-        origin: &ctx.origin,
-        client_id: &ctx.client_id,
-        redirect_uri: &redirect_uri,
-        response_mode: ctx.popup_response_mode,
-        purpose,
-        connection,
-        state: &secrets.state,
-        nonce: &secrets.nonce,
-        code_challenge: &secrets.challenge,
-    });
-    let response = popup::run(
-        popup,
-        RunOptions {
-            url: Some(&url),
-            expected_origin: &ctx.origin,
-            state: &secrets.state,
-            timeout_ms: ctx.popup_timeout_ms,
-            closed_grace_ms: ctx.closed_grace_ms,
-        },
-        &ctx.popup_slot,
-    )
-    .await?;
-    let code = response.into_code(&secrets.state)?;
-    Ok((secrets, code, redirect_uri))
-}
-
 /// Closes `popup` when `result` is an error raised before the popup runner took charge of it.
 fn close_on_error<T>(popup: &Window, result: Result<T>) -> Result<T> {
     if result.is_err() {
@@ -325,7 +285,37 @@ pub async fn popup_flow(
         Purpose::Link => Some((close_on_error(&popup, access(ctx).await)?.1, now_secs())),
         Purpose::SignIn => None,
     };
-    let (secrets, code, redirect_uri) = popup_authorize(ctx, &popup, purpose, connection).await?;
+    // The authorize step, in `popup`.
+    let mut secrets = close_on_error(&popup, AuthSecrets::generate().await)?;
+    secrets.state.insert_str(0, popup::POPUP_STATE_PREFIX);
+    let redirect_uri = match ctx.popup_response_mode {
+        ResponseMode::WebMessage => close_on_error(&popup, app_origin())?,
+        ResponseMode::Query => ctx.redirect_uri.clone(),
+    };
+    let url = oauth::authorize_url(&AuthorizeRequest {
+        origin: &ctx.origin,
+        client_id: &ctx.client_id,
+        redirect_uri: &redirect_uri,
+        response_mode: ctx.popup_response_mode,
+        purpose,
+        connection,
+        state: &secrets.state,
+        nonce: &secrets.nonce,
+        code_challenge: &secrets.challenge,
+    });
+    let response = popup::run(
+        &popup,
+        RunOptions {
+            url: Some(&url),
+            expected_origin: &ctx.origin,
+            state: &secrets.state,
+            timeout_ms: ctx.popup_timeout_ms,
+            closed_grace_ms: ctx.closed_grace_ms,
+        },
+        &ctx.popup_slot,
+    )
+    .await?;
+    let code = response.into_code(&secrets.state)?;
     complete(
         ctx,
         &code,
