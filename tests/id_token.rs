@@ -370,7 +370,10 @@ fn the_key_is_chosen_by_kid_among_rsa_keys_only() {
     assert_eq!(pick(&all, Some("k1")), Ok("rsa-k1".into()));
     assert_eq!(pick(&all, Some("k2")), Ok("rsa-k2".into()));
     assert_eq!(pick(&all, Some("k3")), Err("kid".into()));
-    assert_eq!(pick(&[ec_k1.clone()], Some("k1")), Err("kid".into()));
+    assert_eq!(
+        pick(std::slice::from_ref(&ec_k1), Some("k1")),
+        Err("kid".into())
+    );
     // Without a kid: only an only RSA key (other key types do not count), never a guess.
     assert_eq!(
         pick(&[ec_k1.clone(), rsa_k2.clone()], None),
