@@ -242,10 +242,15 @@ pub fn claims_from_json(json: &JsValue) -> Claims {
     let aud = if let Some(one) = aud.as_string() {
         vec![one]
     } else if js_sys::Array::is_array(&aud) {
-        js_sys::Array::from(&aud)
-            .iter()
-            .filter_map(|v| v.as_string())
-            .collect()
+        // An index loop: `iter().filter_map().collect()` brought `FilterMap::next` along.
+        let aud = js_sys::Array::from(&aud);
+        let mut list = Vec::new();
+        for i in 0..aud.length() {
+            if let Some(one) = aud.get(i).as_string() {
+                list.push(one);
+            }
+        }
+        list
     } else {
         Vec::new()
     };

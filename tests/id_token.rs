@@ -389,3 +389,16 @@ fn the_key_is_chosen_by_kid_among_rsa_keys_only() {
     );
     assert_eq!(pick(&[key("RSA", None, "bare")], None), Ok("bare".into()));
 }
+
+#[wasm_bindgen_test]
+fn aud_is_read_as_a_string_or_the_strings_of_an_array() {
+    let aud = |json: &str| id_token::claims_from_json(&js_sys::JSON::parse(json).unwrap()).aud;
+    assert_eq!(aud(r#"{"aud":"one"}"#), vec!["one".to_string()]);
+    assert_eq!(
+        aud(r#"{"aud":["a",1,null,{"b":1},"c"]}"#),
+        vec!["a".to_string(), "c".to_string()]
+    );
+    assert!(aud(r#"{"aud":[]}"#).is_empty());
+    assert!(aud(r#"{"aud":42}"#).is_empty());
+    assert!(aud(r#"{}"#).is_empty());
+}
