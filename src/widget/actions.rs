@@ -51,18 +51,19 @@ pub(super) use crate::task::{detach, promise};
 
 /// The dialog rows of `list` (the first is the primary identity).
 fn rows(list: &[Identity]) -> Vec<IdentityRow> {
-    list.iter()
-        .enumerate()
-        .map(|(i, id)| IdentityRow {
+    let mut rows = Vec::with_capacity(list.len());
+    for id in list {
+        rows.push(IdentityRow {
             provider: id.provider.clone(),
             user_id: id.user_id.clone(),
             connection: id.connection.clone(),
             name: id.name.clone(),
             email: id.email.clone(),
             picture: id.picture.clone(),
-            primary: i == 0,
-        })
-        .collect()
+            primary: rows.is_empty(),
+        });
+    }
+    rows
 }
 
 /// A string argument (numbers are accepted and printed by JS, e.g. GitHub's numeric ids).
