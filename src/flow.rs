@@ -18,7 +18,7 @@
 //!     // a RedirectResult::Linked: fire `linked` with its to_js(), then resolve with it
 //! }))
 //! ```
-//! Redirect mode: `start_link_redirect` (or `start_legacy_link` when `legacy`) on click, and
+//! Redirect mode: `start_link_redirect` (the legacy variant when `legacy`) on click, and
 //! `handle_redirect_callback(&ctx, &location.href)` on return. `destroy` ends a running popup.
 //! Errors convert to the JS `LinkWidgetError` with `JsValue::from(error)`.
 
@@ -399,10 +399,13 @@ async fn start_redirect(
 }
 
 /// Redirect mode: stores the transaction and navigates to `/authorize` (the promise never
-/// matters: the page unloads). Checks the access token first, so a missing one fails here.
+/// matters: the page unloads). Checks the access token first, so a missing one fails here. With
+/// `legacy: true` this is the legacy link ([`start_legacy_link`]), so the widget awaits one
+/// function for both.
 pub async fn start_link_redirect(ctx: &FlowContext, connection: &str) -> Result<()> {
     let (_, primary) = access(ctx).await?;
-    start_redirect(ctx, Kind::Link, connection, primary).await
+    let kind = if ctx.legacy { Kind::Legacy } else { Kind::Link };
+    start_redirect(ctx, kind, connection, primary).await
 }
 
 /// Redirect mode sign-in of the primary user.
@@ -418,8 +421,7 @@ pub async fn start_legacy_link(ctx: &FlowContext, connection: &str) -> Result<()
             "Legacy linking is off: set legacy: true only if your tenant still needs it.",
         ));
     }
-    let (_, primary) = access(ctx).await?;
-    start_redirect(ctx, Kind::Legacy, connection, primary).await
+    start_link_redirect(ctx, connection).await
 }
 
 // An atomic rather than a `thread_local!` (std only); the wasm is single-threaded.

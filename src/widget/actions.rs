@@ -209,13 +209,9 @@ impl Inner {
         Box::pin(async move {
             let connection = connection.map_err(|e| inner.fail(e))?;
             let ticket = inner.begin(Some(Msg::Redirecting), true);
-            let ctx = &inner.flow;
-            let started = if ctx.legacy {
-                flow::start_legacy_link(ctx, &connection).await
-            } else {
-                flow::start_link_redirect(ctx, &connection).await
-            };
-            started
+            // The legacy variant when `legacy: true`.
+            flow::start_link_redirect(&inner.flow, &connection)
+                .await
                 .map(|()| JsValue::UNDEFINED)
                 .map_err(|e| inner.fail_action(ticket, e))
         })
