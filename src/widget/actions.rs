@@ -161,10 +161,12 @@ impl Inner {
     /// `authenticated` with `{ profile, expiresAt }`; the full result for the caller.
     fn signed_in(self: &Rc<Self>, result: &SignInResult) -> JsValue {
         let value = result.to_js();
-        let field = |key: &str| Reflect::get(&value, &JsValue::from_str(key)).unwrap_or_default();
         let payload = object(&[
-            ("profile", &field("profile")),
-            ("expiresAt", &field("expiresAt")),
+            ("profile", &result.profile),
+            (
+                "expiresAt",
+                &result.expires_at_ms.map_or(JsValue::NULL, JsValue::from),
+            ),
         ]);
         self.events.emit(EventKind::Authenticated, &payload);
         if self.dialog().is_ok_and(|d| d.is_visible()) {
