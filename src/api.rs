@@ -9,6 +9,7 @@ use crate::oauth::{self, percent_encode};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::secret::Secret;
+use crate::task::{Outcome, Then};
 use wasm_bindgen::prelude::*;
 
 /// One identity of a user, as `GET /api/v2/users/{id}` lists it.
@@ -178,13 +179,25 @@ fn req<'a>(
 
 /// `GET /api/v2/users/{id}` -> the user's identities, primary first.
 pub async fn get_identities(origin: &str, token: &Secret, user_id: &str) -> Result<Vec<Identity>> {
+    let user = user_request(origin, token, user_id)?.await?;
+    Ok(user_identities(&user))
+}
+
+/// The request of [`get_identities`], sent: the user's JSON once it settles.
+pub fn user_request(
+    origin: &str,
+    token: &Secret,
+    user_id: &str,
+) -> Result<Then<impl Fn(Outcome) -> Result<JsValue>>> {
     check_segments(&[user_id])?;
     let url = user_url(origin, user_id);
-    let user = http::send(req("GET", &url, Some(token), Body::Empty)).await?;
-    Ok(identities_from_json(
-        &field(&user, "identities"),
-        Some(&user),
-    ))
+    Ok(http::send(req("GET", &url, Some(token), Body::Empty)))
+}
+
+/// The identities of a user object (`GET /api/v2/users/{id}`), its profile filling in the
+/// primary's.
+pub fn user_identities(user: &JsValue) -> Vec<Identity> {
+    identities_from_json(&field(user, "identities"), Some(user))
 }
 
 /// `POST /api/v2/users/{id}/identities { link_with }` -> the new identities array.
@@ -195,12 +208,28 @@ pub async fn link(
     user_id: &str,
     id_token: &Secret,
 ) -> Result<Vec<Identity>> {
+    let json = link_request(origin, token, user_id, id_token)?.await?;
+    Ok(identities_from_json(&json, None))
+}
+
+/// The request of [`link`], sent: its JSON answer once it settles (the flows await this
+/// directly, without a state machine for `link` inside theirs).
+pub fn link_request(
+    origin: &str,
+    token: &Secret,
+    user_id: &str,
+    id_token: &Secret,
+) -> Result<Then<impl Fn(Outcome) -> Result<JsValue>>> {
     check_segments(&[user_id])?;
     let url = user_url(origin, user_id) + "/identities";
     let body = js_sys::Object::new();
     set_field(&body, "link_with", &id_token.expose().into());
-    let json = http::send(req("POST", &url, Some(token), Body::Json(&body))).await?;
-    Ok(identities_from_json(&json, None))
+    Ok(http::send(req(
+        "POST",
+        &url,
+        Some(token),
+        Body::Json(&body),
+    )))
 }
 
 /// `DELETE /api/v2/users/{id}/identities/{provider}/{user_id}` -> the remaining identities.
@@ -223,12 +252,21 @@ pub async fn unlink(
 
 /// Deprecated `POST /unlink { access_token, user_id: "provider|id" }` (legacy mode only).
 pub async fn legacy_unlink(origin: &str, token: &Secret, full_user_id: &str) -> Result<()> {
+    legacy_unlink_request(origin, token, full_user_id).await?;
+    Ok(())
+}
+
+/// The request of [`legacy_unlink`], sent: its (ignored) JSON answer once it settles.
+pub fn legacy_unlink_request(
+    origin: &str,
+    token: &Secret,
+    full_user_id: &str,
+) -> Then<impl Fn(Outcome) -> Result<JsValue>> {
     let url = origin.to_owned() + "/unlink";
     let body = js_sys::Object::new();
     set_field(&body, "access_token", &token.expose().into());
     set_field(&body, "user_id", &full_user_id.into());
-    http::send(req("POST", &url, None, Body::Json(&body))).await?;
-    Ok(())
+    http::send(req("POST", &url, None, Body::Json(&body)))
 }
 
 /// The token endpoint's answer (RFC 6749 5.1, OIDC Core 3.1.3.3).
@@ -246,7 +284,8 @@ pub struct TokenResponse {
 
 /// `POST /oauth/token` with `grant_type=authorization_code` and the PKCE verifier
 /// (RFC 6749 4.1.3, RFC 7636 4.5), form-encoded. An OAuth error answer (e.g. `invalid_grant` for
-/// a used code) becomes `authorization_error`; 429 stays `rate_limited`.
+/// a used code) becomes `authorization_error`; 429 stays `rate_limited`. (The flows send the
+/// same request through [`http::fetch_pair`], together with the JWKS.)
 pub async fn exchange_code(
     origin: &str,
     client_id: &str,
@@ -254,15 +293,31 @@ pub async fn exchange_code(
     verifier: &Secret,
     redirect_uri: &str,
 ) -> Result<TokenResponse> {
-    let url = origin.to_owned() + "/oauth/token";
-    let form = oauth::form_encode(&[
+    let url = token_url(origin);
+    let form = token_form(client_id, code, verifier, redirect_uri);
+    token_response(http::fetch(req("POST", &url, None, Body::Form(&form))).await)
+}
+
+/// The token endpoint of `origin`.
+pub fn token_url(origin: &str) -> String {
+    origin.to_owned() + "/oauth/token"
+}
+
+/// The form body of the code exchange (RFC 6749 4.1.3 with RFC 7636 4.5's `code_verifier`).
+pub fn token_form(client_id: &str, code: &Secret, verifier: &Secret, redirect_uri: &str) -> String {
+    oauth::form_encode(&[
         ("grant_type", "authorization_code"),
         ("client_id", client_id),
         ("code", code.expose()),
         ("code_verifier", verifier.expose()),
         ("redirect_uri", redirect_uri),
-    ]);
-    let reply = http::fetch(req("POST", &url, None, Body::Form(&form))).await?;
+    ])
+}
+
+/// Reads the token endpoint's answer (or the failure to get one): the errors of
+/// [`exchange_code`], or the tokens with a non-empty `id_token` (not yet validated).
+pub fn token_response(reply: Result<http::Reply>) -> Result<TokenResponse> {
+    let reply = reply?;
     if !reply.ok() {
         let body = http::error_body(&reply.json);
         return Err(match (reply.status, body.error.clone()) {

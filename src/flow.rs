@@ -18,13 +18,13 @@
 //!     // a RedirectResult::Linked: fire `linked` with its to_js(), then resolve with it
 //! }))
 //! ```
-//! Redirect mode: `start_link_redirect` (or `start_legacy_link` when `legacy`) on click, and
+//! Redirect mode: `start_link_redirect` (the legacy variant when `legacy`) on click, and
 //! `handle_redirect_callback(&ctx, &location.href)` on return. `destroy` ends a running popup.
 //! Errors convert to the JS `LinkWidgetError` with `JsValue::from(error)`.
 
 use crate::api::{self, Identity};
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::set_field;
+use crate::http::{self, set_field};
 use crate::id_token::{self, Expected, JwksCache};
 use crate::oauth::{self, AuthSecrets, AuthorizeRequest, CallbackFields, Purpose, ResponseMode};
 use crate::popup::{self, PopupSlot, RunOptions};
@@ -190,46 +190,6 @@ fn app_origin() -> Result<String> {
         .map_err(|_| Error::invalid_options("The page has no origin."))
 }
 
-/// Runs the authorize step in `popup` and returns the secrets, the code and the redirect_uri used.
-async fn popup_authorize(
-    ctx: &FlowContext,
-    popup: &Window,
-    purpose: Purpose,
-    connection: &str,
-) -> Result<(AuthSecrets, Secret, String)> {
-    let mut secrets = close_on_error(popup, AuthSecrets::generate().await)?;
-    secrets.state.insert_str(0, popup::POPUP_STATE_PREFIX);
-    let redirect_uri = match ctx.popup_response_mode {
-        ResponseMode::WebMessage => close_on_error(popup, app_origin())?,
-        ResponseMode::Query => ctx.redirect_uri.clone(),
-    };
-    let url = oauth::authorize_url(&AuthorizeRequest {
-        origin: &ctx.origin,
-        client_id: &ctx.client_id,
-        redirect_uri: &redirect_uri,
-        response_mode: ctx.popup_response_mode,
-        purpose,
-        connection,
-        state: &secrets.state,
-        nonce: &secrets.nonce,
-        code_challenge: &secrets.challenge,
-    });
-    let response = popup::run(
-        popup,
-        RunOptions {
-            url: Some(&url),
-            expected_origin: &ctx.origin,
-            state: &secrets.state,
-            timeout_ms: ctx.popup_timeout_ms,
-            closed_grace_ms: ctx.closed_grace_ms,
-        },
-        &ctx.popup_slot,
-    )
-    .await?;
-    let code = response.into_code(&secrets.state)?;
-    Ok((secrets, code, redirect_uri))
-}
-
 /// Closes `popup` when `result` is an error raised before the popup runner took charge of it.
 fn close_on_error<T>(popup: &Window, result: Result<T>) -> Result<T> {
     if result.is_err() {
@@ -242,53 +202,15 @@ fn now_secs() -> f64 {
     oauth::now_ms() / 1000.0
 }
 
-/// Exchanges the code and validates the ID token; `primary` is the user it must differ from.
-async fn exchange_and_validate(
-    ctx: &FlowContext,
-    code: &Secret,
-    verifier: &Secret,
-    redirect_uri: &str,
-    nonce: &str,
-    primary: Option<&str>,
-    auth_after_secs: Option<f64>,
-) -> Result<(api::TokenResponse, id_token::Decoded)> {
-    let tokens =
-        api::exchange_code(&ctx.origin, &ctx.client_id, code, verifier, redirect_uri).await?;
-    let issuer = ctx.issuer();
-    let expected = Expected {
-        issuer: &issuer,
-        client_id: &ctx.client_id,
-        nonce,
-        primary_user_id: primary,
-        now_secs: now_secs(),
-        auth_after_secs,
-    };
-    let decoded = id_token::validate(&tokens.id_token, &ctx.origin, &expected, &ctx.jwks).await?;
-    Ok((tokens, decoded))
-}
-
-async fn link_id_token(
-    ctx: &FlowContext,
-    user_id: &str,
-    id_token: &Secret,
-    sub: Option<&str>,
-) -> Result<LinkResult> {
-    // Ask the source again: a provider may have refreshed the token while the user logged in.
-    let token = ctx.tokens.get().await?;
-    let identities = api::link(&ctx.origin, &token, user_id, id_token).await?;
-    let identity = identities
-        .iter()
-        .find(|i| Some(i.full_id().as_str()) == sub)
-        .cloned();
-    Ok(LinkResult {
-        identity,
-        identities,
-    })
-}
-
 /// Exchanges `code`, validates the ID token, then links it to `link`'s primary user (a link
 /// started at `link`'s time, UNIX seconds) or, without `link`, keeps the sign-in's access token.
 /// The one ending of every link and sign-in, popup or redirect.
+///
+/// One async function with only promise awaits (no nested async fns): each nested one was a
+/// state machine of its own, inlined here with its drop paths. While no keys are cached the
+/// JWKS is fetched together with the token request ([`http::fetch_pair`]); its answer is read
+/// only after the token's, in the order of the checks before (token reply, ID token format and
+/// header, JWKS, key, signature, claims).
 async fn complete(
     ctx: &FlowContext,
     code: &Secret,
@@ -297,27 +219,58 @@ async fn complete(
     nonce: &str,
     link: Option<(&str, f64)>,
 ) -> Result<RedirectResult> {
-    let (tokens, decoded) = exchange_and_validate(
-        ctx,
-        code,
-        verifier,
-        redirect_uri,
-        nonce,
-        link.map(|(user_id, _)| user_id),
-        link.map(|(_, started)| started),
-    )
-    .await?;
-    match link {
-        Some((user_id, _)) => link_id_token(
-            ctx,
-            user_id,
-            &tokens.id_token,
-            decoded.claims.sub.as_deref(),
+    let fetch_keys = ctx.jwks.is_empty();
+    // Requests are made (and their strings dropped) before the await: fewer locals live across
+    // it, fewer drop paths in the state machine.
+    let pair = {
+        let form = api::token_form(&ctx.client_id, code, verifier, redirect_uri);
+        let jwks_url = JwksCache::url(&ctx.origin);
+        http::fetch_pair(
+            &api::token_url(&ctx.origin),
+            &form,
+            fetch_keys.then_some(jwks_url.as_str()),
         )
-        .await
-        .map(RedirectResult::Linked),
-        None => finish_sign_in(ctx, tokens, decoded).map(RedirectResult::SignedIn),
-    }
+    };
+    let (token_reply, jwks_reply) = pair.await;
+    let tokens = api::token_response(http::reply(token_reply))?;
+    let decoded = id_token::decode(tokens.id_token.expose())?;
+    id_token::check_header(&decoded.header)?;
+    let kid = decoded.header.kid.as_deref();
+    let key = if fetch_keys {
+        ctx.jwks.store(http::reply(jwks_reply), kid)?
+    } else {
+        // Cached keys; an unknown `kid` refetches them (key rotation).
+        ctx.jwks.key(&ctx.origin, kid).await?
+    };
+    id_token::verify_signature(&decoded, &key)?.await?;
+    let issuer = ctx.issuer();
+    id_token::check_claims(
+        &decoded.claims,
+        &Expected {
+            issuer: &issuer,
+            client_id: &ctx.client_id,
+            nonce,
+            primary_user_id: link.map(|(user_id, _)| user_id),
+            now_secs: now_secs(),
+            auth_after_secs: link.map(|(_, started)| started),
+        },
+    )?;
+    let Some((user_id, _)) = link else {
+        return finish_sign_in(ctx, tokens, decoded).map(RedirectResult::SignedIn);
+    };
+    // Ask the source again: a provider may have refreshed the token while the user logged in.
+    let token = ctx.tokens.get().await?;
+    let json = api::link_request(&ctx.origin, &token, user_id, &tokens.id_token)?.await?;
+    let identities = api::identities_from_json(&json, None);
+    let sub = decoded.claims.sub.as_deref();
+    let identity = identities
+        .iter()
+        .find(|i| Some(i.full_id().as_str()) == sub)
+        .cloned();
+    Ok(RedirectResult::Linked(LinkResult {
+        identity,
+        identities,
+    }))
 }
 
 /// Links (`Purpose::Link`) the account the user logs into in `popup` (already opened by
@@ -336,7 +289,37 @@ pub async fn popup_flow(
         Purpose::Link => Some((close_on_error(&popup, access(ctx).await)?.1, now_secs())),
         Purpose::SignIn => None,
     };
-    let (secrets, code, redirect_uri) = popup_authorize(ctx, &popup, purpose, connection).await?;
+    // The authorize step, in `popup`.
+    let mut secrets = close_on_error(&popup, AuthSecrets::generate().await)?;
+    secrets.state.insert_str(0, popup::POPUP_STATE_PREFIX);
+    let redirect_uri = match ctx.popup_response_mode {
+        ResponseMode::WebMessage => close_on_error(&popup, app_origin())?,
+        ResponseMode::Query => ctx.redirect_uri.clone(),
+    };
+    let url = oauth::authorize_url(&AuthorizeRequest {
+        origin: &ctx.origin,
+        client_id: &ctx.client_id,
+        redirect_uri: &redirect_uri,
+        response_mode: ctx.popup_response_mode,
+        purpose,
+        connection,
+        state: &secrets.state,
+        nonce: &secrets.nonce,
+        code_challenge: &secrets.challenge,
+    });
+    let response = popup::run(
+        &popup,
+        RunOptions {
+            url: Some(&url),
+            expected_origin: &ctx.origin,
+            state: &secrets.state,
+            timeout_ms: ctx.popup_timeout_ms,
+            closed_grace_ms: ctx.closed_grace_ms,
+        },
+        &ctx.popup_slot,
+    )
+    .await?;
+    let code = response.into_code(&secrets.state)?;
     complete(
         ctx,
         &code,
@@ -420,10 +403,13 @@ async fn start_redirect(
 }
 
 /// Redirect mode: stores the transaction and navigates to `/authorize` (the promise never
-/// matters: the page unloads). Checks the access token first, so a missing one fails here.
+/// matters: the page unloads). Checks the access token first, so a missing one fails here. With
+/// `legacy: true` this is the legacy link ([`start_legacy_link`]), so the widget awaits one
+/// function for both.
 pub async fn start_link_redirect(ctx: &FlowContext, connection: &str) -> Result<()> {
     let (_, primary) = access(ctx).await?;
-    start_redirect(ctx, Kind::Link, connection, primary).await
+    let kind = if ctx.legacy { Kind::Legacy } else { Kind::Link };
+    start_redirect(ctx, kind, connection, primary).await
 }
 
 /// Redirect mode sign-in of the primary user.
@@ -439,8 +425,7 @@ pub async fn start_legacy_link(ctx: &FlowContext, connection: &str) -> Result<()
             "Legacy linking is off: set legacy: true only if your tenant still needs it.",
         ));
     }
-    let (_, primary) = access(ctx).await?;
-    start_redirect(ctx, Kind::Legacy, connection, primary).await
+    start_link_redirect(ctx, connection).await
 }
 
 // An atomic rather than a `thread_local!` (std only); the wasm is single-threaded.
@@ -572,7 +557,9 @@ pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<Re
 /// The primary user's identities, primary first.
 pub async fn identities(ctx: &FlowContext) -> Result<Vec<Identity>> {
     let (token, user_id) = access(ctx).await?;
-    api::get_identities(&ctx.origin, &token, &user_id).await
+    Ok(api::user_identities(
+        &api::user_request(&ctx.origin, &token, &user_id)?.await?,
+    ))
 }
 
 /// Unlinks `provider`/`bare_user_id` from the primary user and returns the remaining identities.
@@ -592,7 +579,8 @@ pub async fn unlink(
     // or (legacy, after `POST /unlink`) the user's list (api::unlink / api::get_identities).
     let (method, url) = if ctx.legacy {
         warn_legacy_once();
-        api::legacy_unlink(&ctx.origin, &token, &concat(&[provider, "|", bare_user_id])).await?;
+        api::legacy_unlink_request(&ctx.origin, &token, &concat(&[provider, "|", bare_user_id]))
+            .await?;
         ("GET", api::user_url(&ctx.origin, &user_id))
     } else {
         let url = api::identity_url(&ctx.origin, &user_id, provider, bare_user_id);
@@ -607,7 +595,7 @@ pub async fn unlink(
     })
     .await?;
     Ok(if ctx.legacy {
-        api::identities_from_json(&crate::http::field(&json, "identities"), Some(&json))
+        api::user_identities(&json)
     } else {
         api::identities_from_json(&json, None)
     })

@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorCode, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::secret::Secret;
-use crate::task::PromiseFuture;
+use crate::task::{Outcome, Then};
 use wasm_bindgen::prelude::*;
 
 /// Default time a request may take before it is aborted and reported as `network_error`.
@@ -222,27 +222,41 @@ impl Reply {
 /// `network_error` (fetch failed, or the timeout aborted it: detail `timeout`). The request,
 /// its timer (cleared when the call settles, at the latest after the timeout) and the reading of
 /// the body are js/wasm/browser.js `send`.
-pub async fn fetch(req: Request<'_>) -> Result<Reply> {
+pub fn fetch(req: Request<'_>) -> Then<impl Fn(Outcome) -> Result<Reply>> {
+    Then::new(start(req), |settled| {
+        // `send` rejects only with a string, which `reply` reads as the failure.
+        reply(settled.unwrap_or_else(|reason| reason))
+    })
+}
+
+/// Calls the snippet's `send` for `req`.
+fn start(req: Request<'_>) -> js_sys::Promise {
     let (kind, body) = match req.body {
         Body::Empty => (0, JsValue::UNDEFINED),
         Body::Json(value) => (1, value.clone()),
         Body::Form(text) => (2, JsValue::from_str(text)),
     };
-    let reply = PromiseFuture::from(js_send(
+    js_send(
         req.method,
         req.url,
         req.bearer.map(Secret::expose),
         kind,
         &body,
         req.timeout_ms,
-    ))
-    .await
-    .map_err(|reason| network_error(&reason.as_string().unwrap_or_default()))?;
+    )
+}
+
+/// Reads what `send` settled with: its `{ status, json, invalid, reset }`, or its rejection
+/// reason (a string) as `network_error`.
+pub fn reply(settled: JsValue) -> Result<Reply> {
+    if let Some(reason) = settled.as_string() {
+        return Err(network_error(&reason));
+    }
     Ok(Reply {
-        status: field_f64(&reply, "status").unwrap_or(0.0) as u16,
-        json: field(&reply, "json"),
-        invalid_json: field(&reply, "invalid").is_truthy(),
-        ratelimit_reset: field_str(&reply, "reset"),
+        status: field_f64(&settled, "status").unwrap_or(0.0) as u16,
+        json: field(&settled, "json"),
+        invalid_json: field(&settled, "invalid").is_truthy(),
+        ratelimit_reset: field_str(&settled, "reset"),
     })
 }
 
@@ -250,8 +264,14 @@ pub async fn fetch(req: Request<'_>) -> Result<Reply> {
 ///
 /// Errors: `network_error` when fetch fails or the timeout aborts it; the mapping of
 /// [`error_for_status`] for non-2xx; `api_error` for a 2xx body that is not JSON.
-pub async fn send(req: Request<'_>) -> Result<JsValue> {
-    let reply = fetch(req).await?;
+pub fn send(req: Request<'_>) -> Then<impl Fn(Outcome) -> Result<JsValue>> {
+    Then::new(start(req), |settled| {
+        json_of(reply(settled.unwrap_or_else(|reason| reason))?)
+    })
+}
+
+/// The parsed JSON body of a 2xx `reply` (`null` when empty); the errors of [`send`] otherwise.
+pub fn json_of(reply: Reply) -> Result<JsValue> {
     if reply.ok() {
         if reply.invalid_json {
             return Err(Error::new(
@@ -267,6 +287,38 @@ pub async fn send(req: Request<'_>) -> Result<JsValue> {
         error_body(&reply.json),
         reply.ratelimit_reset.as_deref(),
     ))
+}
+
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `sendPair`: the token request and (with `jwks_url`) the JWKS GET
+    /// started together, one promise of `[token, jwks]`, each `send`'s result or rejection.
+    #[wasm_bindgen(js_name = sendPair)]
+    fn js_send_pair(
+        url: &str,
+        form: &str,
+        jwks_url: Option<&str>,
+        timeout_ms: i32,
+    ) -> js_sys::Promise;
+}
+
+/// POSTs the form-encoded `form` to `url` (the token endpoint) and, when `jwks_url` is given,
+/// GETs it at the same time (one round trip instead of two in a row): what each settled with,
+/// for [`reply`] (the JWKS one `undefined` when not asked). Nothing is judged here or in the
+/// snippet; the caller reads the token's reply first.
+pub fn fetch_pair(
+    url: &str,
+    form: &str,
+    jwks_url: Option<&str>,
+) -> Then<impl Fn(Outcome) -> (JsValue, JsValue)> {
+    Then::new(
+        js_send_pair(url, form, jwks_url, DEFAULT_TIMEOUT_MS),
+        // `sendPair` never rejects: each request's failure is its element.
+        |pair| {
+            let pair = pair.unwrap_or_default();
+            (field(&pair, "0"), field(&pair, "1"))
+        },
+    )
 }
 
 #[cfg(test)]

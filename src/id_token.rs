@@ -9,7 +9,7 @@ use crate::http::{self, field, field_f64, field_str};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::secret::Secret;
-use crate::task::PromiseFuture;
+use crate::task::{Outcome, Then};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -242,10 +242,15 @@ pub fn claims_from_json(json: &JsValue) -> Claims {
     let aud = if let Some(one) = aud.as_string() {
         vec![one]
     } else if js_sys::Array::is_array(&aud) {
-        js_sys::Array::from(&aud)
-            .iter()
-            .filter_map(|v| v.as_string())
-            .collect()
+        // An index loop: `iter().filter_map().collect()` brought `FilterMap::next` along.
+        let aud = js_sys::Array::from(&aud);
+        let mut list = Vec::new();
+        for i in 0..aud.length() {
+            if let Some(one) = aud.get(i).as_string() {
+                list.push(one);
+            }
+        }
+        list
     } else {
         Vec::new()
     };
@@ -318,31 +323,34 @@ extern "C" {
 /// Verifies the RS256 signature with `crypto.subtle` against one JWK from the JWKS.
 /// Only `n` and `e` are taken from the server's key (which must be `kty: "RSA"`), so its `x5c`,
 /// `use` or a hostile `alg` cannot change how the key is imported.
-pub async fn verify_signature(decoded: &Decoded, jwk: &JsValue) -> Result<()> {
-    let bad_key = || invalid("signature", "The tenant's signing key is unusable.");
+///
+/// The key's shape is checked now (an unusable key fails here); the returned future gives the
+/// verdict of `crypto.subtle`.
+pub fn verify_signature(
+    decoded: &Decoded,
+    jwk: &JsValue,
+) -> Result<Then<impl Fn(Outcome) -> Result<()>>> {
     if field_str(jwk, "kty").as_deref() != Some("RSA") {
         return Err(bad_key());
     }
     let n = field_str(jwk, "n").ok_or_else(bad_key)?;
     let e = field_str(jwk, "e").ok_or_else(bad_key)?;
-    let verdict = PromiseFuture::from(verify_rs256(
-        &n,
-        &e,
-        &decoded.signature,
-        decoded.signing_input.as_bytes(),
-    ))
-    .await
-    .ok()
-    .and_then(|v| v.as_f64());
-    match verdict.map(|v| v as u32) {
-        Some(0) => Ok(()),
-        Some(2) => Err(bad_key()),
-        Some(3) => Err(invalid(
-            "signature",
-            "WebCrypto is not available: serve the page over https.",
-        )),
-        _ => Err(invalid("signature", "The ID token signature is invalid.")),
-    }
+    let verify = verify_rs256(&n, &e, &decoded.signature, decoded.signing_input.as_bytes());
+    Ok(Then::new(verify, |verdict| {
+        match verdict.ok().and_then(|v| v.as_f64()).map(|v| v as u32) {
+            Some(0) => Ok(()),
+            Some(2) => Err(bad_key()),
+            Some(3) => Err(invalid(
+                "signature",
+                "WebCrypto is not available: serve the page over https.",
+            )),
+            _ => Err(invalid("signature", "The ID token signature is invalid.")),
+        }
+    }))
+}
+
+fn bad_key() -> Error {
+    invalid("signature", "The tenant's signing key is unusable.")
 }
 
 /// The tenant's JWKS, fetched once per widget and refetched once when a `kid` is unknown
@@ -352,18 +360,30 @@ pub struct JwksCache {
     keys: RefCell<Option<js_sys::Array>>,
 }
 
+/// The RSA key of `keys` whose `kid` is `kid`; without a `kid`, the only RSA key (none when there
+/// are several: ambiguous). A plain index loop: `iter().filter().collect()` into a `Vec` and
+/// `find` cost about 0.5 KB more for the same walk.
 fn find_key(keys: &js_sys::Array, kid: Option<&str>) -> Option<JsValue> {
-    let rsa: Vec<JsValue> = keys
-        .iter()
-        .filter(|k| field_str(k, "kty").as_deref() == Some("RSA"))
-        .collect();
-    match kid {
-        Some(kid) => rsa
-            .into_iter()
-            .find(|k| field_str(k, "kid").as_deref() == Some(kid)),
-        // No kid: only unambiguous when the set has one RSA key.
-        None if rsa.len() == 1 => rsa.into_iter().next(),
-        None => None,
+    let mut only = None;
+    let mut rsa = 0;
+    for i in 0..keys.length() {
+        let key = keys.get(i);
+        if field_str(&key, "kty").as_deref() != Some("RSA") {
+            continue;
+        }
+        match kid {
+            Some(kid) if field_str(&key, "kid").as_deref() == Some(kid) => return Some(key),
+            Some(_) => {}
+            None => {
+                rsa += 1;
+                only = Some(key);
+            }
+        }
+    }
+    if rsa == 1 {
+        only
+    } else {
+        None
     }
 }
 
@@ -378,35 +398,45 @@ impl JwksCache {
         *self.keys.borrow_mut() = Some(keys);
     }
 
-    async fn fetch(origin: &str) -> Result<js_sys::Array> {
-        let url = origin.to_owned() + "/.well-known/jwks.json";
-        let json = http::send(http::Request {
-            method: "GET",
-            url: &url,
-            bearer: None,
-            body: http::Body::Empty,
-            timeout_ms: http::DEFAULT_TIMEOUT_MS,
-        })
-        .await?;
-        let keys = field(&json, "keys");
+    /// The JWKS URL of `origin` (the tenant origin, no trailing slash).
+    pub fn url(origin: &str) -> String {
+        origin.to_owned() + "/.well-known/jwks.json"
+    }
+
+    /// Whether no keys are cached yet (the flows then fetch the JWKS with the token request).
+    pub fn is_empty(&self) -> bool {
+        self.keys.borrow().is_none()
+    }
+
+    /// Reads a JWKS answer (`reply`: [`http::fetch`]'s, or one half of [`http::fetch_pair`]'s),
+    /// caches its keys and returns the one for `kid`: the errors of [`http::send`], `jwks` when
+    /// the answer has no `keys` array, `kid` when no key matches.
+    pub fn store(&self, reply: Result<http::Reply>, kid: Option<&str>) -> Result<JsValue> {
+        let keys = field(&http::json_of(reply?)?, "keys");
         if !js_sys::Array::is_array(&keys) {
             return Err(invalid("jwks", "The tenant's JWKS is malformed."));
         }
-        Ok(keys.unchecked_into())
+        let keys: js_sys::Array = keys.unchecked_into();
+        let found = find_key(&keys, kid);
+        self.set(keys);
+        found.ok_or_else(|| invalid("kid", "No key of the tenant's JWKS matches the ID token."))
     }
 
     /// The key for `kid`, from the cache or the tenant. The borrow is never held across `.await`.
     pub async fn key(&self, origin: &str, kid: Option<&str>) -> Result<JsValue> {
         let cached = self.keys.borrow().clone();
-        if let Some(keys) = &cached {
-            if let Some(k) = find_key(keys, kid) {
-                return Ok(k);
-            }
+        if let Some(k) = cached.and_then(|keys| find_key(&keys, kid)) {
+            return Ok(k);
         }
-        let keys = Self::fetch(origin).await?;
-        let found = find_key(&keys, kid);
-        self.set(keys);
-        found.ok_or_else(|| invalid("kid", "No key of the tenant's JWKS matches the ID token."))
+        let reply = http::fetch(http::Request {
+            method: "GET",
+            url: &Self::url(origin),
+            bearer: None,
+            body: http::Body::Empty,
+            timeout_ms: http::DEFAULT_TIMEOUT_MS,
+        })
+        .await;
+        self.store(reply, kid)
     }
 }
 
@@ -421,7 +451,7 @@ pub async fn validate(
     let decoded = decode(token.expose())?;
     check_header(&decoded.header)?;
     let key = jwks.key(origin, decoded.header.kid.as_deref()).await?;
-    verify_signature(&decoded, &key).await?;
+    verify_signature(&decoded, &key)?.await?;
     check_claims(&decoded.claims, expected)?;
     Ok(decoded)
 }

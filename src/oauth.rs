@@ -67,10 +67,14 @@ extern "C" {
     pub fn form_decode(text: &str) -> String;
 }
 
-/// Builds `k1=v1&k2=v2` with every key and value percent-encoded.
+/// Builds `k1=v1&k2=v2` with every key and value percent-encoded. A pair with an empty key is
+/// left out (an optional parameter that does not apply).
 pub fn form_encode(pairs: &[(&str, &str)]) -> String {
     let mut out = String::new();
     for (k, v) in pairs {
+        if k.is_empty() {
+            continue;
+        }
         if !out.is_empty() {
             out.push('&');
         }
@@ -139,8 +143,12 @@ pub fn management_audience(origin: &str) -> String {
 /// and `max_age=0` force a fresh login, so the user picks the account to link rather than reusing
 /// the primary session; a sign-in may reuse the tenant session.
 pub fn authorize_url(req: &AuthorizeRequest<'_>) -> String {
+    let link = req.purpose == Purpose::Link;
     let audience = management_audience(req.origin);
-    let mut pairs: Vec<(&str, &str)> = vec![
+    // One fixed list (no `Vec` grown by pushes); parameters that do not apply have an empty key,
+    // which `form_encode` leaves out.
+    let only = |applies: bool, key: &'static str| if applies { key } else { "" };
+    let pairs = [
         ("client_id", req.client_id),
         ("response_type", "code"),
         (
@@ -151,26 +159,18 @@ pub fn authorize_url(req: &AuthorizeRequest<'_>) -> String {
             },
         ),
         ("redirect_uri", req.redirect_uri),
-    ];
-    match req.purpose {
-        Purpose::Link => pairs.push(("scope", LINK_SCOPE)),
-        Purpose::SignIn => {
-            pairs.push(("scope", SIGN_IN_SCOPE));
-            pairs.push(("audience", &audience));
-        }
-    }
-    pairs.extend([
+        ("scope", if link { LINK_SCOPE } else { SIGN_IN_SCOPE }),
+        (only(!link, "audience"), audience.as_str()),
         ("state", req.state),
         ("nonce", req.nonce),
         ("code_challenge", req.code_challenge),
         ("code_challenge_method", "S256"),
         ("connection", req.connection),
-    ]);
-    // Linking must not silently reuse the tenant session (that is the primary user): force a fresh
-    // login (OIDC Core 3.1.2.1 `prompt`, `max_age`). A sign-in may reuse the session.
-    if req.purpose == Purpose::Link {
-        pairs.extend([("prompt", "login"), ("max_age", "0")]);
-    }
+        // Linking must not silently reuse the tenant session (that is the primary user): force
+        // a fresh login (OIDC Core 3.1.2.1 `prompt`, `max_age`). A sign-in may reuse the session.
+        (only(link, "prompt"), "login"),
+        (only(link, "max_age"), "0"),
+    ];
     concat(&[req.origin, "/authorize?", &form_encode(&pairs)])
 }
 
@@ -400,17 +400,17 @@ extern "C" {
 /// The S256 challenge of `verifier` (RFC 7636 4.2: `BASE64URL(SHA256(ASCII(verifier)))`, no
 /// padding; there is deliberately no `plain` method), computed by the browser with one `.await`
 /// and no copy of the digest into the wasm (tests/oauth_browser.rs checks the RFC's vector).
-pub async fn s256_challenge(verifier: &str) -> Result<String> {
-    crate::task::PromiseFuture::from(js_s256(verifier))
-        .await
-        .ok()
-        .and_then(|challenge| challenge.as_string())
-        .ok_or_else(|| {
+pub fn s256_challenge(
+    verifier: &str,
+) -> crate::task::Then<impl Fn(crate::task::Outcome) -> Result<String>> {
+    crate::task::Then::new(js_s256(verifier), |challenge| {
+        challenge.ok().and_then(|c| c.as_string()).ok_or_else(|| {
             Error::new(
                 ErrorCode::InvalidOptions,
                 "crypto.subtle is not available: serve the page over https (or localhost).",
             )
         })
+    })
 }
 
 /// One transaction's fresh secrets: PKCE pair, state and nonce.

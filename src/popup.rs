@@ -197,19 +197,6 @@ impl Outcome {
     }
 }
 
-struct Wait(Rc<Outcome>);
-
-impl Future for Wait {
-    type Output = (Result<CallbackResponse>, bool);
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Some(v) = self.0.value.borrow_mut().take() {
-            return Poll::Ready(v);
-        }
-        *self.0.waker.borrow_mut() = Some(cx.waker().clone());
-        Poll::Pending
-    }
-}
-
 /// Where the current popup transaction is registered, so a newer one (or `destroy`) can end it.
 /// Share one per widget; it also holds the widget's popup window name.
 #[derive(Clone, Default)]
@@ -330,13 +317,13 @@ pub struct RunOptions<'a> {
 
 /// Navigates `popup` and waits for one accepted authorization response, or `cancelled` (closed,
 /// replaced through `slot`), `timeout`. The state is checked here; the response may still be an
-/// OAuth error (use [`CallbackResponse::into_code`]). All listeners and timers are removed on
-/// return, and also if this future is dropped.
-pub async fn run(
-    popup: &Window,
-    opts: RunOptions<'_>,
-    slot: &PopupSlot,
-) -> Result<CallbackResponse> {
+/// OAuth error (use [`CallbackResponse::into_code`]). All listeners and timers are removed when
+/// the returned future is dropped: right after it is awaited, or earlier if abandoned.
+///
+/// The listeners are set up and the popup navigated now; a plain function returning a [`Run`]
+/// (a hand-written future) rather than an `async fn`, so the flows awaiting it hold no state
+/// machine of its own.
+pub fn run<'a>(popup: &Window, opts: RunOptions<'_>, slot: &'a PopupSlot) -> Run<'a> {
     let outcome = Outcome::new();
     slot.register(&outcome);
 
@@ -400,14 +387,26 @@ pub async fn run(
         opts.timeout_ms,
         &report,
     )
-    .map_err(|_| Error::new(ErrorCode::Cancelled, "Could not listen for messages."))?;
-    let _watch = Watch {
+    .ok();
+    // Failing to listen (`watchPopup` threw) ends the run at its first poll, the popup left open
+    // as before.
+    if stop.is_none() {
+        outcome.settle(
+            Err(Error::new(
+                ErrorCode::Cancelled,
+                "Could not listen for messages.",
+            )),
+            false,
+        );
+    }
+    let watch = stop.map(|stop| Watch {
         stop,
         _report: report,
-    };
+    });
 
-    // Navigate only once every listener is in place, so no answer can be missed.
-    if let Some(url) = opts.url {
+    // Navigate only once every listener is in place, so no answer can be missed (and not at all
+    // without them).
+    if let (Some(url), Some(_)) = (opts.url, &watch) {
         if popup.location().set_href(url).is_err() {
             outcome.settle(
                 Err(Error::new(
@@ -419,22 +418,46 @@ pub async fn run(
         }
     }
 
-    let (result, close) = Wait(outcome.clone()).await;
-    if close {
-        let _ = popup.close();
+    Run {
+        outcome,
+        popup: popup.clone(),
+        slot,
+        _watch: watch,
     }
-    // Unregister, unless a newer transaction already took the slot.
-    {
-        let mut current = slot.current.borrow_mut();
+}
+
+/// The future of [`run`]: the accepted response (or the failure) once the outcome is settled.
+/// Dropping it (done or not) removes the listener, channel, interval and timer.
+pub struct Run<'a> {
+    outcome: Rc<Outcome>,
+    popup: Window,
+    slot: &'a PopupSlot,
+    _watch: Option<Watch>,
+}
+
+impl Future for Run<'_> {
+    type Output = Result<CallbackResponse>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let taken = this.outcome.value.borrow_mut().take();
+        let Some((result, close)) = taken else {
+            *this.outcome.waker.borrow_mut() = Some(cx.waker().clone());
+            return Poll::Pending;
+        };
+        if close {
+            let _ = this.popup.close();
+        }
+        // Unregister, unless a newer transaction already took the slot.
+        let mut current = this.slot.current.borrow_mut();
         if current
             .as_ref()
-            .is_some_and(|w| w.as_ptr() == Rc::as_ptr(&outcome))
+            .is_some_and(|w| w.as_ptr() == Rc::as_ptr(&this.outcome))
         {
             *current = None;
         }
+        Poll::Ready(result)
     }
-    result
-    // `_watch` drops here: the listener, channel, interval and timer are removed.
 }
 
 #[cfg(test)]

@@ -131,6 +131,37 @@ impl Drop for PromiseFuture {
     }
 }
 
+/// A promise whose outcome a closure reads once it settles: what an `async fn` with one
+/// `.await` of a [`PromiseFuture`] does, without a state machine of its own (no resume panic,
+/// no drop paths), so every function of that shape (`http::fetch`, `http::send`, ...) is a sync
+/// start returning one of these. The promise is made when the function is called.
+///
+/// The closure is a type parameter, not a `fn` pointer: an indirect call would make wasm-opt keep
+/// every function of the same signature in the table (core's `Display` impls among them).
+pub struct Then<F> {
+    promise: PromiseFuture,
+    read: F,
+}
+
+impl<T, F: Fn(Outcome) -> T> Then<F> {
+    /// Awaits `promise`, then gives `read(outcome)`.
+    pub fn new(promise: Promise, read: F) -> Self {
+        Then {
+            promise: promise.into(),
+            read,
+        }
+    }
+}
+
+impl<T, F: Fn(Outcome) -> T + Unpin> Future for Then<F> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        let this = self.get_mut();
+        Pin::new(&mut this.promise).poll(cx).map(&this.read)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The executor (wasm32 only: it needs JS, and its waker relies on the single thread)
 

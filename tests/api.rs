@@ -329,6 +329,43 @@ async fn unknown_code_is_an_authorization_error() {
 }
 
 #[wasm_bindgen_test]
+async fn fetch_pair_sends_the_token_request_and_the_jwks_get_together() {
+    let base = emu();
+    reset(base).await;
+    let form = api::token_form(
+        CLIENT,
+        &Secret::new("nope"),
+        &Secret::new("v".repeat(43)),
+        "http://127.0.0.1:4120",
+    );
+    let token_url = api::token_url(base);
+    let jwks_url = JwksCache::url(base);
+    // The form POST reached the token endpoint (403 invalid_grant for the code, not a 404/405),
+    // and the JWKS answer is the tenant's key set, which `store` caches and picks from.
+    let (token, jwks) = http::fetch_pair(&token_url, &form, Some(&jwks_url)).await;
+    let e = api::token_response(http::reply(token)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::AuthorizationError);
+    assert_eq!(e.oauth_error.as_deref(), Some("invalid_grant"));
+    let cache = JwksCache::new();
+    assert!(cache.is_empty());
+    let key = cache.store(http::reply(jwks), None).unwrap();
+    assert_eq!(field_str(&key, "kty").as_deref(), Some("RSA"));
+    assert!(!cache.is_empty());
+    // Without a JWKS URL only the token request is sent.
+    let (token, jwks) = http::fetch_pair(&token_url, &form, None).await;
+    assert_eq!(http::reply(token).unwrap().status, 403);
+    assert!(jwks.is_undefined());
+    // One request failing does not hide the other's answer: each is settled on its own. (A
+    // refused connection rather than an emulator fault: the browser may answer a JWKS GET from
+    // its cache.)
+    let nowhere = "http://127.0.0.1:9/.well-known/jwks.json";
+    let (token, jwks) = http::fetch_pair(&token_url, &form, Some(nowhere)).await;
+    assert_eq!(http::reply(token).unwrap().status, 403);
+    let e = JwksCache::new().store(http::reply(jwks), None).unwrap_err();
+    assert_eq!(e.code, ErrorCode::NetworkError);
+}
+
+#[wasm_bindgen_test]
 async fn emulator_id_token_validates_against_its_jwks() {
     let base = emu();
     reset(base).await;

@@ -326,3 +326,79 @@ fn json_parts_are_strict_base64url_utf8_objects() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+fn the_key_is_chosen_by_kid_among_rsa_keys_only() {
+    let key = |kty: &str, kid: Option<&str>, n: &str| {
+        let k = js_sys::Object::new();
+        set(&k, "kty", kty.into());
+        if let Some(kid) = kid {
+            set(&k, "kid", kid.into());
+        }
+        set(&k, "n", n.into());
+        JsValue::from(k)
+    };
+    let pick = |keys: &[JsValue], kid: Option<&str>| {
+        let set_of_keys = js_sys::Object::new();
+        set(
+            &set_of_keys,
+            "keys",
+            keys.iter().collect::<js_sys::Array>().into(),
+        );
+        let reply = account_link::http::Reply {
+            status: 200,
+            json: set_of_keys.into(),
+            invalid_json: false,
+            ratelimit_reset: None,
+        };
+        JwksCache::new()
+            .store(Ok(reply), kid)
+            .map(|k| {
+                js_sys::Reflect::get(&k, &"n".into())
+                    .unwrap()
+                    .as_string()
+                    .unwrap()
+            })
+            .map_err(|e| e.detail.clone().unwrap())
+    };
+    let ec_k1 = key("EC", Some("k1"), "ec-k1");
+    let rsa_k2 = key("RSA", Some("k2"), "rsa-k2");
+    let rsa_k1 = key("RSA", Some("k1"), "rsa-k1");
+    let rsa_k1_again = key("RSA", Some("k1"), "rsa-k1-again");
+    let all = [ec_k1.clone(), rsa_k2.clone(), rsa_k1, rsa_k1_again];
+    // By kid: the first RSA key with it; a non-RSA key with the same kid is skipped.
+    assert_eq!(pick(&all, Some("k1")), Ok("rsa-k1".into()));
+    assert_eq!(pick(&all, Some("k2")), Ok("rsa-k2".into()));
+    assert_eq!(pick(&all, Some("k3")), Err("kid".into()));
+    assert_eq!(
+        pick(std::slice::from_ref(&ec_k1), Some("k1")),
+        Err("kid".into())
+    );
+    // Without a kid: only an only RSA key (other key types do not count), never a guess.
+    assert_eq!(
+        pick(&[ec_k1.clone(), rsa_k2.clone()], None),
+        Ok("rsa-k2".into())
+    );
+    assert_eq!(pick(&all, None), Err("kid".into()));
+    assert_eq!(pick(&[ec_k1], None), Err("kid".into()));
+    assert_eq!(pick(&[], None), Err("kid".into()));
+    // A kid-less RSA key is not a match for a token with a kid.
+    assert_eq!(
+        pick(&[key("RSA", None, "bare")], Some("k1")),
+        Err("kid".into())
+    );
+    assert_eq!(pick(&[key("RSA", None, "bare")], None), Ok("bare".into()));
+}
+
+#[wasm_bindgen_test]
+fn aud_is_read_as_a_string_or_the_strings_of_an_array() {
+    let aud = |json: &str| id_token::claims_from_json(&js_sys::JSON::parse(json).unwrap()).aud;
+    assert_eq!(aud(r#"{"aud":"one"}"#), vec!["one".to_string()]);
+    assert_eq!(
+        aud(r#"{"aud":["a",1,null,{"b":1},"c"]}"#),
+        vec!["a".to_string(), "c".to_string()]
+    );
+    assert!(aud(r#"{"aud":[]}"#).is_empty());
+    assert!(aud(r#"{"aud":42}"#).is_empty());
+    assert!(aud(r#"{}"#).is_empty());
+}

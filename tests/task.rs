@@ -6,7 +6,7 @@
 // Browser-only: `cargo test` on the host skips this file.
 #![cfg(target_arch = "wasm32")]
 
-use account_link::task::{self, live_tasks, Action, PromiseFuture};
+use account_link::task::{self, live_tasks, Action, PromiseFuture, Then};
 use core::cell::{Cell, RefCell};
 use core::future::Future;
 use core::pin::Pin;
@@ -178,6 +178,32 @@ async fn a_pending_promise_future_wakes_its_waker_once_when_settled() {
     drop(future);
     drop(waker);
     assert_eq!(probe.alive.get(), 0, "no copy of the waker is kept");
+}
+
+#[wasm_bindgen_test]
+async fn then_reads_the_outcome_once_its_promise_settles() {
+    let read = |outcome: Result<JsValue, JsValue>| match outcome {
+        Ok(v) => format!("ok {}", v.as_f64().unwrap()),
+        Err(r) => format!("err {}", r.as_string().unwrap()),
+    };
+    assert_eq!(
+        Then::new(Promise::resolve(&JsValue::from(5)), read).await,
+        "ok 5"
+    );
+    assert_eq!(
+        Then::new(Promise::reject(&JsValue::from("no")), read).await,
+        "err no"
+    );
+    // Pending until the settlement wakes it, then ready with the read value.
+    let (promise, resolve, _) = deferred();
+    let mut then = Then::new(promise, read);
+    let probe = Rc::new(Probe::default());
+    let waker = probe_waker(&probe);
+    assert!(poll_once(&mut then, &waker).is_pending());
+    resolve.call1(&JsValue::NULL, &9.into()).unwrap();
+    sleep(0).await;
+    assert_eq!(probe.wakes.get(), 1);
+    assert_eq!(poll_once(&mut then, &waker), Poll::Ready("ok 9".to_owned()));
 }
 
 #[wasm_bindgen_test]

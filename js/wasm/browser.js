@@ -50,6 +50,21 @@ export async function send(method, url, bearer, kind, body, ms) {
 }
 
 /**
+ * The token request (`send('POST', url, null, 2, form, ms)`) and, when `jwksUrl` is given, the
+ * GET of the tenant's JWKS, started together (the JWKS no longer waits for the token's round
+ * trip). Resolves `[token, jwks]`, each what `send` resolved with or, when it rejected, its reason
+ * (a string); `jwks` is `undefined` when not asked. Never rejects. Nothing is judged here: the
+ * wasm reads the token's reply first, then the JWKS, and picks the key itself.
+ */
+export function sendPair(url, form, jwksUrl, ms) {
+  const settle = (promise) => promise.catch((reason) => reason);
+  return Promise.all([
+    settle(send('POST', url, null, 2, form, ms)),
+    jwksUrl ? settle(send('GET', jwksUrl, null, 0, undefined, ms)) : undefined,
+  ]);
+}
+
+/**
  * Verifies an RS256 signature over `data` (bytes) with the RSA public key `n`, `e` (base64url, from
  * the tenant's JWK; nothing else of the JWK is used). `signature` is the token's unpadded
  * base64url text, whose syntax the wasm has checked. Resolves 0 valid, 1 invalid (or it cannot

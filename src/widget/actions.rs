@@ -51,18 +51,19 @@ pub(super) use crate::task::{detach, promise};
 
 /// The dialog rows of `list` (the first is the primary identity).
 fn rows(list: &[Identity]) -> Vec<IdentityRow> {
-    list.iter()
-        .enumerate()
-        .map(|(i, id)| IdentityRow {
+    let mut rows = Vec::with_capacity(list.len());
+    for id in list {
+        rows.push(IdentityRow {
             provider: id.provider.clone(),
             user_id: id.user_id.clone(),
             connection: id.connection.clone(),
             name: id.name.clone(),
             email: id.email.clone(),
             picture: id.picture.clone(),
-            primary: i == 0,
-        })
-        .collect()
+            primary: rows.is_empty(),
+        });
+    }
+    rows
 }
 
 /// A string argument (numbers are accepted and printed by JS, e.g. GitHub's numeric ids).
@@ -160,10 +161,12 @@ impl Inner {
     /// `authenticated` with `{ profile, expiresAt }`; the full result for the caller.
     fn signed_in(self: &Rc<Self>, result: &SignInResult) -> JsValue {
         let value = result.to_js();
-        let field = |key: &str| Reflect::get(&value, &JsValue::from_str(key)).unwrap_or_default();
         let payload = object(&[
-            ("profile", &field("profile")),
-            ("expiresAt", &field("expiresAt")),
+            ("profile", &result.profile),
+            (
+                "expiresAt",
+                &result.expires_at_ms.map_or(JsValue::NULL, JsValue::from),
+            ),
         ]);
         self.events.emit(EventKind::Authenticated, &payload);
         if self.dialog().is_ok_and(|d| d.is_visible()) {
@@ -208,13 +211,9 @@ impl Inner {
         Box::pin(async move {
             let connection = connection.map_err(|e| inner.fail(e))?;
             let ticket = inner.begin(Some(Msg::Redirecting), true);
-            let ctx = &inner.flow;
-            let started = if ctx.legacy {
-                flow::start_legacy_link(ctx, &connection).await
-            } else {
-                flow::start_link_redirect(ctx, &connection).await
-            };
-            started
+            // The legacy variant when `legacy: true`.
+            flow::start_link_redirect(&inner.flow, &connection)
+                .await
                 .map(|()| JsValue::UNDEFINED)
                 .map_err(|e| inner.fail_action(ticket, e))
         })
