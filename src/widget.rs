@@ -14,7 +14,7 @@
 //! on a clone of `self.inner` and its [`FlowContext`]; the dialog's clicks run the same actions
 //! ([`Inner::connection_clicked`], [`Inner::unlink_confirmed`], [`Inner::redirect_requested`]).
 
-use crate::dialog::{i18n::Msg, Dialog, IdentityRow};
+use crate::dialog::{i18n::Msg, Action, Dialog, IdentityRow};
 use crate::error::{Error, ErrorCode, Result};
 use crate::events::{EventKind, Events};
 use crate::flow::FlowContext;
@@ -185,33 +185,17 @@ impl LinkWidget {
             ticket: Cell::new(0),
         });
         let weak: Weak<Inner> = Rc::downgrade(&inner);
-        dialog.set_on_close({
-            let weak = weak.clone();
-            move || {
-                if let Some(inner) = weak.upgrade() {
-                    let _ = inner.hide();
-                }
-            }
-        });
-        dialog.set_on_connection({
-            let weak = weak.clone();
-            move |connection| {
-                if let Some(inner) = weak.upgrade() {
-                    inner.connection_clicked(connection);
-                }
-            }
-        });
-        dialog.set_on_unlink({
-            let weak = weak.clone();
-            move |provider, user_id| {
-                if let Some(inner) = weak.upgrade() {
-                    inner.unlink_confirmed(provider, user_id);
-                }
-            }
-        });
-        dialog.set_on_use_redirect(move |connection| {
+        // One hook for the four actions (one closure, one `Weak`).
+        dialog.set_hook(move |action| {
             if let Some(inner) = weak.upgrade() {
-                inner.redirect_requested(connection);
+                match action {
+                    Action::Close => {
+                        let _ = inner.hide();
+                    }
+                    Action::Connection(connection) => inner.connection_clicked(connection),
+                    Action::Unlink(provider, user_id) => inner.unlink_confirmed(provider, user_id),
+                    Action::UseRedirect(connection) => inner.redirect_requested(connection),
+                }
             }
         });
         Ok(LinkWidget { inner })
