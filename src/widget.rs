@@ -210,24 +210,49 @@ impl LinkWidget {
     /// JS reaches it through the function [`create_widget`] returns, not through exported
     /// methods: each exported method pays its own wasm-bindgen shim (the externref slots of its
     /// arguments, the `&self` borrow, the `Result` thrown), 0.3-0.5 KB each before compression.
+    ///
+    /// `a` and `b` are only borrowed below, so each is dropped once at the end rather than in
+    /// every arm, and the six actions share one `promise` call.
     pub fn call(&self, op: u32, a: JsValue, b: JsValue) -> core::result::Result<JsValue, JsValue> {
-        Ok(match op {
-            0 => self.show().map(|()| JsValue::UNDEFINED)?,
-            1 => self.hide().map(|()| JsValue::UNDEFINED)?,
-            2 => self.is_open().into(),
-            3 => self.on(a, b)?.into(),
-            4 => self.off(a, b).map(|()| JsValue::UNDEFINED)?,
-            5 => {
-                self.destroy();
-                JsValue::UNDEFINED
+        let inner = &self.inner;
+        let action = match op {
+            6 => inner.link_with_popup(&a),
+            7 => inner.link_with_redirect(&a),
+            8 => inner.handle_redirect_callback(url(&a)),
+            9 => inner.sign_in(&a),
+            10 => inner.load_identities(),
+            11 => inner.unlink(&a, &b),
+            _ => {
+                return js(match op {
+                    0 => inner.show().map(|()| JsValue::UNDEFINED),
+                    1 => inner.hide().map(|()| JsValue::UNDEFINED),
+                    2 => Ok(self.is_open().into()),
+                    3 => self.listen(&a, &b, true),
+                    4 => self.listen(&a, &b, false),
+                    5 => {
+                        self.destroy();
+                        Ok(JsValue::UNDEFINED)
+                    }
+                    _ => Ok(JsValue::UNDEFINED),
+                })
             }
-            6 => self.link_with_popup(a).into(),
-            7 => self.link_with_redirect(a).into(),
-            8 => self.handle_redirect_callback(url(&a)).into(),
-            9 => self.sign_in(a).into(),
-            10 => self.identities().into(),
-            11 => self.unlink(a, b).into(),
-            _ => JsValue::UNDEFINED,
+        };
+        Ok(promise(action).into())
+    }
+
+    /// `on` (returning the unsubscribe function) or `off` (returning `undefined`): the
+    /// destroyed check and the event parsing once for both.
+    fn listen(&self, event: &JsValue, listener: &JsValue, on: bool) -> Result<JsValue> {
+        self.inner.dialog()?;
+        let kind = event_kind(event)?;
+        Ok(if on {
+            self.inner
+                .events
+                .on(kind, callback(listener.clone())?)
+                .into()
+        } else {
+            self.inner.events.off(kind, listener);
+            JsValue::UNDEFINED
         })
     }
 }
@@ -288,21 +313,12 @@ impl LinkWidget {
     /// event): a `&str` parameter makes wasm-bindgen copy the string into the wasm through
     /// `passStringToWasm0` and free it again, about 0.5 KB of shim in each export.
     pub fn on(&self, event: JsValue, listener: JsValue) -> core::result::Result<Function, JsValue> {
-        js((|| {
-            self.inner.dialog()?;
-            let kind = event_kind(&event)?;
-            Ok(self.inner.events.on(kind, callback(listener)?))
-        })())
+        js(self.listen(&event, &listener, true)).map(JsCast::unchecked_into)
     }
 
     /// Removes every registration of `listener` for `event` (a `JsValue`, as in [`Self::on`]).
     pub fn off(&self, event: JsValue, listener: JsValue) -> core::result::Result<(), JsValue> {
-        js((|| {
-            self.inner.dialog()?;
-            let kind = event_kind(&event)?;
-            self.inner.events.off(kind, &listener);
-            Ok(())
-        })())
+        js(self.listen(&event, &listener, false)).map(drop)
     }
 
     /// Removes the dialog's DOM and every listener and callback, and ends a running popup
