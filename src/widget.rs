@@ -31,8 +31,10 @@ use actions::{detach, promise};
 
 /// The widget state shared by the facade, the dialog hooks and (later) the flows.
 pub(crate) struct Inner {
-    /// The validated options.
-    pub(crate) config: Config,
+    /// Whether a connection click runs the popup flow (popup mode, not legacy) rather than a
+    /// redirect: all the actions need of the validated options after construction, which are
+    /// dropped there (the dialog and the flow context took what they show and use).
+    popup: bool,
     /// Listeners of `on`/`off`.
     pub(crate) events: Events,
     /// What the flows need (tenant, client, token source, running popup), built from `config`.
@@ -119,7 +121,7 @@ impl Inner {
         let payload = object(&[("connection", &JsValue::from_str(connection))]);
         self.events.emit(EventKind::Connection, &payload);
         let connection = JsValue::from_str(connection);
-        if self.config.mode == Mode::Popup && !self.config.legacy {
+        if self.popup {
             // Opens the popup now, inside the click.
             detach(self.link_with_popup(&connection));
         } else {
@@ -174,11 +176,13 @@ impl LinkWidget {
         options: JsValue,
         translation: JsValue,
     ) -> core::result::Result<LinkWidget, JsValue> {
-        let config = js(Config::from_js(&options, &translation))?;
+        let mut config = js(Config::from_js(&options, &translation))?;
         let flow = js(actions::flow_context(&config))?;
-        let dialog = js(Dialog::new(&config))?;
+        // The dialog takes the connections (their labels) instead of a copy.
+        let connections = core::mem::take(&mut config.connections);
+        let dialog = js(Dialog::with_connections(&config, connections))?;
         let inner = Rc::new(Inner {
-            config,
+            popup: config.mode == Mode::Popup && !config.legacy,
             events: Events::new(),
             dialog: RefCell::new(Some(dialog.clone())),
             flow,

@@ -200,6 +200,15 @@ impl Dialog {
     /// Builds the dialog, hidden, in `config.container` (inline) or at the end of `document.body`
     /// (modal).
     pub fn new(config: &Config) -> Result<Dialog, Error> {
+        Dialog::with_connections(config, config.connections.clone())
+    }
+
+    /// [`Dialog::new`] with `config`'s connections given by value (the widget moves them out of
+    /// its `Config`, which it does not keep: no copy of the list).
+    pub(crate) fn with_connections(
+        config: &Config,
+        connections: Vec<Connection>,
+    ) -> Result<Dialog, Error> {
         let doc = web_sys::window()
             .and_then(|w| w.document())
             .ok_or_else(|| Error::invalid_options("the dialog needs a browser document"))?;
@@ -229,10 +238,10 @@ impl Dialog {
         );
         let part = |i| parts.get(i).unchecked_into::<HtmlElement>();
         let root: ShadowRoot = parts.get(0).unchecked_into();
-        let connections = part(5);
-        for connection in &config.connections {
+        let buttons = part(5);
+        for connection in &connections {
             connection_button(
-                &connections,
+                &buttons,
                 &connection.name,
                 &strings.with_name(Msg::ConnectWith, &connection.display_name),
             );
@@ -241,7 +250,7 @@ impl Dialog {
         let inner = Rc::new(Inner {
             strings,
             loopback_origin: config.loopback_origin().map(str::to_owned),
-            labels: config.connections.clone(),
+            labels: connections,
             modal,
             host: part(1),
             root,
