@@ -29,18 +29,19 @@ use web_sys::{Element, HtmlElement, KeyboardEvent, Node, ShadowRoot};
 #[wasm_bindgen(module = "/js/wasm/dialog.js")]
 extern "C" {
     /// js/wasm/dialog.js `dialogTree`: the whole static dialog in one call, hidden, appended
-    /// to `parent`: the host `<div data-account-link data-mode>`, its open shadow root adopting a
+    /// to `parent` (inline) or, with `None`, to `document.body` (modal): the host
+    /// `<div data-account-link data-mode>`, its open shadow root adopting a
     /// stylesheet of `css`, the theme's colour (already checked by `is_safe_color`) as CSS
     /// custom properties, and the tree of the DOM contract with the given texts set as text.
     /// Returns `[root, host, panel, identities, list, connections, status, error,
-    /// use_redirect]`.
+    /// use_redirect]`; `undefined` without a document, `null` (modal) without a body. Looking
+    /// the body up here rather than through web-sys saves two imports and their `Option`s.
     /// One import call instead of one per element and attribute (building the tree from a
     /// table in Rust measured larger: the loop and the element vector).
     #[wasm_bindgen(js_name = dialogTree)]
     #[allow(clippy::too_many_arguments)]
     fn dialog_tree(
-        parent: &Element,
-        modal: bool,
+        parent: Option<&Element>,
         css: &str,
         color: Option<&str>,
         on_color: &str,
@@ -50,7 +51,7 @@ extern "C" {
         close: &str,
         identities_title: &str,
         use_redirect: &str,
-    ) -> Array;
+    ) -> JsValue;
 
     /// js/wasm/dialog.js `identityRow`: appends one `<li data-identity="provider|user_id">`
     /// to `list`: the picture (`None`: none), the label and detail spans, then the `text` as the
@@ -209,23 +210,11 @@ impl Dialog {
         config: &Config,
         connections: Vec<Connection>,
     ) -> Result<Dialog, Error> {
-        let doc = web_sys::window()
-            .and_then(|w| w.document())
-            .ok_or_else(|| Error::invalid_options("the dialog needs a browser document"))?;
         let strings = config.strings.clone();
         let modal = config.container.is_none();
-        let parent: Element = match &config.container {
-            Some(container) => container.clone(),
-            None => doc
-                .body()
-                .ok_or_else(|| Error::invalid_options("the dialog needs document.body"))?
-                .into(),
-        };
-
         let color = config.theme.primary_color.as_deref();
         let parts = dialog_tree(
-            &parent,
-            modal,
+            config.container.as_ref(),
             styles::CSS,
             color,
             color.map_or("", crate::options::text_color_on),
@@ -236,6 +225,14 @@ impl Dialog {
             strings.get(Msg::IdentitiesTitle),
             strings.get(Msg::UseRedirect),
         );
+        if !parts.is_object() {
+            return Err(Error::invalid_options(if parts.is_undefined() {
+                "the dialog needs a browser document"
+            } else {
+                "the dialog needs document.body"
+            }));
+        }
+        let parts: Array = parts.unchecked_into();
         let part = |i| parts.get(i).unchecked_into::<HtmlElement>();
         let root: ShadowRoot = parts.get(0).unchecked_into();
         let buttons = part(5);
