@@ -89,6 +89,16 @@ function loadTranslation(language) {
  * with twelve methods because every export pays its own wasm-bindgen shim; all behaviour (checks,
  * errors, events, `destroyed`) is the wasm's, this class only names it.
  */
+/**
+ * `value`, or thrown when it is a `LinkWidgetError`: the wasm answers a failure with the error
+ * instead of throwing it (no method returns an error object), which spares a `Result` shim in the
+ * wasm and the glue.
+ */
+function checked(value) {
+  if (value instanceof LinkWidgetError) throw value;
+  return value;
+}
+
 class LinkWidget {
   /** The wasm side, `(op, a, b) => result` (private: apps reach the widget only through the methods). */
   #w;
@@ -98,7 +108,8 @@ class LinkWidget {
    */
   constructor(options, translation) {
     // Throws the `invalid_options` `LinkWidgetError`.
-    this.#w = createWidget(options, translation);
+    const w = checked(createWidget(options, translation));
+    this.#w = (op, a, b) => checked(w(op, a, b));
   }
   /** Shows the dialog and fires `show`. */
   show() {

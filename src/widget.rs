@@ -14,7 +14,7 @@
 //! on a clone of `self.inner` and its [`FlowContext`]; the dialog's clicks run the same actions
 //! ([`Inner::connection_clicked`], [`Inner::unlink_confirmed`], [`Inner::redirect_requested`]).
 
-use crate::dialog::{i18n::Msg, Dialog, IdentityRow};
+use crate::dialog::{i18n::Msg, Action, Dialog, IdentityRow};
 use crate::error::{Error, ErrorCode, Result};
 use crate::events::{EventKind, Events};
 use crate::flow::FlowContext;
@@ -31,8 +31,10 @@ use actions::{detach, promise};
 
 /// The widget state shared by the facade, the dialog hooks and (later) the flows.
 pub(crate) struct Inner {
-    /// The validated options.
-    pub(crate) config: Config,
+    /// Whether a connection click runs the popup flow (popup mode, not legacy) rather than a
+    /// redirect: all the actions need of the validated options after construction, which are
+    /// dropped there (the dialog and the flow context took what they show and use).
+    popup: bool,
     /// Listeners of `on`/`off`.
     pub(crate) events: Events,
     /// What the flows need (tenant, client, token source, running popup), built from `config`.
@@ -119,7 +121,7 @@ impl Inner {
         let payload = object(&[("connection", &JsValue::from_str(connection))]);
         self.events.emit(EventKind::Connection, &payload);
         let connection = JsValue::from_str(connection);
-        if self.config.mode == Mode::Popup && !self.config.legacy {
+        if self.popup {
             // Opens the popup now, inside the click.
             detach(self.link_with_popup(&connection));
         } else {
@@ -174,44 +176,30 @@ impl LinkWidget {
         options: JsValue,
         translation: JsValue,
     ) -> core::result::Result<LinkWidget, JsValue> {
-        let config = js(Config::from_js(&options, &translation))?;
+        let mut config = js(Config::from_js(&options, &translation))?;
         let flow = js(actions::flow_context(&config))?;
-        let dialog = js(Dialog::new(&config))?;
+        // The dialog takes the connections (their labels) instead of a copy.
+        let connections = core::mem::take(&mut config.connections);
+        let dialog = js(Dialog::with_connections(&config, connections))?;
         let inner = Rc::new(Inner {
-            config,
+            popup: config.mode == Mode::Popup && !config.legacy,
             events: Events::new(),
             dialog: RefCell::new(Some(dialog.clone())),
             flow,
             ticket: Cell::new(0),
         });
         let weak: Weak<Inner> = Rc::downgrade(&inner);
-        dialog.set_on_close({
-            let weak = weak.clone();
-            move || {
-                if let Some(inner) = weak.upgrade() {
-                    let _ = inner.hide();
-                }
-            }
-        });
-        dialog.set_on_connection({
-            let weak = weak.clone();
-            move |connection| {
-                if let Some(inner) = weak.upgrade() {
-                    inner.connection_clicked(connection);
-                }
-            }
-        });
-        dialog.set_on_unlink({
-            let weak = weak.clone();
-            move |provider, user_id| {
-                if let Some(inner) = weak.upgrade() {
-                    inner.unlink_confirmed(provider, user_id);
-                }
-            }
-        });
-        dialog.set_on_use_redirect(move |connection| {
+        // One hook for the four actions (one closure, one `Weak`).
+        dialog.set_hook(move |action| {
             if let Some(inner) = weak.upgrade() {
-                inner.redirect_requested(connection);
+                match action {
+                    Action::Close => {
+                        let _ = inner.hide();
+                    }
+                    Action::Connection(connection) => inner.connection_clicked(connection),
+                    Action::Unlink(provider, user_id) => inner.unlink_confirmed(provider, user_id),
+                    Action::UseRedirect(connection) => inner.redirect_requested(connection),
+                }
             }
         });
         Ok(LinkWidget { inner })
@@ -226,32 +214,61 @@ impl LinkWidget {
     /// JS reaches it through the function [`create_widget`] returns, not through exported
     /// methods: each exported method pays its own wasm-bindgen shim (the externref slots of its
     /// arguments, the `&self` borrow, the `Result` thrown), 0.3-0.5 KB each before compression.
+    ///
+    /// `a` and `b` are only borrowed below, so each is dropped once at the end rather than in
+    /// every arm, and the six actions share one `promise` call.
     pub fn call(&self, op: u32, a: JsValue, b: JsValue) -> core::result::Result<JsValue, JsValue> {
-        Ok(match op {
-            0 => self.show().map(|()| JsValue::UNDEFINED)?,
-            1 => self.hide().map(|()| JsValue::UNDEFINED)?,
-            2 => self.is_open().into(),
-            3 => self.on(a, b)?.into(),
-            4 => self.off(a, b).map(|()| JsValue::UNDEFINED)?,
-            5 => {
-                self.destroy();
-                JsValue::UNDEFINED
+        let inner = &self.inner;
+        let action = match op {
+            6 => inner.link_with_popup(&a),
+            7 => inner.link_with_redirect(&a),
+            8 => inner.handle_redirect_callback(url(&a)),
+            9 => inner.sign_in(&a),
+            10 => inner.load_identities(),
+            11 => inner.unlink(&a, &b),
+            _ => {
+                return js(match op {
+                    0 => inner.show().map(|()| JsValue::UNDEFINED),
+                    1 => inner.hide().map(|()| JsValue::UNDEFINED),
+                    2 => Ok(self.is_open().into()),
+                    3 => self.listen(&a, &b, true),
+                    4 => self.listen(&a, &b, false),
+                    5 => {
+                        self.destroy();
+                        Ok(JsValue::UNDEFINED)
+                    }
+                    _ => Ok(JsValue::UNDEFINED),
+                })
             }
-            6 => self.link_with_popup(a).into(),
-            7 => self.link_with_redirect(a).into(),
-            8 => self.handle_redirect_callback(url(&a)).into(),
-            9 => self.sign_in(a).into(),
-            10 => self.identities().into(),
-            11 => self.unlink(a, b).into(),
-            _ => JsValue::UNDEFINED,
+        };
+        Ok(promise(action).into())
+    }
+
+    /// `on` (returning the unsubscribe function) or `off` (returning `undefined`): the
+    /// destroyed check and the event parsing once for both.
+    fn listen(&self, event: &JsValue, listener: &JsValue, on: bool) -> Result<JsValue> {
+        self.inner.dialog()?;
+        let kind = event_kind(event)?;
+        Ok(if on {
+            self.inner
+                .events
+                .on(kind, callback(listener.clone())?)
+                .into()
+        } else {
+            self.inner.events.off(kind, listener);
+            JsValue::UNDEFINED
         })
     }
 }
 
 /// Validates `options` and builds the (hidden) widget, as [`LinkWidget::new`]; returns it as a JS
 /// function `(op, a, b)` that runs [`LinkWidget::call`] (what js/index.js's `LinkWidget` calls),
-/// or throws the `invalid_options` `LinkWidgetError`. The function owns the widget: the JS
-/// garbage collector drops it with the function.
+/// or the `invalid_options` `LinkWidgetError`. The function owns the widget: the JS garbage
+/// collector drops it with the function.
+///
+/// Failures are returned, not thrown, here and by the function (a `LinkWidgetError` is never a
+/// method's result): js/index.js's `checked` throws them. wasm-bindgen's `Result` return costs
+/// a multivalue shim in the wasm and a `throw` path in the glue for each of the two.
 ///
 /// A function rather than a `#[wasm_bindgen]` class with one method: the class costs its glue
 /// (pointer field, `free`, its own `FinalizationRegistry`) and a borrow check at each call in
@@ -259,18 +276,20 @@ impl LinkWidget {
 /// to re-enter an `FnMut` closure, and a listener may call the widget from inside a call (a
 /// `hide` listener that calls `destroy()`).
 #[wasm_bindgen(js_name = createWidget)]
-pub fn create_widget(
-    options: JsValue,
-    translation: JsValue,
-) -> core::result::Result<JsValue, JsValue> {
-    let widget = LinkWidget::new(options, translation)?;
-    let call = move |op, a, b| widget.call(op, a, b);
-    Ok(
-        Closure::<dyn Fn(u32, JsValue, JsValue) -> core::result::Result<JsValue, JsValue>>::new(
-            call,
-        )
-        .into_js_value(),
-    )
+pub fn create_widget(options: JsValue, translation: JsValue) -> JsValue {
+    match LinkWidget::new(options, translation) {
+        Ok(widget) => {
+            // `Option` (always `Some`; `None` would read as `undefined`) only for the closure's
+            // Rust signature: returning a bare `JsValue` (an `i32` in the wasm) gave its
+            // indirect call the wasm type of core's `Display::fmt` table entries, and wasm-opt
+            // then kept `Formatter::pad` (+2.2 KB raw, measured).
+            let call = move |op, a, b| match widget.call(op, a, b) {
+                Ok(value) | Err(value) => Some(value),
+            };
+            Closure::<dyn Fn(u32, JsValue, JsValue) -> Option<JsValue>>::new(call).into_js_value()
+        }
+        Err(error) => error,
+    }
 }
 
 /// `handleRedirectCallback`'s optional `url`: `undefined` and `null` are the current address. A
@@ -304,21 +323,12 @@ impl LinkWidget {
     /// event): a `&str` parameter makes wasm-bindgen copy the string into the wasm through
     /// `passStringToWasm0` and free it again, about 0.5 KB of shim in each export.
     pub fn on(&self, event: JsValue, listener: JsValue) -> core::result::Result<Function, JsValue> {
-        js((|| {
-            self.inner.dialog()?;
-            let kind = event_kind(&event)?;
-            Ok(self.inner.events.on(kind, callback(listener)?))
-        })())
+        js(self.listen(&event, &listener, true)).map(JsCast::unchecked_into)
     }
 
     /// Removes every registration of `listener` for `event` (a `JsValue`, as in [`Self::on`]).
     pub fn off(&self, event: JsValue, listener: JsValue) -> core::result::Result<(), JsValue> {
-        js((|| {
-            self.inner.dialog()?;
-            let kind = event_kind(&event)?;
-            self.inner.events.off(kind, &listener);
-            Ok(())
-        })())
+        js(self.listen(&event, &listener, false)).map(drop)
     }
 
     /// Removes the dialog's DOM and every listener and callback, and ends a running popup

@@ -1346,3 +1346,36 @@ fn the_dom_is_exactly_the_documented_tree() {
     );
     dialog.dispose();
 }
+
+#[wasm_bindgen_test]
+fn a_modal_dialog_needs_the_body_an_inline_one_only_its_container() {
+    fresh();
+    let config = Config::from_js(&options(""), &JsValue::UNDEFINED).unwrap();
+    let container = doc().create_element("div").unwrap();
+    let options = options("");
+    Reflect::set(&options, &"container".into(), &container).unwrap();
+    let inline = Config::from_js(&options, &JsValue::UNDEFINED).unwrap();
+
+    // Without document.body (removed for this test, put back below).
+    let body = doc().body().unwrap();
+    body.remove();
+    let modal = Dialog::new(&config).err().map(Error::into_details);
+    let detached = Dialog::new(&inline);
+    doc()
+        .document_element()
+        .unwrap()
+        .append_child(&body)
+        .unwrap();
+
+    let modal = modal.expect("a modal dialog without a body is refused");
+    assert_eq!(modal.code, ErrorCode::InvalidOptions);
+    assert_eq!(modal.message, "the dialog needs document.body");
+    let detached = detached.expect("an inline dialog only needs its container");
+    assert!(detached
+        .host()
+        .parent_node()
+        .unwrap()
+        .is_same_node(Some(&container)));
+    assert_eq!(hosts(), 0, "nothing was added to the page");
+    detached.dispose();
+}

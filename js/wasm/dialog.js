@@ -6,18 +6,24 @@
 // and the colour (checked by `is_safe_color`) come from Rust; every text is set as text.
 
 /**
- * The whole dialog, hidden, appended to `parent`, in ONE call: the host
+ * The whole dialog, hidden, appended to `parent` (inline) or, when `parent` is null, to
+ * `document.body` (modal), in ONE call: the host
  * `<div data-account-link data-mode="modal|inline" hidden>`, its open shadow root adopting one
  * constructed stylesheet of `css` (no `<style>`, no `style` attribute: strict CSP), with `color`
  * the theme's `--al-primary` and `--al-on-primary` (`onColor`) set through CSSOM, and the static
  * tree inside (docs/ARCHITECTURE.md's DOM contract; tests/dialog.rs pins it byte for byte).
  * Nothing is decided here: the CSS, the language tag, the logo URL (checked) and the four texts
  * are the wasm's; the texts are set as text (`textContent`, `aria-label`), never parsed.
- * Returns `[root, host, panel, identities, list, connections, status, error, useRedirect]`; the
- * connection buttons are added by the caller (inside the shadow root, so no observer of the
- * page sees them arrive after the host).
+ * Returns `[root, host, panel, identities, list, connections, status, error, useRedirect]`,
+ * `undefined` without a document and `null` for a modal dialog without a body (the wasm turns
+ * both into `invalid_options`); the connection buttons are added by the caller (inside the
+ * shadow root, so no observer of the page sees them arrive after the host).
  */
-export function dialogTree(parent, modal, css, color, onColor, lang, logo, title, close, identitiesTitle, useRedirect) {
+export function dialogTree(parent, css, color, onColor, lang, logo, title, close, identitiesTitle, useRedirect) {
+  if (typeof document === 'undefined') return undefined;
+  const modal = parent == null;
+  if (modal) parent = document.body;
+  if (!parent) return null;
   const host = document.createElement('div');
   host.setAttribute('data-account-link', '');
   host.setAttribute('data-mode', modal ? 'modal' : 'inline');

@@ -29,18 +29,19 @@ use web_sys::{Element, HtmlElement, KeyboardEvent, Node, ShadowRoot};
 #[wasm_bindgen(module = "/js/wasm/dialog.js")]
 extern "C" {
     /// js/wasm/dialog.js `dialogTree`: the whole static dialog in one call, hidden, appended
-    /// to `parent`: the host `<div data-account-link data-mode>`, its open shadow root adopting a
+    /// to `parent` (inline) or, with `None`, to `document.body` (modal): the host
+    /// `<div data-account-link data-mode>`, its open shadow root adopting a
     /// stylesheet of `css`, the theme's colour (already checked by `is_safe_color`) as CSS
     /// custom properties, and the tree of the DOM contract with the given texts set as text.
     /// Returns `[root, host, panel, identities, list, connections, status, error,
-    /// use_redirect]`.
+    /// use_redirect]`; `undefined` without a document, `null` (modal) without a body. Looking
+    /// the body up here rather than through web-sys saves two imports and their `Option`s.
     /// One import call instead of one per element and attribute (building the tree from a
     /// table in Rust measured larger: the loop and the element vector).
     #[wasm_bindgen(js_name = dialogTree)]
     #[allow(clippy::too_many_arguments)]
     fn dialog_tree(
-        parent: &Element,
-        modal: bool,
+        parent: Option<&Element>,
         css: &str,
         color: Option<&str>,
         on_color: &str,
@@ -50,7 +51,7 @@ extern "C" {
         close: &str,
         identities_title: &str,
         use_redirect: &str,
-    ) -> Array;
+    ) -> JsValue;
 
     /// js/wasm/dialog.js `identityRow`: appends one `<li data-identity="provider|user_id">`
     /// to `list`: the picture (`None`: none), the label and detail spans, then the `text` as the
@@ -137,18 +138,25 @@ pub struct IdentityRow {
     pub primary: bool,
 }
 
-type Hook<F> = RefCell<Option<Rc<F>>>;
-type UnlinkHook = dyn Fn(&str, &str);
-
-/// The callbacks a dialog calls; set by the widget. Each is cloned out of its cell before being
-/// called, so a hook may replace hooks, hide the dialog or destroy the widget.
-#[derive(Default)]
-struct Hooks {
-    close: Hook<dyn Fn()>,
-    connection: Hook<dyn Fn(&str)>,
-    unlink: Hook<UnlinkHook>,
-    use_redirect: Hook<dyn Fn(&str)>,
+/// What the user asked for in the dialog: the argument of the dialog's one hook (see
+/// [`Dialog::set_hook`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// The close button, or Escape in a modal dialog.
+    Close,
+    /// A connection button was clicked, with the connection name (synchronously in the click, so
+    /// a popup may be opened there).
+    Connection(&'a str),
+    /// The user confirmed unlinking `(provider, user_id)`.
+    Unlink(&'a str, &'a str),
+    /// "Continue in this window", with the connection clicked last.
+    UseRedirect(&'a str),
 }
+
+/// The dialog's hook. It returns nothing: a `bool` result gave its indirect call the wasm type
+/// `(i32, i32) -> i32` of core's `Display::fmt` functions in the function table, and wasm-opt
+/// then kept their bodies (1.4 KB of `Formatter::pad`) as possibly called.
+type Hook = dyn Fn(Action<'_>);
 
 struct Inner {
     strings: Rc<Strings>,
@@ -170,7 +178,14 @@ struct Inner {
     primary_profile: RefCell<Option<IdentityRow>>,
     visible: Cell<bool>,
     busy: Cell<bool>,
-    hooks: Hooks,
+    /// One hook for every action rather than one boxed closure per action: each `Rc<dyn>` cost
+    /// its allocation, vtable, clone and drop in the constructor, the click handler and
+    /// `dispose`. Cloned out of its cell before being called, so it may replace the hook, hide
+    /// the dialog or destroy the widget.
+    hook: RefCell<Option<Rc<Hook>>>,
+    /// Whether a hook handles [`Action::UseRedirect`]: only then does `popup_blocked` offer
+    /// "Continue in this window".
+    redirect_hook: Cell<bool>,
     /// The click and keydown listeners, removed on dispose.
     listener: RefCell<Option<Listener>>,
 }
@@ -186,23 +201,20 @@ impl Dialog {
     /// Builds the dialog, hidden, in `config.container` (inline) or at the end of `document.body`
     /// (modal).
     pub fn new(config: &Config) -> Result<Dialog, Error> {
-        let doc = web_sys::window()
-            .and_then(|w| w.document())
-            .ok_or_else(|| Error::invalid_options("the dialog needs a browser document"))?;
+        Dialog::with_connections(config, config.connections.clone())
+    }
+
+    /// [`Dialog::new`] with `config`'s connections given by value (the widget moves them out of
+    /// its `Config`, which it does not keep: no copy of the list).
+    pub(crate) fn with_connections(
+        config: &Config,
+        connections: Vec<Connection>,
+    ) -> Result<Dialog, Error> {
         let strings = config.strings.clone();
         let modal = config.container.is_none();
-        let parent: Element = match &config.container {
-            Some(container) => container.clone(),
-            None => doc
-                .body()
-                .ok_or_else(|| Error::invalid_options("the dialog needs document.body"))?
-                .into(),
-        };
-
         let color = config.theme.primary_color.as_deref();
         let parts = dialog_tree(
-            &parent,
-            modal,
+            config.container.as_ref(),
             styles::CSS,
             color,
             color.map_or("", crate::options::text_color_on),
@@ -213,12 +225,20 @@ impl Dialog {
             strings.get(Msg::IdentitiesTitle),
             strings.get(Msg::UseRedirect),
         );
+        if !parts.is_object() {
+            return Err(Error::invalid_options(if parts.is_undefined() {
+                "the dialog needs a browser document"
+            } else {
+                "the dialog needs document.body"
+            }));
+        }
+        let parts: Array = parts.unchecked_into();
         let part = |i| parts.get(i).unchecked_into::<HtmlElement>();
         let root: ShadowRoot = parts.get(0).unchecked_into();
-        let connections = part(5);
-        for connection in &config.connections {
+        let buttons = part(5);
+        for connection in &connections {
             connection_button(
-                &connections,
+                &buttons,
                 &connection.name,
                 &strings.with_name(Msg::ConnectWith, &connection.display_name),
             );
@@ -227,7 +247,7 @@ impl Dialog {
         let inner = Rc::new(Inner {
             strings,
             loopback_origin: config.loopback_origin().map(str::to_owned),
-            labels: config.connections.clone(),
+            labels: connections,
             modal,
             host: part(1),
             root,
@@ -242,7 +262,8 @@ impl Dialog {
             primary_profile: RefCell::new(None),
             visible: Cell::new(false),
             busy: Cell::new(false),
-            hooks: Hooks::default(),
+            hook: RefCell::new(None),
+            redirect_hook: Cell::new(false),
             listener: RefCell::new(None),
         });
         let weak = Rc::downgrade(&inner);
@@ -269,26 +290,81 @@ impl Dialog {
         self.inner.visible.get()
     }
 
+    /// Sets the one hook every [`Action`] is passed to (the widget's), replacing any hook set
+    /// before. With a hook, [`Action::Close`] is left to it (the widget hides the dialog and
+    /// fires `hide`).
+    pub fn set_hook(&self, hook: impl Fn(Action<'_>) + 'static) {
+        *self.inner.hook.borrow_mut() = Some(Rc::new(hook));
+        self.inner.redirect_hook.set(true);
+    }
+
+    /// Runs `hook` for the actions it accepts (returns true for) and, for the others, the hook
+    /// set before; with none before, an unaccepted [`Action::Close`] hides the dialog, as
+    /// without a hook. What the four `set_on_*` methods build on.
+    fn chain(&self, hook: impl Fn(Action<'_>) -> bool + 'static) {
+        let before = self.inner.hook.borrow_mut().take();
+        let redirect = self.inner.redirect_hook.get();
+        let dialog = Rc::downgrade(&self.inner);
+        self.set_hook(move |action| {
+            if hook(action) {
+                return;
+            }
+            match &before {
+                Some(before) => before(action),
+                None => {
+                    if let (Action::Close, Some(dialog)) = (action, dialog.upgrade()) {
+                        dialog.hide();
+                    }
+                }
+            }
+        });
+        self.inner.redirect_hook.set(redirect);
+    }
+
     /// Called when the close button or Escape asks to hide the dialog. Without a hook, the dialog
     /// hides itself.
     pub fn set_on_close(&self, hook: impl Fn() + 'static) {
-        *self.inner.hooks.close.borrow_mut() = Some(Rc::new(hook));
+        self.chain(move |action| {
+            action == Action::Close && {
+                hook();
+                true
+            }
+        });
     }
 
     /// Called with the connection name when a connection button is clicked (synchronously in the
     /// click, so a popup may be opened there).
     pub fn set_on_connection(&self, hook: impl Fn(&str) + 'static) {
-        *self.inner.hooks.connection.borrow_mut() = Some(Rc::new(hook));
+        self.chain(move |action| match action {
+            Action::Connection(connection) => {
+                hook(connection);
+                true
+            }
+            _ => false,
+        });
     }
 
     /// Called with `(provider, user_id)` when the user confirms an unlink.
     pub fn set_on_unlink(&self, hook: impl Fn(&str, &str) + 'static) {
-        *self.inner.hooks.unlink.borrow_mut() = Some(Rc::new(hook));
+        self.chain(move |action| match action {
+            Action::Unlink(provider, user_id) => {
+                hook(provider, user_id);
+                true
+            }
+            _ => false,
+        });
     }
 
     /// Called with the last clicked connection when "Continue in this window" is clicked.
     pub fn set_on_use_redirect(&self, hook: impl Fn(&str) + 'static) {
-        *self.inner.hooks.use_redirect.borrow_mut() = Some(Rc::new(hook));
+        self.chain(move |action| match action {
+            Action::UseRedirect(connection) => {
+                hook(connection);
+                true
+            }
+            _ => false,
+        });
+        self.inner.redirect_hook.set(true);
     }
 
     /// Shows the dialog. Modal: remembers the focused element and moves focus into the dialog.
@@ -385,7 +461,7 @@ impl Dialog {
         inner
             .error
             .set_text_content(Some(inner.strings.error(error.code)));
-        if error.code == ErrorCode::PopupBlocked && inner.hooks.use_redirect.borrow().is_some() {
+        if error.code == ErrorCode::PopupBlocked && inner.redirect_hook.get() {
             self.offer_redirect(true);
         }
     }
@@ -442,11 +518,7 @@ impl Inner {
                 focus(&opener);
             }
         }
-        let hooks = &self.hooks;
-        hooks.close.borrow_mut().take();
-        hooks.connection.borrow_mut().take();
-        hooks.unlink.borrow_mut().take();
-        hooks.use_redirect.borrow_mut().take();
+        self.hook.borrow_mut().take();
     }
 
     fn label_for<'a>(&'a self, row: &'a IdentityRow) -> &'a str {
@@ -483,13 +555,18 @@ impl Inner {
         }
     }
 
+    /// Runs the hook (a clone: no borrow is held while it runs); false without one.
+    fn run_hook(&self, action: Action<'_>) -> bool {
+        let hook = self.hook.borrow().clone();
+        if let Some(hook) = &hook {
+            hook(action);
+        }
+        hook.is_some()
+    }
+
     fn request_close(&self) {
-        let hook = self.hooks.close.borrow().clone();
-        match hook {
-            Some(hook) => hook(),
-            None => {
-                self.hide();
-            }
+        if !self.run_hook(Action::Close) {
+            self.hide();
         }
     }
 
@@ -546,10 +623,7 @@ impl Inner {
     fn on_click(&self, button: &Element) {
         if let Some(connection) = button.get_attribute("data-connection") {
             *self.last_connection.borrow_mut() = Some(connection.clone());
-            let hook = self.hooks.connection.borrow().clone();
-            if let Some(hook) = hook {
-                hook(&connection);
-            }
+            self.run_hook(Action::Connection(&connection));
             return;
         }
         let action = button.get_attribute("data-action").unwrap_or_default();
@@ -557,9 +631,8 @@ impl Inner {
             "close" => return self.request_close(),
             "use-redirect" => {
                 let connection = self.last_connection.borrow().clone();
-                let hook = self.hooks.use_redirect.borrow().clone();
-                if let (Some(hook), Some(connection)) = (hook, connection) {
-                    hook(&connection);
+                if let Some(connection) = connection {
+                    self.run_hook(Action::UseRedirect(&connection));
                 }
                 return;
             }
@@ -575,9 +648,8 @@ impl Inner {
             "confirm-unlink" => {
                 let key = row.get_attribute("data-identity").unwrap_or_default();
                 self.close_confirmation(&row, true);
-                let hook = self.hooks.unlink.borrow().clone();
-                if let (Some(hook), Some((provider, user_id))) = (hook, split_byte(&key, b'|')) {
-                    hook(provider, user_id);
+                if let Some((provider, user_id)) = split_byte(&key, b'|') {
+                    self.run_hook(Action::Unlink(provider, user_id));
                 }
             }
             _ => {}
