@@ -419,8 +419,8 @@ export interface LinkWidget {
   linkWithRedirect(connection: string): Promise<void>;
 
   /**
-   * On the `redirectUri` page after a redirect: validates the callback (`url` defaults to
-   * `location.href`), links, removes `code` and `state` from the address bar, and resolves like
+   * On the `redirectUri` page after a redirect: validates the callback (`url`, a string or a
+   * `URL`, defaults to `location.href`), links, removes `code` and `state` from the address bar, and resolves like
    * {@link LinkWidget.linkWithPopup}. Fires `linked`.
    *
    * ```ts
@@ -430,7 +430,7 @@ export interface LinkWidget {
    * @throws {LinkWidgetError} `state_mismatch` when there is no, a stale or another transaction;
    *   plus the link errors.
    */
-  handleRedirectCallback(url?: string): Promise<LinkResult>;
+  handleRedirectCallback(url?: string | URL): Promise<LinkResult>;
 
   /**
    * Signs the primary user in through a popup for the Management API audience (what Lock's

@@ -83,13 +83,6 @@ function loadTranslation(language) {
 }
 
 /**
- * The widget `createLinkWidget` returns: the public methods of index.d.ts's `LinkWidget`, each one
- * call of the function the wasm's `createWidget` returns, `(op, a, b)` (src/widget.rs
- * `LinkWidget::call` lists the `op` numbers). The wasm exports one function instead of a class
- * with twelve methods because every export pays its own wasm-bindgen shim; all behaviour (checks,
- * errors, events, `destroyed`) is the wasm's, this class only names it.
- */
-/**
  * `value`, or thrown when it is a `LinkWidgetError`: the wasm answers a failure with the error
  * instead of throwing it (no method returns an error object), which spares a `Result` shim in the
  * wasm and the glue.
@@ -99,6 +92,13 @@ function checked(value) {
   return value;
 }
 
+/**
+ * The widget `createLinkWidget` returns: the public methods of index.d.ts's `LinkWidget`, each one
+ * call of the function the wasm's `createWidget` returns, `(op, a, b)` (src/widget.rs
+ * `LinkWidget::call` lists the `op` numbers). The wasm exports one function instead of a class
+ * with twelve methods because every export pays its own wasm-bindgen shim; all behaviour (checks,
+ * errors, events, `destroyed`) is the wasm's, this class only names it.
+ */
 class LinkWidget {
   /** The wasm side, `(op, a, b) => result` (private: apps reach the widget only through the methods). */
   #w;
@@ -157,11 +157,11 @@ class LinkWidget {
     return this.#w(7, connection);
   }
   /**
-   * @param {string} [url]
+   * @param {string | URL} [url] a `URL` (such as `new URL(location.href)`) is read as its `href`
    * @returns {Promise<unknown>}
    */
   handleRedirectCallback(url) {
-    return this.#w(8, url);
+    return this.#w(8, url instanceof URL ? url.href : url);
   }
   /**
    * @param {{ connection: string }} options

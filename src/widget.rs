@@ -292,9 +292,10 @@ pub fn create_widget(options: JsValue, translation: JsValue) -> JsValue {
     }
 }
 
-/// `handleRedirectCallback`'s optional `url`: `undefined` and `null` are the current address. A
-/// value that is not a string reads as the empty string, which carries no login result
-/// (`state_mismatch`); wasm-bindgen's `Option<String>` argument threw a `TypeError` for it.
+/// `handleRedirectCallback`'s optional `url`: `undefined` and `null` are the current address (js/index.js
+/// passes a `URL` object as its `href`). Any other value that is not a string reads as the empty
+/// string, which carries no login result (`state_mismatch`); wasm-bindgen's `Option<String>`
+/// argument threw a `TypeError` for it.
 fn url(value: &JsValue) -> Option<String> {
     if value.is_undefined() || value.is_null() {
         None

@@ -83,6 +83,7 @@ test('every LinkWidget method reaches its own wasm operation, with its arguments
       out.signInNoConnection = await settle(widget.signIn(null));
       out.callbackNoResult = await settle(widget.handleRedirectCallback(location.origin + '/'));
       out.callbackUnknownState = await settle(widget.handleRedirectCallback(location.origin + '/?code=c&state=s'));
+      out.callbackUrlObject = await settle(widget.handleRedirectCallback(new URL(location.origin + '/?code=c&state=s')));
       const open = window.open;
       window.open = () => null; // a blocked popup
       try {
@@ -163,6 +164,8 @@ test('every LinkWidget method reaches its own wasm operation, with its arguments
   // The URL argument reached the wasm: this one carries a result, but no transaction is stored.
   expect(result.callbackUnknownState).toMatchObject({ code: 'state_mismatch', isLinkWidgetError: true });
   expect(result.callbackUnknownState.message).not.toContain('carries no login result');
+  // A URL object is read as its href (the same answer as the string form, not "no login result").
+  expect(result.callbackUrlObject).toEqual(result.callbackUnknownState);
   expect(result.popupBlocked).toMatchObject({ code: 'popup_blocked', isLinkWidgetError: true });
   expect(result.signInBlocked).toMatchObject({ code: 'popup_blocked', isLinkWidgetError: true });
   expect(result.popupBadName).toMatchObject({ code: 'invalid_options', isLinkWidgetError: true });
