@@ -13,7 +13,7 @@ extern "C" {
     /// both forwarding to `handler` (a keydown as its event; a click as `true` for the backdrop
     /// or the enabled button it is in, a click about nothing not at all); returns `stop`.
     #[wasm_bindgen(js_name = listen)]
-    fn listen(root: &ShadowRoot, handler: &Closure<dyn FnMut(JsValue)>) -> Function;
+    fn listen(root: &ShadowRoot, handler: &Closure<dyn Fn(JsValue)>) -> Function;
 }
 
 /// The dialog's event listeners (click and keydown on its shadow root, both forwarded to one
@@ -21,13 +21,13 @@ extern "C" {
 /// any more, is freed.
 pub(crate) struct Listener {
     stop: Function,
-    _handler: Closure<dyn FnMut(JsValue)>,
+    _handler: Closure<dyn Fn(JsValue)>,
 }
 
 impl Listener {
     /// Forwards the clicks and keydowns in `root` to `handler` (see `listen`).
-    pub(crate) fn new(root: &ShadowRoot, handler: impl FnMut(JsValue) + 'static) -> Listener {
-        let handler = Closure::<dyn FnMut(JsValue)>::new(handler);
+    pub(crate) fn new(root: &ShadowRoot, handler: impl Fn(JsValue) + 'static) -> Listener {
+        let handler = Closure::<dyn Fn(JsValue)>::new(handler);
         Listener {
             stop: listen(root, &handler),
             _handler: handler,
