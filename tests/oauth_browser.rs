@@ -113,6 +113,79 @@ fn transaction_round_trips_and_is_single_use() {
     );
 }
 
+/// The record js/wasm/browser.js `txSave` writes: one JSON object with exactly these fields
+/// and types, which `txRead` reads back (tests/e2e/journey.spec.mjs checks the keys too).
+#[wasm_bindgen_test]
+fn transaction_is_stored_as_one_json_object() {
+    let now = js_sys::Date::now();
+    let mut t = tx("shape", now);
+    t.kind = Kind::SignIn;
+    t.primary = String::new();
+    t.save().unwrap();
+    let raw = storage().get_item(&storage_key("shape")).unwrap().unwrap();
+    let expected = format!(
+        r#"{{"state":"shape","nonce":"nonce","verifier":"{}","connection":"github","createdAt":{},"kind":"signin","primary":""}}"#,
+        "v".repeat(64),
+        js_sys::JSON::stringify(&now.into())
+            .unwrap()
+            .as_string()
+            .unwrap()
+    );
+    assert_eq!(raw, expected);
+    assert_eq!(Transaction::take("shape", now).unwrap(), t);
+}
+
+/// `txRead` hands over what the JSON holds and the wasm judges it: a record that is not JSON,
+/// not an object, lacks a field, has a field of the wrong type or an unknown kind is
+/// `malformed` (and deleted); `purge_stale` deletes such records and leaves other keys alone.
+#[wasm_bindgen_test]
+fn unreadable_transactions_are_malformed_and_deleted() {
+    let now = js_sys::Date::now();
+    let good = r#"{"state":"bad","nonce":"n","verifier":"v","connection":"c","kind":"link","primary":"p","createdAt":"#.to_owned() + &now.to_string() + "}";
+    assert_eq!(
+        Transaction::take("bad", now).unwrap_err().detail.as_deref(),
+        Some("no_transaction")
+    );
+    // The hand-written record is readable as it is...
+    storage().set_item(&storage_key("bad"), &good).unwrap();
+    assert_eq!(Transaction::take("bad", now).unwrap().primary, "p");
+    // ...and each of these is not.
+    for text in [
+        "not json".to_owned(),
+        "null".to_owned(),
+        "\"text\"".to_owned(),
+        "[1,2,3]".to_owned(),
+        "{}".to_owned(),
+        good.replace(r#""nonce":"n""#, r#""nonce":1"#),
+        good.replace(r#""verifier":"v","#, ""),
+        good.replace(r#""kind":"link""#, r#""kind":"LINK""#),
+        good.replace(r#""primary":"p""#, r#""primary":null"#),
+        good.replace(r#""createdAt":"#, r#""createdAt":"1"#)
+            .replace('}', r#""}"#),
+    ] {
+        storage().set_item(&storage_key("bad"), &text).unwrap();
+        let e = Transaction::take("bad", now).unwrap_err();
+        assert_eq!(
+            (e.code, e.detail.as_deref()),
+            (ErrorCode::StateMismatch, Some("malformed")),
+            "{text}"
+        );
+        assert!(
+            storage().get_item(&storage_key("bad")).unwrap().is_none(),
+            "{text}"
+        );
+        storage().set_item(&storage_key("bad"), &text).unwrap();
+        storage().set_item("account-link.other", &text).unwrap();
+        Transaction::purge_stale(now);
+        assert!(
+            storage().get_item(&storage_key("bad")).unwrap().is_none(),
+            "{text}"
+        );
+        assert!(storage().get_item("account-link.other").unwrap().is_some());
+        storage().remove_item("account-link.other").unwrap();
+    }
+}
+
 #[wasm_bindgen_test]
 fn stale_transaction_is_rejected_and_deleted() {
     let now = js_sys::Date::now();

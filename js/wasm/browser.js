@@ -212,12 +212,26 @@ export function fillRandom(bytes) {
   }
 }
 
+// The redirect transaction store of src/transaction.rs (sessionStorage), each step one call
+// instead of the Storage imports, their `Result`s and a JS object built or read field by field.
+// Which record is readable, stale or ours is decided in Rust.
+
+// `sessionStorage`, or `null` where it is missing (a worker) or refused (it throws).
+function session() {
+  try {
+    return sessionStorage || null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The keys of `storage` that start with `prefix`, as a new array (safe to remove items while
- * walking it), for src/transaction.rs: which transactions are stale (and so deleted) is decided
- * in Rust. A storage that throws while being read yields the keys found so far.
+ * The keys of sessionStorage that start with `prefix`, as a new array (safe to remove items while
+ * walking it); empty without sessionStorage. A storage that throws while being read yields the
+ * keys found so far.
  */
-export function storageKeys(storage, prefix) {
+export function storageKeys(prefix) {
+  const storage = session();
   const keys = [];
   try {
     for (let i = 0; i < storage.length; i++) {
@@ -226,6 +240,47 @@ export function storageKeys(storage, prefix) {
     }
   } catch {}
   return keys;
+}
+
+/**
+ * Stores `JSON.stringify({ state, nonce, verifier, connection, createdAt, kind, primary })` under
+ * `key`. Returns 0 stored, 1 no sessionStorage, 2 `setItem` threw (full or disabled).
+ */
+export function txSave(key, state, nonce, verifier, connection, createdAt, kind, primary) {
+  const storage = session();
+  if (!storage) return 1;
+  try {
+    storage.setItem(key, JSON.stringify({ state, nonce, verifier, connection, createdAt, kind, primary }));
+    return 0;
+  } catch {
+    return 2;
+  }
+}
+
+/**
+ * The record under `key` as the array `[state, nonce, verifier, connection, createdAt, kind,
+ * primary]` of whatever its JSON object holds (nothing is checked here), `[]` when it is not a
+ * JSON object, `null` when there is none (or `getItem` threw), `undefined` without
+ * sessionStorage. With `remove`, the entry is deleted too, whatever it held.
+ */
+export function txRead(key, remove) {
+  const storage = session();
+  if (!storage) return undefined;
+  let text = null;
+  try {
+    text = storage.getItem(key);
+  } catch {}
+  if (remove) {
+    try {
+      storage.removeItem(key);
+    } catch {}
+  }
+  if (text == null) return null;
+  try {
+    const o = JSON.parse(text);
+    if (o !== null && typeof o == 'object') return [o.state, o.nonce, o.verifier, o.connection, o.createdAt, o.kind, o.primary];
+  } catch {}
+  return [];
 }
 
 // The page lookups of src/options.rs (its defaults and the `container` option), each one call
