@@ -448,51 +448,19 @@ pub fn query_of(url: &str) -> &str {
     split_byte(no_fragment, b'?').map_or("", |(_, q)| q)
 }
 
-/// `url` without the OAuth callback parameters (`code`, `state`, `error`, `error_description`),
-/// other parameters and the fragment kept; for `history.replaceState`.
-pub fn strip_callback_params(url: &str) -> String {
-    let (before_fragment, fragment) = match split_byte(url, b'#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
-    let (base, mut query) = split_byte(before_fragment, b'?').unwrap_or((before_fragment, ""));
-    let mut out = base.to_owned();
-    // Pushed one by one (`?` before the first kept pair, `&` between): `[..].join` would bring
-    // `join_generic_copy` and its slice-length panics (core's formatter) into the wasm.
-    let mut separator = '?';
-    while !query.is_empty() {
-        let pair = next_field(&mut query, b'&');
-        let key = split_byte(pair, b'=').map_or(pair, |(k, _)| k);
-        if pair.is_empty()
-            || matches!(
-                oauth::form_decode(key).as_str(),
-                "code" | "state" | "error" | "error_description"
-            )
-        {
-            continue;
-        }
-        out.push(separator);
-        out.push_str(pair);
-        separator = '&';
-    }
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    out
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `stripCallback`: the split, decoding and rejoining of the query in one
+    /// call instead of a pair loop with a `formDecode` import call per key.
+    #[wasm_bindgen(js_name = stripCallback)]
+    fn strip_callback(url: &str) -> String;
 }
 
-fn clean_address_bar() {
-    let Ok(w) = window() else { return };
-    let Ok(href) = w.location().href() else {
-        return;
-    };
-    let clean = strip_callback_params(&href);
-    if clean != href {
-        if let Ok(history) = w.history() {
-            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
-        }
-    }
+/// `url` without the OAuth callback parameters (`code`, `state`, `error`, `error_description`,
+/// keys compared decoded), other parameters (as written) and the fragment kept; what
+/// `history.replaceState` gets.
+pub fn strip_callback_params(url: &str) -> String {
+    strip_callback(url)
 }
 
 /// Completes a redirect: parses `url` (the current `location.href` when the widget passes it),
@@ -503,8 +471,9 @@ fn clean_address_bar() {
 pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<RedirectResult> {
     let now = oauth::now_ms();
     Transaction::purge_stale(now);
-    let fields = CallbackFields::from_query(query_of(url));
-    clean_address_bar();
+    // Parsed, and the address bar cleaned (`history.replaceState` with
+    // `strip_callback_params(location.href)`), in one browser call.
+    let fields = CallbackFields::read(query_of(url), true);
     // A readable state consumes its transaction now, so no failure below leaves the verifier in
     // sessionStorage (DESIGN.md 6.5).
     let taken = fields

@@ -65,6 +65,12 @@ extern "C" {
     /// `from_utf8_lossy`. Browser tests: tests/oauth_browser.rs.
     #[wasm_bindgen(js_name = formDecode)]
     pub fn form_decode(text: &str) -> String;
+
+    /// js/wasm/browser.js `callbackFields`: `[code, state, error, error_description]` of a query,
+    /// each the first value decoded like [`form_decode`], or `null`; with `clean`, after
+    /// cleaning the address bar.
+    #[wasm_bindgen(js_name = callbackFields)]
+    fn callback_fields(query: &str, clean: bool) -> js_sys::Array;
 }
 
 /// Builds `k1=v1&k2=v2` with every key and value percent-encoded. A pair with an empty key is
@@ -293,29 +299,22 @@ fn bounded(value: Option<String>) -> Result<Option<String>> {
 impl CallbackFields {
     /// Parses a query string (with or without the leading `?`). Repeated keys keep the first value.
     pub fn from_query(query: &str) -> CallbackFields {
-        let mut fields = CallbackFields::default();
-        let mut query = query;
-        while let Some(rest) = query.strip_prefix('?') {
-            query = rest;
+        CallbackFields::read(query, false)
+    }
+
+    /// [`CallbackFields::from_query`]; with `clean_address_bar`, the page's address loses its
+    /// callback parameters first (`history.replaceState`, see `flow::strip_callback_params`).
+    pub fn read(query: &str, clean_address_bar: bool) -> CallbackFields {
+        // The browser's URLSearchParams splits and decodes (js/wasm/browser.js `callbackFields`);
+        // which fields make a response, and their checks, are `into_response`'s.
+        let fields = callback_fields(query, clean_address_bar);
+        let text = |i| fields.get(i).as_string();
+        CallbackFields {
+            code: text(0),
+            state: text(1),
+            error: text(2),
+            error_description: text(3),
         }
-        // Every `&`-separated pair, empty ones included (they match no key).
-        let mut more = true;
-        while more {
-            more = query.bytes().any(|b| b == b'&');
-            let pair = next_field(&mut query, b'&');
-            let (key, value) = split_byte(pair, b'=').unwrap_or((pair, ""));
-            let slot = match form_decode(key).as_str() {
-                "code" => &mut fields.code,
-                "state" => &mut fields.state,
-                "error" => &mut fields.error,
-                "error_description" => &mut fields.error_description,
-                _ => continue,
-            };
-            if slot.is_none() {
-                *slot = Some(form_decode(value));
-            }
-        }
-        fields
     }
 
     /// Whether these fields look like an authorization response at all (a `code` or an `error`).

@@ -501,6 +501,44 @@ fn first_value_wins_and_code_is_redacted() {
     assert!(!format!("{r:?}").contains("code: \"c\""));
 }
 
+/// js/wasm/browser.js `callbackFields`: keys and values decoded (`%XX`, `+`), a decoded `&` or
+/// `=` stays in its value, a key that only decodes to something else is not a callback key.
+#[wasm_bindgen_test]
+fn callback_fields_are_decoded_by_the_browser() {
+    let f = oauth::CallbackFields::from_query(
+        "c%6Fde=a%26b&%73tate=%3D+x&error+description=no&error_description=y%2Bz",
+    );
+    assert_eq!(f.code.as_deref(), Some("a&b"));
+    assert_eq!(f.state.as_deref(), Some("= x"));
+    assert_eq!(f.error, None);
+    assert_eq!(f.error_description.as_deref(), Some("y+z"));
+    // Only the query handed over is read; `code` after a `#` is not part of it.
+    let f = oauth::CallbackFields::from_query(flow::query_of("https://a.test/cb?state=s#code=c"));
+    assert_eq!((f.state.as_deref(), f.code), (Some("s"), None));
+}
+
+/// js/wasm/browser.js `stripCallback`: a `?` left alone goes, empty pairs go, the kept pairs
+/// are not re-encoded, and a `?` or callback key inside the fragment is the fragment's.
+#[wasm_bindgen_test]
+fn strip_keeps_the_rest_as_written() {
+    assert_eq!(
+        flow::strip_callback_params("https://a.test/cb?"),
+        "https://a.test/cb"
+    );
+    assert_eq!(
+        flow::strip_callback_params("https://a.test/cb?&&x&a=b%20c+d&state=1#h?code=2"),
+        "https://a.test/cb?x&a=b%20c+d#h?code=2"
+    );
+    assert_eq!(
+        flow::strip_callback_params("https://a.test/cb?error+description=1&code"),
+        "https://a.test/cb?error+description=1"
+    );
+    assert_eq!(
+        flow::strip_callback_params("https://a.test/cb#code=1"),
+        "https://a.test/cb#code=1"
+    );
+}
+
 #[wasm_bindgen_test]
 fn strips_only_callback_params() {
     assert_eq!(

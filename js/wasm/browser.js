@@ -198,6 +198,52 @@ export function formDecode(text) {
   return new URLSearchParams('a=' + text.replace(/&/g, '%26')).get('a');
 }
 
+// The redirect callback's parameters (src/oauth.rs, src/flow.rs): parsed and stripped here in one
+// call each; what counts as a login result, and every state check, is judged in Rust.
+const CALLBACK_KEYS = ['code', 'state', 'error', 'error_description'];
+
+/**
+ * `[code, state, error, error_description]` of a query string (any leading `?`s skipped), each
+ * the first value, decoded as `formDecode` does, or `null` when absent. Empty pairs match no
+ * key; a key without `=` has the value `''`. With `clean`, `cleanAddressBar()` runs first (one
+ * call for the redirect callback; a function without arguments would be imported by the wasm
+ * directly, which makes esbuild build a namespace object of this whole module).
+ */
+export function callbackFields(query, clean) {
+  if (clean) cleanAddressBar();
+  const params = new URLSearchParams(query.replace(/^\?+/, ''));
+  return CALLBACK_KEYS.map((key) => params.get(key));
+}
+
+/**
+ * `url` without the callback parameters (keys compared decoded, so `c%6Fde` is `code`); the other
+ * pairs are kept as written (not re-encoded), empty pairs dropped, the fragment kept.
+ */
+export function stripCallback(url) {
+  const hash = url.indexOf('#');
+  const head = hash < 0 ? url : url.slice(0, hash);
+  const q = head.indexOf('?');
+  if (q < 0) return url;
+  const kept = head
+    .slice(q + 1)
+    .split('&')
+    .filter((pair) => pair && !CALLBACK_KEYS.includes(formDecode(pair.split('=')[0])));
+  return head.slice(0, q) + (kept.length ? '?' + kept.join('&') : '') + (hash < 0 ? '' : url.slice(hash));
+}
+
+/**
+ * Replaces the page's address by `stripCallback(location.href)` with `history.replaceState` when
+ * that differs, so the code and state leave the address bar. Nothing outside a window, or when
+ * history refuses.
+ */
+function cleanAddressBar() {
+  try {
+    const href = location.href;
+    const clean = stripCallback(href);
+    if (clean != href) history.replaceState(null, '', clean);
+  } catch {}
+}
+
 /**
  * Fills `bytes` (a view of wasm memory, which wasm-bindgen copies back) with
  * `crypto.getRandomValues`. Returns false where WebCrypto is missing or the call threw (more than
