@@ -395,11 +395,7 @@ async fn start_redirect(
         kind,
         primary,
     }
-    .save()?;
-    window()?
-        .location()
-        .assign(&url)
-        .map_err(|_| Error::invalid_options("Could not navigate to the login page."))
+    .save_and_go(&url)
 }
 
 /// Redirect mode: stores the transaction and navigates to `/authorize` (the promise never

@@ -90,8 +90,8 @@ extern "C" {
     #[wasm_bindgen(js_name = storageKeys)]
     fn storage_keys(prefix: &str) -> js_sys::Array;
 
-    /// `txSave`: stores the record as a JSON object under `key`; 0 stored, 1 no sessionStorage,
-    /// 2 `setItem` threw.
+    /// `txSave`: stores the record as a JSON object under `key`, then navigates to `url` unless
+    /// it is empty; 0 done, 1 no sessionStorage, 2 `setItem` threw, 3 the navigation threw.
     #[wasm_bindgen(js_name = txSave)]
     #[allow(clippy::too_many_arguments)]
     fn tx_save(
@@ -103,6 +103,7 @@ extern "C" {
         created_at: f64,
         kind: &str,
         primary: &str,
+        url: &str,
     ) -> u32;
 
     /// `txRead`: the record under `key` as `[state, nonce, verifier, connection, createdAt, kind,
@@ -141,6 +142,11 @@ impl Transaction {
 
     /// Stores the transaction under its state's key, as a JSON object.
     pub fn save(&self) -> Result<()> {
+        self.save_and_go("")
+    }
+
+    /// [`Transaction::save`], then leaves for `url` (`location.assign`) in the same browser call.
+    pub fn save_and_go(&self, url: &str) -> Result<()> {
         match tx_save(
             &storage_key(&self.state),
             &self.state,
@@ -150,11 +156,15 @@ impl Transaction {
             self.created_at_ms,
             self.kind.as_str(),
             &self.primary,
+            url,
         ) {
             0 => Ok(()),
             1 => Err(unavailable()),
-            _ => Err(Error::invalid_options(
+            2 => Err(Error::invalid_options(
                 "sessionStorage is full or disabled; use popup mode.",
+            )),
+            _ => Err(Error::invalid_options(
+                "Could not navigate to the login page.",
             )),
         }
     }

@@ -135,6 +135,19 @@ fn transaction_is_stored_as_one_json_object() {
     assert_eq!(Transaction::take("shape", now).unwrap(), t);
 }
 
+/// js/wasm/browser.js `txSave` with a URL stores first, then navigates; a URL `location.assign`
+/// refuses is `invalid_options` and leaves the page (and the stored transaction) where they are.
+#[wasm_bindgen_test]
+fn a_refused_navigation_fails_after_storing() {
+    let now = js_sys::Date::now();
+    let href = web_sys::window().unwrap().location().href().unwrap();
+    let e = tx("nav", now).save_and_go("http://[").unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidOptions);
+    assert_eq!(e.message, "Could not navigate to the login page.");
+    assert_eq!(web_sys::window().unwrap().location().href().unwrap(), href);
+    assert_eq!(Transaction::take("nav", now).unwrap(), tx("nav", now));
+}
+
 /// `txRead` hands over what the JSON holds and the wasm judges it: a record that is not JSON,
 /// not an object, lacks a field, has a field of the wrong type or an unknown kind is
 /// `malformed` (and deleted); `purge_stale` deletes such records and leaves other keys alone.

@@ -290,16 +290,22 @@ export function storageKeys(prefix) {
 
 /**
  * Stores `JSON.stringify({ state, nonce, verifier, connection, createdAt, kind, primary })` under
- * `key`. Returns 0 stored, 1 no sessionStorage, 2 `setItem` threw (full or disabled).
+ * `key`, then, when `url` is not empty, leaves for it (`location.assign`). Returns 0 done, 1 no
+ * sessionStorage, 2 `setItem` threw (full or disabled), 3 the navigation threw.
  */
-export function txSave(key, state, nonce, verifier, connection, createdAt, kind, primary) {
+export function txSave(key, state, nonce, verifier, connection, createdAt, kind, primary, url) {
   const storage = session();
   if (!storage) return 1;
   try {
     storage.setItem(key, JSON.stringify({ state, nonce, verifier, connection, createdAt, kind, primary }));
-    return 0;
   } catch {
     return 2;
+  }
+  try {
+    if (url) location.assign(url);
+    return 0;
+  } catch {
+    return 3;
   }
 }
 
