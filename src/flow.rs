@@ -160,8 +160,18 @@ pub enum RedirectResult {
     SignedIn(SignInResult),
 }
 
-fn window() -> Result<Window> {
-    web_sys::window()
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `pageLocation`: `location.href` (`location.origin` with `origin`),
+    /// `None` outside a window; one call instead of `window`, `location` and a getter with its
+    /// `Result`.
+    #[wasm_bindgen(js_name = pageLocation)]
+    fn page_location(origin: bool) -> Option<String>;
+}
+
+/// The page's `location.href`, or with `origin` its `location.origin`.
+pub fn page(origin: bool) -> Result<String> {
+    page_location(origin)
         .ok_or_else(|| Error::invalid_options("account-link runs in a browser window."))
 }
 
@@ -181,13 +191,6 @@ async fn access(ctx: &FlowContext) -> Result<(Secret, String)> {
     let token = ctx.tokens.get().await?;
     let user_id = primary_user_id(ctx, &token)?;
     Ok((token, user_id))
-}
-
-fn app_origin() -> Result<String> {
-    window()?
-        .location()
-        .origin()
-        .map_err(|_| Error::invalid_options("The page has no origin."))
 }
 
 /// Closes `popup` when `result` is an error raised before the popup runner took charge of it.
@@ -293,7 +296,7 @@ pub async fn popup_flow(
     let mut secrets = close_on_error(&popup, AuthSecrets::generate().await)?;
     secrets.state.insert_str(0, popup::POPUP_STATE_PREFIX);
     let redirect_uri = match ctx.popup_response_mode {
-        ResponseMode::WebMessage => close_on_error(&popup, app_origin())?,
+        ResponseMode::WebMessage => close_on_error(&popup, page(true))?,
         ResponseMode::Query => ctx.redirect_uri.clone(),
     };
     let url = oauth::authorize_url(&AuthorizeRequest {

@@ -340,6 +340,16 @@ async fn address_bar_is_cleaned_of_code_and_state() {
         .unwrap();
 }
 
+/// js/wasm/browser.js `pageLocation`: the page's `href` (handleRedirectCallback's default) and
+/// `origin` (the popup's `web_message` redirect URI).
+#[wasm_bindgen_test]
+fn page_location_is_href_or_origin() {
+    let location = web_sys::window().unwrap().location();
+    assert_eq!(flow::page(false).unwrap(), location.href().unwrap());
+    assert_eq!(flow::page(true).unwrap(), location.origin().unwrap());
+    assert_ne!(location.href().unwrap(), location.origin().unwrap());
+}
+
 #[wasm_bindgen_test]
 async fn legacy_needs_the_flag_and_warns_once_without_the_url() {
     let e = flow::start_legacy_link(&ctx(), "github").await.unwrap_err();

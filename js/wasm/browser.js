@@ -348,6 +348,15 @@ export function pageAddress() {
 }
 
 /**
+ * `location.href` of the page, or with `origin` its `location.origin` (the flows' default
+ * callback address and the popup's `web_message` redirect URI); `undefined` outside a window.
+ */
+export function pageLocation(origin) {
+  if (!(typeof Window == 'function' && globalThis instanceof Window)) return undefined;
+  return origin ? location.origin : location.href;
+}
+
+/**
  * `document.querySelector(selector)` of the page: the element, `null` when none matches, `false`
  * when the selector is invalid (it threw), `undefined` outside a window.
  */
