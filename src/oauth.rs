@@ -285,15 +285,17 @@ pub fn authorization_error(error: String, description: Option<String>) -> Error 
     e
 }
 
-fn bounded(value: Option<String>) -> Result<Option<String>> {
-    match value {
-        Some(v) if v.len() > MAX_FIELD_LEN => Err(Error::new(
-            ErrorCode::StateMismatch,
-            "The authorization response is malformed.",
-        )
-        .with_detail("oversized field")),
-        v => Ok(v),
-    }
+/// Whether a callback field is longer than [`MAX_FIELD_LEN`].
+fn oversized(value: &Option<String>) -> bool {
+    value.as_ref().is_some_and(|v| v.len() > MAX_FIELD_LEN)
+}
+
+fn malformed() -> Error {
+    Error::new(
+        ErrorCode::StateMismatch,
+        "The authorization response is malformed.",
+    )
+    .with_detail("oversized field")
 }
 
 impl CallbackFields {
@@ -325,21 +327,24 @@ impl CallbackFields {
     /// Classifies the fields. A missing or empty state is `state_mismatch` (DESIGN.md 6.2); a
     /// response with neither code nor error is malformed, also `state_mismatch`.
     pub fn into_response(self) -> Result<CallbackResponse> {
-        let state = bounded(self.state)?
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorCode::StateMismatch,
-                    "The authorization response has no state; start again.",
-                )
-            })?;
-        let code = bounded(self.code)?;
-        let error = bounded(self.error)?;
-        let error_description = bounded(self.error_description)?;
-        match (error, code) {
+        // Lengths are checked by reference, in the order the fields are judged (state first),
+        // before anything is moved: one drop of `self` on each early return.
+        if oversized(&self.state) {
+            return Err(malformed());
+        }
+        let Some(state) = self.state.filter(|s| !s.is_empty()) else {
+            return Err(Error::new(
+                ErrorCode::StateMismatch,
+                "The authorization response has no state; start again.",
+            ));
+        };
+        if oversized(&self.code) || oversized(&self.error) || oversized(&self.error_description) {
+            return Err(malformed());
+        }
+        match (self.error, self.code) {
             (Some(error), _) => Ok(CallbackResponse::Failure {
                 error,
-                error_description,
+                error_description: self.error_description,
                 state,
             }),
             (None, Some(code)) if !code.is_empty() => Ok(CallbackResponse::Success {
