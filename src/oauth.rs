@@ -3,8 +3,8 @@
 //!
 //! The logic is pure where it can be (it takes random bytes, digests and strings), so host tests
 //! cover it; the few browser calls (`crypto.getRandomValues`, `crypto.subtle.digest`, and
-//! `form_decode` by `URLSearchParams`, which makes callback parsing a browser test) are thin
-//! wrappers.
+//! `form_decode` and the callback's fields by `URLSearchParams`, which makes callback parsing a
+//! browser test) are thin wrappers.
 
 use crate::error::{Error, ErrorCode, Result};
 #[allow(unused_imports)]

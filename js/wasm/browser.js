@@ -2,12 +2,16 @@
 // state (and drop paths) in the async state machine of each flow that inlines it, and every
 // web-sys method is one more import and glue function; a few lines of JS here cost less than
 // both. Imported with `#[wasm_bindgen(module = "/js/wasm/browser.js")]` by src/http.rs,
-// src/id_token.rs, src/oauth.rs, src/popup.rs and src/transaction.rs, and bundled into
-// dist/index.js.
+// src/id_token.rs, src/oauth.rs, src/popup.rs, src/flow.rs, src/options.rs and
+// src/transaction.rs, and bundled into dist/index.js. Every import needs a plain (number,
+// boolean, string) argument or result: one whose arguments and result are all JS references is
+// imported by the wasm directly, and esbuild then builds a namespace object of this module
+// (about +100 B brotli).
 // No decision is made here: status codes, the messages' origin/source/shape/state, the
 // signature's verdict, every claim and PKCE/state/nonce are judged in Rust. The only rules here
-// are jsonPart's, strict unpadded base64url and UTF-8 (tests/id_token.rs), and
-// formDecode's, which are URLSearchParams' own (tests/oauth_browser.rs).
+// are jsonPart's, strict unpadded base64url and UTF-8 (tests/id_token.rs), and those of
+// formDecode, callbackFields and stripCallback, which are URLSearchParams' own
+// (tests/oauth_browser.rs).
 
 const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 
