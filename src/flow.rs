@@ -160,8 +160,18 @@ pub enum RedirectResult {
     SignedIn(SignInResult),
 }
 
-fn window() -> Result<Window> {
-    web_sys::window()
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `pageLocation`: `location.href` (`location.origin` with `origin`),
+    /// `None` outside a window; one call instead of `window`, `location` and a getter with its
+    /// `Result`.
+    #[wasm_bindgen(js_name = pageLocation)]
+    fn page_location(origin: bool) -> Option<String>;
+}
+
+/// The page's `location.href`, or with `origin` its `location.origin`.
+pub fn page(origin: bool) -> Result<String> {
+    page_location(origin)
         .ok_or_else(|| Error::invalid_options("account-link runs in a browser window."))
 }
 
@@ -181,13 +191,6 @@ async fn access(ctx: &FlowContext) -> Result<(Secret, String)> {
     let token = ctx.tokens.get().await?;
     let user_id = primary_user_id(ctx, &token)?;
     Ok((token, user_id))
-}
-
-fn app_origin() -> Result<String> {
-    window()?
-        .location()
-        .origin()
-        .map_err(|_| Error::invalid_options("The page has no origin."))
 }
 
 /// Closes `popup` when `result` is an error raised before the popup runner took charge of it.
@@ -293,7 +296,7 @@ pub async fn popup_flow(
     let mut secrets = close_on_error(&popup, AuthSecrets::generate().await)?;
     secrets.state.insert_str(0, popup::POPUP_STATE_PREFIX);
     let redirect_uri = match ctx.popup_response_mode {
-        ResponseMode::WebMessage => close_on_error(&popup, app_origin())?,
+        ResponseMode::WebMessage => close_on_error(&popup, page(true))?,
         ResponseMode::Query => ctx.redirect_uri.clone(),
     };
     let url = oauth::authorize_url(&AuthorizeRequest {
@@ -395,11 +398,7 @@ async fn start_redirect(
         kind,
         primary,
     }
-    .save()?;
-    window()?
-        .location()
-        .assign(&url)
-        .map_err(|_| Error::invalid_options("Could not navigate to the login page."))
+    .save_and_go(&url)
 }
 
 /// Redirect mode: stores the transaction and navigates to `/authorize` (the promise never
@@ -448,51 +447,19 @@ pub fn query_of(url: &str) -> &str {
     split_byte(no_fragment, b'?').map_or("", |(_, q)| q)
 }
 
-/// `url` without the OAuth callback parameters (`code`, `state`, `error`, `error_description`),
-/// other parameters and the fragment kept; for `history.replaceState`.
-pub fn strip_callback_params(url: &str) -> String {
-    let (before_fragment, fragment) = match split_byte(url, b'#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
-    let (base, mut query) = split_byte(before_fragment, b'?').unwrap_or((before_fragment, ""));
-    let mut out = base.to_owned();
-    // Pushed one by one (`?` before the first kept pair, `&` between): `[..].join` would bring
-    // `join_generic_copy` and its slice-length panics (core's formatter) into the wasm.
-    let mut separator = '?';
-    while !query.is_empty() {
-        let pair = next_field(&mut query, b'&');
-        let key = split_byte(pair, b'=').map_or(pair, |(k, _)| k);
-        if pair.is_empty()
-            || matches!(
-                oauth::form_decode(key).as_str(),
-                "code" | "state" | "error" | "error_description"
-            )
-        {
-            continue;
-        }
-        out.push(separator);
-        out.push_str(pair);
-        separator = '&';
-    }
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    out
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `stripCallback`: the split, decoding and rejoining of the query in one
+    /// call instead of a pair loop with a `formDecode` import call per key.
+    #[wasm_bindgen(js_name = stripCallback)]
+    fn strip_callback(url: &str) -> String;
 }
 
-fn clean_address_bar() {
-    let Ok(w) = window() else { return };
-    let Ok(href) = w.location().href() else {
-        return;
-    };
-    let clean = strip_callback_params(&href);
-    if clean != href {
-        if let Ok(history) = w.history() {
-            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
-        }
-    }
+/// `url` without the OAuth callback parameters (`code`, `state`, `error`, `error_description`,
+/// keys compared decoded), other parameters (as written) and the fragment kept; what
+/// `history.replaceState` gets.
+pub fn strip_callback_params(url: &str) -> String {
+    strip_callback(url)
 }
 
 /// Completes a redirect: parses `url` (the current `location.href` when the widget passes it),
@@ -503,8 +470,9 @@ fn clean_address_bar() {
 pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<RedirectResult> {
     let now = oauth::now_ms();
     Transaction::purge_stale(now);
-    let fields = CallbackFields::from_query(query_of(url));
-    clean_address_bar();
+    // Parsed, and the address bar cleaned (`history.replaceState` with
+    // `strip_callback_params(location.href)`), in one browser call.
+    let fields = CallbackFields::read(query_of(url), true);
     // A readable state consumes its transaction now, so no failure below leaves the verifier in
     // sessionStorage (DESIGN.md 6.5).
     let taken = fields

@@ -3,8 +3,8 @@
 //!
 //! The logic is pure where it can be (it takes random bytes, digests and strings), so host tests
 //! cover it; the few browser calls (`crypto.getRandomValues`, `crypto.subtle.digest`, and
-//! `form_decode` by `URLSearchParams`, which makes callback parsing a browser test) are thin
-//! wrappers.
+//! `form_decode` and the callback's fields by `URLSearchParams`, which makes callback parsing a
+//! browser test) are thin wrappers.
 
 use crate::error::{Error, ErrorCode, Result};
 #[allow(unused_imports)]
@@ -65,6 +65,12 @@ extern "C" {
     /// `from_utf8_lossy`. Browser tests: tests/oauth_browser.rs.
     #[wasm_bindgen(js_name = formDecode)]
     pub fn form_decode(text: &str) -> String;
+
+    /// js/wasm/browser.js `callbackFields`: `[code, state, error, error_description]` of a query,
+    /// each the first value decoded like [`form_decode`], or `null`; with `clean`, after
+    /// cleaning the address bar.
+    #[wasm_bindgen(js_name = callbackFields)]
+    fn callback_fields(query: &str, clean: bool) -> js_sys::Array;
 }
 
 /// Builds `k1=v1&k2=v2` with every key and value percent-encoded. A pair with an empty key is
@@ -279,43 +285,38 @@ pub fn authorization_error(error: String, description: Option<String>) -> Error 
     e
 }
 
-fn bounded(value: Option<String>) -> Result<Option<String>> {
-    match value {
-        Some(v) if v.len() > MAX_FIELD_LEN => Err(Error::new(
-            ErrorCode::StateMismatch,
-            "The authorization response is malformed.",
-        )
-        .with_detail("oversized field")),
-        v => Ok(v),
-    }
+/// Whether a callback field is longer than [`MAX_FIELD_LEN`].
+fn oversized(value: &Option<String>) -> bool {
+    value.as_ref().is_some_and(|v| v.len() > MAX_FIELD_LEN)
+}
+
+fn malformed() -> Error {
+    Error::new(
+        ErrorCode::StateMismatch,
+        "The authorization response is malformed.",
+    )
+    .with_detail("oversized field")
 }
 
 impl CallbackFields {
     /// Parses a query string (with or without the leading `?`). Repeated keys keep the first value.
     pub fn from_query(query: &str) -> CallbackFields {
-        let mut fields = CallbackFields::default();
-        let mut query = query;
-        while let Some(rest) = query.strip_prefix('?') {
-            query = rest;
+        CallbackFields::read(query, false)
+    }
+
+    /// [`CallbackFields::from_query`]; with `clean_address_bar`, the page's address loses its
+    /// callback parameters first (`history.replaceState`, see `flow::strip_callback_params`).
+    pub fn read(query: &str, clean_address_bar: bool) -> CallbackFields {
+        // The browser's URLSearchParams splits and decodes (js/wasm/browser.js `callbackFields`);
+        // which fields make a response, and their checks, are `into_response`'s.
+        let fields = callback_fields(query, clean_address_bar);
+        let text = |i| fields.get(i).as_string();
+        CallbackFields {
+            code: text(0),
+            state: text(1),
+            error: text(2),
+            error_description: text(3),
         }
-        // Every `&`-separated pair, empty ones included (they match no key).
-        let mut more = true;
-        while more {
-            more = query.bytes().any(|b| b == b'&');
-            let pair = next_field(&mut query, b'&');
-            let (key, value) = split_byte(pair, b'=').unwrap_or((pair, ""));
-            let slot = match form_decode(key).as_str() {
-                "code" => &mut fields.code,
-                "state" => &mut fields.state,
-                "error" => &mut fields.error,
-                "error_description" => &mut fields.error_description,
-                _ => continue,
-            };
-            if slot.is_none() {
-                *slot = Some(form_decode(value));
-            }
-        }
-        fields
     }
 
     /// Whether these fields look like an authorization response at all (a `code` or an `error`).
@@ -326,21 +327,24 @@ impl CallbackFields {
     /// Classifies the fields. A missing or empty state is `state_mismatch` (DESIGN.md 6.2); a
     /// response with neither code nor error is malformed, also `state_mismatch`.
     pub fn into_response(self) -> Result<CallbackResponse> {
-        let state = bounded(self.state)?
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorCode::StateMismatch,
-                    "The authorization response has no state; start again.",
-                )
-            })?;
-        let code = bounded(self.code)?;
-        let error = bounded(self.error)?;
-        let error_description = bounded(self.error_description)?;
-        match (error, code) {
+        // Lengths are checked by reference, in the order the fields are judged (state first),
+        // before anything is moved: one drop of `self` on each early return.
+        if oversized(&self.state) {
+            return Err(malformed());
+        }
+        let Some(state) = self.state.filter(|s| !s.is_empty()) else {
+            return Err(Error::new(
+                ErrorCode::StateMismatch,
+                "The authorization response has no state; start again.",
+            ));
+        };
+        if oversized(&self.code) || oversized(&self.error) || oversized(&self.error_description) {
+            return Err(malformed());
+        }
+        match (self.error, self.code) {
             (Some(error), _) => Ok(CallbackResponse::Failure {
                 error,
-                error_description,
+                error_description: self.error_description,
                 state,
             }),
             (None, Some(code)) if !code.is_empty() => Ok(CallbackResponse::Success {

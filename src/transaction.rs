@@ -4,7 +4,6 @@
 //! outcome, so it is single-use (DESIGN.md 6.2).
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{field_f64, field_str, set_field};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::secret::Secret;
@@ -83,80 +82,107 @@ pub fn is_stale(created_at_ms: f64, now_ms: f64) -> bool {
 
 #[wasm_bindgen(module = "/js/wasm/browser.js")]
 extern "C" {
-    /// js/wasm/browser.js `storageKeys`: the keys of `storage` starting with `prefix`, as a new
-    /// array. One import call instead of `length`, `key(i)` per item and a `Vec<String>`.
+    // js/wasm/browser.js: sessionStorage, each step one call instead of the `Storage` imports,
+    // their `Result`s and a JS object built or read field by field. Every check stays here.
+
+    /// `storageKeys`: the keys of sessionStorage starting with `prefix`, as a new array (empty
+    /// without sessionStorage).
     #[wasm_bindgen(js_name = storageKeys)]
-    fn storage_keys(storage: &web_sys::Storage, prefix: &str) -> js_sys::Array;
+    fn storage_keys(prefix: &str) -> js_sys::Array;
+
+    /// `txSave`: stores the record as a JSON object under `key`, then navigates to `url` unless
+    /// it is empty; 0 done, 1 no sessionStorage, 2 `setItem` threw, 3 the navigation threw.
+    #[wasm_bindgen(js_name = txSave)]
+    #[allow(clippy::too_many_arguments)]
+    fn tx_save(
+        key: &str,
+        state: &str,
+        nonce: &str,
+        verifier: &str,
+        connection: &str,
+        created_at: f64,
+        kind: &str,
+        primary: &str,
+        url: &str,
+    ) -> u32;
+
+    /// `txRead`: the record under `key` as `[state, nonce, verifier, connection, createdAt, kind,
+    /// primary]` (unchecked values; `[]` when not a JSON object), `null` when there is none,
+    /// `undefined` without sessionStorage; `remove` deletes it too.
+    #[wasm_bindgen(js_name = txRead)]
+    fn tx_read(key: &str, remove: bool) -> JsValue;
 }
 
 fn mismatch(message: &str, detail: &str) -> Error {
     Error::new(ErrorCode::StateMismatch, message).with_detail(detail)
 }
 
-fn storage() -> Result<web_sys::Storage> {
-    web_sys::window()
-        .and_then(|w| w.session_storage().ok().flatten())
-        .ok_or_else(|| {
-            Error::invalid_options(
-                "sessionStorage is unavailable; redirect mode needs it (use popup mode).",
-            )
-        })
+fn unavailable() -> Error {
+    Error::invalid_options(
+        "sessionStorage is unavailable; redirect mode needs it (use popup mode).",
+    )
 }
 
 impl Transaction {
-    /// Serialises with the browser's `JSON`.
-    pub fn to_json(&self) -> String {
-        let o = js_sys::Object::new();
-        set_field(&o, "state", &self.state.as_str().into());
-        set_field(&o, "nonce", &self.nonce.as_str().into());
-        set_field(&o, "verifier", &self.verifier.expose().into());
-        set_field(&o, "connection", &self.connection.as_str().into());
-        set_field(&o, "createdAt", &self.created_at_ms.into());
-        set_field(&o, "kind", &self.kind.as_str().into());
-        set_field(&o, "primary", &self.primary.as_str().into());
-        js_sys::JSON::stringify(&o)
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default()
-    }
-
-    /// Parses what [`Transaction::to_json`] wrote; `None` when anything is missing.
-    pub fn from_json(text: &str) -> Option<Transaction> {
-        let o: JsValue = js_sys::JSON::parse(text).ok()?;
+    /// The transaction of a record [`tx_read`] gave; `None` when a field is missing or of the
+    /// wrong type, or the kind is unknown.
+    fn from_record(record: &JsValue) -> Option<Transaction> {
+        let record: &js_sys::Array = record.unchecked_ref();
+        let text = |i| record.get(i).as_string();
         Some(Transaction {
-            state: field_str(&o, "state")?,
-            nonce: field_str(&o, "nonce")?,
-            verifier: Secret::new(field_str(&o, "verifier")?),
-            connection: field_str(&o, "connection")?,
-            created_at_ms: field_f64(&o, "createdAt")?,
-            kind: Kind::parse(&field_str(&o, "kind")?)?,
-            primary: field_str(&o, "primary")?,
+            state: text(0)?,
+            nonce: text(1)?,
+            verifier: Secret::new(text(2)?),
+            connection: text(3)?,
+            created_at_ms: record.get(4).as_f64()?,
+            kind: Kind::parse(&text(5)?)?,
+            primary: text(6)?,
         })
     }
 
-    /// Stores the transaction under its state's key.
+    /// Stores the transaction under its state's key, as a JSON object.
     pub fn save(&self) -> Result<()> {
-        storage()?
-            .set_item(&storage_key(&self.state), &self.to_json())
-            .map_err(|_| {
-                Error::invalid_options("sessionStorage is full or disabled; use popup mode.")
-            })
+        self.save_and_go("")
+    }
+
+    /// [`Transaction::save`], then leaves for `url` (`location.assign`) in the same browser call.
+    pub fn save_and_go(&self, url: &str) -> Result<()> {
+        match tx_save(
+            &storage_key(&self.state),
+            &self.state,
+            &self.nonce,
+            self.verifier.expose(),
+            &self.connection,
+            self.created_at_ms,
+            self.kind.as_str(),
+            &self.primary,
+            url,
+        ) {
+            0 => Ok(()),
+            1 => Err(unavailable()),
+            2 => Err(Error::invalid_options(
+                "sessionStorage is full or disabled; use popup mode.",
+            )),
+            _ => Err(Error::invalid_options(
+                "Could not navigate to the login page.",
+            )),
+        }
     }
 
     /// Reads and deletes the transaction for `state`. Missing, malformed, mismatched or stale
     /// transactions are `state_mismatch` (and are deleted all the same).
     pub fn take(state: &str, now_ms: f64) -> Result<Transaction> {
-        let storage = storage()?;
-        let key = storage_key(state);
-        let text = storage.get_item(&key).ok().flatten();
-        let _ = storage.remove_item(&key);
-        let text = text.ok_or_else(|| {
-            mismatch(
+        let record = tx_read(&storage_key(state), true);
+        if record.is_undefined() {
+            return Err(unavailable());
+        }
+        if record.is_null() {
+            return Err(mismatch(
                 "No login is pending for this callback (it was used already, or started in another tab).",
                 "no_transaction",
-            )
-        })?;
-        let tx = Transaction::from_json(&text).ok_or_else(|| {
+            ));
+        }
+        let tx = Transaction::from_record(&record).ok_or_else(|| {
             mismatch("The pending login is unreadable; start again.", "malformed")
         })?;
         if tx.state != state {
@@ -171,19 +197,20 @@ impl Transaction {
         Ok(tx)
     }
 
-    /// Deletes every stored transaction older than [`MAX_AGE_MS`] (abandoned redirects).
+    /// Deletes every stored transaction older than [`MAX_AGE_MS`] (abandoned redirects) or
+    /// unreadable.
     pub fn purge_stale(now_ms: f64) {
-        let Ok(storage) = storage() else { return };
-        for key in storage_keys(&storage, KEY_PREFIX).iter() {
-            let key = key.as_string().unwrap_or_default();
-            let stale = storage
-                .get_item(&key)
-                .ok()
-                .flatten()
-                .and_then(|t| Transaction::from_json(&t))
-                .is_none_or(|tx| is_stale(tx.created_at_ms, now_ms));
-            if stale {
-                let _ = storage.remove_item(&key);
+        let keys = storage_keys(KEY_PREFIX);
+        for i in 0..keys.length() {
+            let key = keys.get(i).as_string().unwrap_or_default();
+            let record = tx_read(&key, false);
+            // Missing (removed meanwhile: deleting again changes nothing), unreadable and stale
+            // records are deleted. `null` must not reach `from_record`, which reads an array.
+            if record.is_null()
+                || Transaction::from_record(&record)
+                    .is_none_or(|tx| is_stale(tx.created_at_ms, now_ms))
+            {
+                tx_read(&key, true);
             }
         }
     }

@@ -113,6 +113,92 @@ fn transaction_round_trips_and_is_single_use() {
     );
 }
 
+/// The record js/wasm/browser.js `txSave` writes: one JSON object with exactly these fields
+/// and types, which `txRead` reads back (tests/e2e/journey.spec.mjs checks the keys too).
+#[wasm_bindgen_test]
+fn transaction_is_stored_as_one_json_object() {
+    let now = js_sys::Date::now();
+    let mut t = tx("shape", now);
+    t.kind = Kind::SignIn;
+    t.primary = String::new();
+    t.save().unwrap();
+    let raw = storage().get_item(&storage_key("shape")).unwrap().unwrap();
+    let expected = format!(
+        r#"{{"state":"shape","nonce":"nonce","verifier":"{}","connection":"github","createdAt":{},"kind":"signin","primary":""}}"#,
+        "v".repeat(64),
+        js_sys::JSON::stringify(&now.into())
+            .unwrap()
+            .as_string()
+            .unwrap()
+    );
+    assert_eq!(raw, expected);
+    assert_eq!(Transaction::take("shape", now).unwrap(), t);
+}
+
+/// js/wasm/browser.js `txSave` with a URL stores first, then navigates; a URL `location.assign`
+/// refuses is `invalid_options` and leaves the page (and the stored transaction) where they are.
+#[wasm_bindgen_test]
+fn a_refused_navigation_fails_after_storing() {
+    let now = js_sys::Date::now();
+    let href = web_sys::window().unwrap().location().href().unwrap();
+    let e = tx("nav", now).save_and_go("http://[").unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidOptions);
+    assert_eq!(e.message, "Could not navigate to the login page.");
+    assert_eq!(web_sys::window().unwrap().location().href().unwrap(), href);
+    assert_eq!(Transaction::take("nav", now).unwrap(), tx("nav", now));
+}
+
+/// `txRead` hands over what the JSON holds and the wasm judges it: a record that is not JSON,
+/// not an object, lacks a field, has a field of the wrong type or an unknown kind is
+/// `malformed` (and deleted); `purge_stale` deletes such records and leaves other keys alone.
+#[wasm_bindgen_test]
+fn unreadable_transactions_are_malformed_and_deleted() {
+    let now = js_sys::Date::now();
+    let good = r#"{"state":"bad","nonce":"n","verifier":"v","connection":"c","kind":"link","primary":"p","createdAt":"#.to_owned() + &now.to_string() + "}";
+    assert_eq!(
+        Transaction::take("bad", now).unwrap_err().detail.as_deref(),
+        Some("no_transaction")
+    );
+    // The hand-written record is readable as it is...
+    storage().set_item(&storage_key("bad"), &good).unwrap();
+    assert_eq!(Transaction::take("bad", now).unwrap().primary, "p");
+    // ...and each of these is not.
+    for text in [
+        "not json".to_owned(),
+        "null".to_owned(),
+        "\"text\"".to_owned(),
+        "[1,2,3]".to_owned(),
+        "{}".to_owned(),
+        good.replace(r#""nonce":"n""#, r#""nonce":1"#),
+        good.replace(r#""verifier":"v","#, ""),
+        good.replace(r#""kind":"link""#, r#""kind":"LINK""#),
+        good.replace(r#""primary":"p""#, r#""primary":null"#),
+        good.replace(r#""createdAt":"#, r#""createdAt":"1"#)
+            .replace('}', r#""}"#),
+    ] {
+        storage().set_item(&storage_key("bad"), &text).unwrap();
+        let e = Transaction::take("bad", now).unwrap_err();
+        assert_eq!(
+            (e.code, e.detail.as_deref()),
+            (ErrorCode::StateMismatch, Some("malformed")),
+            "{text}"
+        );
+        assert!(
+            storage().get_item(&storage_key("bad")).unwrap().is_none(),
+            "{text}"
+        );
+        storage().set_item(&storage_key("bad"), &text).unwrap();
+        storage().set_item("account-link.other", &text).unwrap();
+        Transaction::purge_stale(now);
+        assert!(
+            storage().get_item(&storage_key("bad")).unwrap().is_none(),
+            "{text}"
+        );
+        assert!(storage().get_item("account-link.other").unwrap().is_some());
+        storage().remove_item("account-link.other").unwrap();
+    }
+}
+
 #[wasm_bindgen_test]
 fn stale_transaction_is_rejected_and_deleted() {
     let now = js_sys::Date::now();
@@ -252,6 +338,16 @@ async fn address_bar_is_cleaned_of_code_and_state() {
     history
         .replace_state_with_url(&JsValue::NULL, "", Some(&original))
         .unwrap();
+}
+
+/// js/wasm/browser.js `pageLocation`: the page's `href` (handleRedirectCallback's default) and
+/// `origin` (the popup's `web_message` redirect URI).
+#[wasm_bindgen_test]
+fn page_location_is_href_or_origin() {
+    let location = web_sys::window().unwrap().location();
+    assert_eq!(flow::page(false).unwrap(), location.href().unwrap());
+    assert_eq!(flow::page(true).unwrap(), location.origin().unwrap());
+    assert_ne!(location.href().unwrap(), location.origin().unwrap());
 }
 
 #[wasm_bindgen_test]
@@ -426,6 +522,44 @@ fn first_value_wins_and_code_is_redacted() {
     assert_eq!(f.state.as_deref(), Some("a"));
     let r = f.into_response().unwrap();
     assert!(!format!("{r:?}").contains("code: \"c\""));
+}
+
+/// js/wasm/browser.js `callbackFields`: keys and values decoded (`%XX`, `+`), a decoded `&` or
+/// `=` stays in its value, a key that only decodes to something else is not a callback key.
+#[wasm_bindgen_test]
+fn callback_fields_are_decoded_by_the_browser() {
+    let f = oauth::CallbackFields::from_query(
+        "c%6Fde=a%26b&%73tate=%3D+x&error+description=no&error_description=y%2Bz",
+    );
+    assert_eq!(f.code.as_deref(), Some("a&b"));
+    assert_eq!(f.state.as_deref(), Some("= x"));
+    assert_eq!(f.error, None);
+    assert_eq!(f.error_description.as_deref(), Some("y+z"));
+    // Only the query handed over is read; `code` after a `#` is not part of it.
+    let f = oauth::CallbackFields::from_query(flow::query_of("https://a.test/cb?state=s#code=c"));
+    assert_eq!((f.state.as_deref(), f.code), (Some("s"), None));
+}
+
+/// js/wasm/browser.js `stripCallback`: a `?` left alone goes, empty pairs go, the kept pairs
+/// are not re-encoded, and a `?` or callback key inside the fragment is the fragment's.
+#[wasm_bindgen_test]
+fn strip_keeps_the_rest_as_written() {
+    assert_eq!(
+        flow::strip_callback_params("https://a.test/cb?"),
+        "https://a.test/cb"
+    );
+    assert_eq!(
+        flow::strip_callback_params("https://a.test/cb?&&x&a=b%20c+d&state=1#h?code=2"),
+        "https://a.test/cb?x&a=b%20c+d#h?code=2"
+    );
+    assert_eq!(
+        flow::strip_callback_params("https://a.test/cb?error+description=1&code"),
+        "https://a.test/cb?error+description=1"
+    );
+    assert_eq!(
+        flow::strip_callback_params("https://a.test/cb#code=1"),
+        "https://a.test/cb#code=1"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -2,12 +2,16 @@
 // state (and drop paths) in the async state machine of each flow that inlines it, and every
 // web-sys method is one more import and glue function; a few lines of JS here cost less than
 // both. Imported with `#[wasm_bindgen(module = "/js/wasm/browser.js")]` by src/http.rs,
-// src/id_token.rs, src/oauth.rs, src/popup.rs and src/transaction.rs, and bundled into
-// dist/index.js.
+// src/id_token.rs, src/oauth.rs, src/popup.rs, src/flow.rs, src/options.rs and
+// src/transaction.rs, and bundled into dist/index.js. Every import needs a plain (number,
+// boolean, string) argument or result: one whose arguments and result are all JS references is
+// imported by the wasm directly, and esbuild then builds a namespace object of this module
+// (about +100 B brotli).
 // No decision is made here: status codes, the messages' origin/source/shape/state, the
 // signature's verdict, every claim and PKCE/state/nonce are judged in Rust. The only rules here
-// are jsonPart's, strict unpadded base64url and UTF-8 (tests/id_token.rs), and
-// formDecode's, which are URLSearchParams' own (tests/oauth_browser.rs).
+// are jsonPart's, strict unpadded base64url and UTF-8 (tests/id_token.rs), and those of
+// formDecode, callbackFields and stripCallback, which are URLSearchParams' own
+// (tests/oauth_browser.rs).
 
 const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 
@@ -198,6 +202,52 @@ export function formDecode(text) {
   return new URLSearchParams('a=' + text.replace(/&/g, '%26')).get('a');
 }
 
+// The redirect callback's parameters (src/oauth.rs, src/flow.rs): parsed and stripped here in one
+// call each; what counts as a login result, and every state check, is judged in Rust.
+const CALLBACK_KEYS = ['code', 'state', 'error', 'error_description'];
+
+/**
+ * `[code, state, error, error_description]` of a query string (any leading `?`s skipped), each
+ * the first value, decoded as `formDecode` does, or `null` when absent. Empty pairs match no
+ * key; a key without `=` has the value `''`. With `clean`, `cleanAddressBar()` runs first (one
+ * call for the redirect callback; a function without arguments would be imported by the wasm
+ * directly, which makes esbuild build a namespace object of this whole module).
+ */
+export function callbackFields(query, clean) {
+  if (clean) cleanAddressBar();
+  const params = new URLSearchParams(query.replace(/^\?+/, ''));
+  return CALLBACK_KEYS.map((key) => params.get(key));
+}
+
+/**
+ * `url` without the callback parameters (keys compared decoded, so `c%6Fde` is `code`); the other
+ * pairs are kept as written (not re-encoded), empty pairs dropped, the fragment kept.
+ */
+export function stripCallback(url) {
+  const hash = url.indexOf('#');
+  const head = hash < 0 ? url : url.slice(0, hash);
+  const q = head.indexOf('?');
+  if (q < 0) return url;
+  const kept = head
+    .slice(q + 1)
+    .split('&')
+    .filter((pair) => pair && !CALLBACK_KEYS.includes(formDecode(pair.split('=')[0])));
+  return head.slice(0, q) + (kept.length ? '?' + kept.join('&') : '') + (hash < 0 ? '' : url.slice(hash));
+}
+
+/**
+ * Replaces the page's address by `stripCallback(location.href)` with `history.replaceState` when
+ * that differs, so the code and state leave the address bar. Nothing outside a window, or when
+ * history refuses.
+ */
+function cleanAddressBar() {
+  try {
+    const href = location.href;
+    const clean = stripCallback(href);
+    if (clean != href) history.replaceState(null, '', clean);
+  } catch {}
+}
+
 /**
  * Fills `bytes` (a view of wasm memory, which wasm-bindgen copies back) with
  * `crypto.getRandomValues`. Returns false where WebCrypto is missing or the call threw (more than
@@ -212,12 +262,26 @@ export function fillRandom(bytes) {
   }
 }
 
+// The redirect transaction store of src/transaction.rs (sessionStorage), each step one call
+// instead of the Storage imports, their `Result`s and a JS object built or read field by field.
+// Which record is readable, stale or ours is decided in Rust.
+
+// `sessionStorage`, or `null` where it is missing (a worker) or refused (it throws).
+function session() {
+  try {
+    return sessionStorage || null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The keys of `storage` that start with `prefix`, as a new array (safe to remove items while
- * walking it), for src/transaction.rs: which transactions are stale (and so deleted) is decided
- * in Rust. A storage that throws while being read yields the keys found so far.
+ * The keys of sessionStorage that start with `prefix`, as a new array (safe to remove items while
+ * walking it); empty without sessionStorage. A storage that throws while being read yields the
+ * keys found so far.
  */
-export function storageKeys(storage, prefix) {
+export function storageKeys(prefix) {
+  const storage = session();
   const keys = [];
   try {
     for (let i = 0; i < storage.length; i++) {
@@ -226,6 +290,53 @@ export function storageKeys(storage, prefix) {
     }
   } catch {}
   return keys;
+}
+
+/**
+ * Stores `JSON.stringify({ state, nonce, verifier, connection, createdAt, kind, primary })` under
+ * `key`, then, when `url` is not empty, leaves for it (`location.assign`). Returns 0 done, 1 no
+ * sessionStorage, 2 `setItem` threw (full or disabled), 3 the navigation threw.
+ */
+export function txSave(key, state, nonce, verifier, connection, createdAt, kind, primary, url) {
+  const storage = session();
+  if (!storage) return 1;
+  try {
+    storage.setItem(key, JSON.stringify({ state, nonce, verifier, connection, createdAt, kind, primary }));
+  } catch {
+    return 2;
+  }
+  try {
+    if (url) location.assign(url);
+    return 0;
+  } catch {
+    return 3;
+  }
+}
+
+/**
+ * The record under `key` as the array `[state, nonce, verifier, connection, createdAt, kind,
+ * primary]` of whatever its JSON object holds (nothing is checked here), `[]` when it is not a
+ * JSON object, `null` when there is none (or `getItem` threw), `undefined` without
+ * sessionStorage. With `remove`, the entry is deleted too, whatever it held.
+ */
+export function txRead(key, remove) {
+  const storage = session();
+  if (!storage) return undefined;
+  let text = null;
+  try {
+    text = storage.getItem(key);
+  } catch {}
+  if (remove) {
+    try {
+      storage.removeItem(key);
+    } catch {}
+  }
+  if (text == null) return null;
+  try {
+    const o = JSON.parse(text);
+    if (o !== null && typeof o == 'object') return [o.state, o.nonce, o.verifier, o.connection, o.createdAt, o.kind, o.primary];
+  } catch {}
+  return [];
 }
 
 // The page lookups of src/options.rs (its defaults and the `container` option), each one call
@@ -238,6 +349,15 @@ export function storageKeys(storage, prefix) {
  */
 export function pageAddress() {
   return typeof Window == 'function' && globalThis instanceof Window ? location.origin + location.pathname : null;
+}
+
+/**
+ * `location.href` of the page, or with `origin` its `location.origin` (the flows' default
+ * callback address and the popup's `web_message` redirect URI); `undefined` outside a window.
+ */
+export function pageLocation(origin) {
+  if (!(typeof Window == 'function' && globalThis instanceof Window)) return undefined;
+  return origin ? location.origin : location.href;
 }
 
 /**

@@ -85,11 +85,6 @@ fn connection_arg(value: &JsValue) -> Result<String> {
     Ok(name)
 }
 
-fn window() -> Result<Window> {
-    web_sys::window()
-        .ok_or_else(|| Error::invalid_options("account-link runs in a browser window."))
-}
-
 /// Opens the popup now, in the caller's click (before any await).
 fn open_popup(slot: &popup::PopupSlot) -> Result<Window> {
     popup::open_popup(slot.name())
@@ -224,10 +219,7 @@ impl Inner {
     pub(super) fn handle_redirect_callback(self: &Rc<Self>, url: Option<String>) -> Action {
         let url = self.dialog().and_then(|_| match url {
             Some(url) => Ok(url),
-            None => window()?
-                .location()
-                .href()
-                .map_err(|_| Error::invalid_options("The page has no address.")),
+            None => flow::page(false),
         });
         let inner = self.clone();
         Box::pin(async move {
