@@ -161,7 +161,7 @@ pub enum RedirectResult {
 }
 
 fn window() -> Result<Window> {
-    web_sys::window()
+    crate::prelude::window()
         .ok_or_else(|| Error::invalid_options("account-link runs in a browser window."))
 }
 

@@ -94,7 +94,7 @@ fn mismatch(message: &str, detail: &str) -> Error {
 }
 
 fn storage() -> Result<web_sys::Storage> {
-    web_sys::window()
+    crate::prelude::window()
         .and_then(|w| w.session_storage().ok().flatten())
         .ok_or_else(|| {
             Error::invalid_options(

@@ -186,7 +186,7 @@ impl Dialog {
     /// Builds the dialog, hidden, in `config.container` (inline) or at the end of `document.body`
     /// (modal).
     pub fn new(config: &Config) -> Result<Dialog, Error> {
-        let doc = web_sys::window()
+        let doc = crate::prelude::window()
             .and_then(|w| w.document())
             .ok_or_else(|| Error::invalid_options("the dialog needs a browser document"))?;
         let strings = config.strings.clone();

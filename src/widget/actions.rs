@@ -86,7 +86,7 @@ fn connection_arg(value: &JsValue) -> Result<String> {
 }
 
 fn window() -> Result<Window> {
-    web_sys::window()
+    crate::prelude::window()
         .ok_or_else(|| Error::invalid_options("account-link runs in a browser window."))
 }
 
