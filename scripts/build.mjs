@@ -3,8 +3,10 @@
 //   1. cargo build --release --target wasm32-unknown-unknown -p account-link
 //      --no-default-features --features slim (no_std, talc, trapping panic handler)
 //   2. wasm-bindgen --target web (the CLI version must equal Cargo.lock's wasm-bindgen)
-//   3. wasm-opt -Oz from the npm package `binaryen` (never Debian's binaryen 108: see TOOLCHAIN.md),
-//      then short import/export names in the wasm and its glue (scripts/wasm-names.mjs)
+//   3. the table slots of code that never runs redirected to one trapping stub
+//      (scripts/dead-table-entries.mjs), wasm-opt -Oz from the npm package `binaryen` (never
+//      Debian's binaryen 108: see TOOLCHAIN.md), then short import/export names in the wasm and
+//      its glue (scripts/wasm-names.mjs)
 //   4. assemble dist/: account_link_bg.wasm, every js/*.d.ts, callback.js, and index.js: the
 //      entry (js/index.js), the wasm-bindgen glue and js/error.js bundled into ONE module by
 //      esbuild (pinned in devDependencies), so a page fetches one script and then the wasm;
@@ -28,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSync, transformSync } from 'esbuild';
 import { measureDir, formatTable } from './size.mjs';
 import { shortenNames } from './wasm-names.mjs';
+import { redirectDeadTableEntries } from './dead-table-entries.mjs';
 
 const minify = process.env.MINIFY !== '0';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -102,6 +105,8 @@ run(wb, [
   // TextEncoder#encodeInto is in every browser that runs the package: drop the fallback path.
   '--encode-into',
   'always',
+  // Function names, for scripts/dead-table-entries.mjs (wasm-opt --strip-debug drops them).
+  '--keep-debug',
 ]);
 
 // 3. wasm-opt (npm binaryen)
@@ -111,6 +116,11 @@ fs.mkdirSync(dist, { recursive: true });
 const bgWasm = path.join(work, 'account_link_bg.wasm');
 const outWasm = path.join(dist, 'account_link_bg.wasm');
 const wasmOpt = path.join(root, 'node_modules', '.bin', 'wasm-opt');
+// Table slots of code that never runs (closure invoke shims of types the crate never creates,
+// js-sys's JSPI waker) point at one trapping stub, so that wasm-opt removes that code.
+const dead = redirectDeadTableEntries(fs.readFileSync(bgWasm));
+fs.writeFileSync(bgWasm, dead.wasm);
+console.log(`dead-table-entries: ${dead.redirected.length} table slots redirected to a trapping stub`);
 if (process.env.WASM_OPT === '0') {
   console.log('WASM_OPT=0: copying the unoptimised wasm');
   fs.copyFileSync(bgWasm, outWasm);

@@ -74,7 +74,6 @@ fn clip(mut text: String) -> String {
 /// `x-ratelimit-reset` (UNIX seconds), anything else -> `api_error` with the status and Auth0's
 /// `message`/`errorCode` in `detail`.
 pub fn error_for_status(status: u16, body: ErrorBody, ratelimit_reset: Option<&str>) -> Error {
-    let server_text = body.message.clone().map(clip);
     // Auth0's exact message (its errorCode is the generic `invalid_body`, as in the emulator):
     // any other 400 that merely mentions "same" is an ordinary `api_error`.
     let is_same_identity = status == 400
@@ -105,22 +104,23 @@ pub fn error_for_status(status: u16, body: ErrorBody, ratelimit_reset: Option<&s
         _ => (ErrorCode::ApiError, "The server refused the request."),
     };
     let mut error = Error::new(code, message).with_status(status);
-    let detail = match (body.error_code.map(clip), server_text) {
-        (Some(c), Some(m)) => Some(c + ": " + &m),
+    // Moved, not cloned: the message was only read above. Each part is clipped on its own.
+    error.detail = match (body.error_code.map(clip), body.message.map(clip)) {
+        (Some(c), Some(m)) => Some(concat(&[&c, ": ", &m])),
         (Some(c), None) => Some(c),
         (None, Some(m)) => Some(m),
         (None, None) => body.error.map(clip),
     };
-    error.detail = detail;
     if code == ErrorCode::RateLimited {
         // UNIX seconds are integers; integer parsing keeps float parsing (~5 KB) out of the wasm.
         error.reset_at = ratelimit_reset.and_then(|r| parse_unsigned(r.trim()).map(|v| v as f64));
     }
     if code == ErrorCode::ApiError {
-        let head = "The server refused the request (HTTP ".to_owned() + &decimal(status.into());
+        let status = decimal(status.into());
+        let head = "The server refused the request (HTTP ";
         error.message = match &error.detail {
-            Some(d) => head + "): " + d,
-            None => head + ").",
+            Some(d) => concat(&[head, &status, "): ", d]),
+            None => concat(&[head, &status, ")."]),
         };
     }
     error

@@ -231,7 +231,15 @@ fn spawn(action: Action, settle: Option<(js_sys::Function, js_sys::Function)>) {
 #[cfg(target_arch = "wasm32")]
 fn schedule(task: Rc<Task>) {
     if !task.queued.replace(true) {
-        queue_microtask(Closure::once(move || run(&task)));
+        // `Closure::new` over an `Option` taken on the first call, not `Closure::once`: the same
+        // release of the task after its poll, without wasm-bindgen's `FnOnce` wrapper (its boxed
+        // adapter and "called more than once" throw, about 0.5 KB). JS calls it once anyway.
+        let mut task = Some(task);
+        queue_microtask(Closure::new(move || {
+            if let Some(task) = task.take() {
+                run(&task);
+            }
+        }));
     }
 }
 
