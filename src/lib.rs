@@ -57,24 +57,6 @@ mod prelude {
         Some((s.get(..i)?, s.get(i + 1..)?))
     }
 
-    #[wasm_bindgen::prelude::wasm_bindgen]
-    extern "C" {
-        #[wasm_bindgen(js_name = globalThis)]
-        type GlobalThis;
-
-        #[wasm_bindgen(static_method_of = GlobalThis, getter, js_name = window)]
-        fn window() -> Option<web_sys::Window>;
-    }
-
-    /// The page's `window`, read as `globalThis.window` at each call (`None` in a worker,
-    /// which has none). Instead of `web_sys::window()`: that goes through `js_sys::global()`,
-    /// whose cached lookup of four globals (thread-local cells, `LazyCell`) and `instanceof
-    /// Window` check cost about 1 KB of wasm.
-    #[inline]
-    pub(crate) fn window() -> Option<web_sys::Window> {
-        GlobalThis::window()
-    }
-
     /// `core::cell::RefCell` for the crate. In the shipped build (`slim`, no std, wasm32) a
     /// borrow conflict traps directly, as the trapping panic handler would have, instead of
     /// going through `panic_already_borrowed` and core's formatter. The widget never holds a
