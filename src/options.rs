@@ -45,7 +45,8 @@ pub struct Theme {
 
 /// The validated options. Built once by [`Config::from_js`]; never changed afterwards.
 pub struct Config {
-    origin: String,
+    /// `pub(crate)`: the widget moves it into its flow context.
+    pub(crate) origin: String,
     /// The application's client id.
     pub client_id: String,
     /// Connections in the order given, at least one, no duplicates.

@@ -17,7 +17,8 @@ use crate::options::{check_connection_name, Config};
 use crate::popup;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::token::TokenSource;
+use crate::secret::Secret;
+use crate::token::{Configured, TokenSource};
 use alloc::rc::Rc;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
@@ -25,14 +26,22 @@ use web_sys::Window;
 
 pub(super) use crate::task::Action;
 
-/// The flow context of a widget, from its validated options.
-pub(super) fn flow_context(config: &Config) -> Result<FlowContext> {
-    let tokens = TokenSource::from_js(config.access_token.as_ref().unwrap_or(&JsValue::UNDEFINED))?;
+/// The flow context of a widget, from its validated options: their strings and token source
+/// are moved in, not copied (the widget keeps no `Config`).
+pub(super) fn flow_context(config: Config) -> FlowContext {
     let mut ctx = FlowContext::new(
-        config.origin(),
-        config.client_id.as_str(),
-        config.redirect_uri.as_str(),
-        tokens,
+        config.origin,
+        config.client_id,
+        config.redirect_uri,
+        TokenSource::new(match config.access_token {
+            // `Config::from_js` has checked it: a function, or a token string (non-empty, no
+            // spaces); `TokenSource::from_js` would check it again.
+            None => Configured::None,
+            Some(value) => match value.as_string() {
+                Some(token) => Configured::Static(Secret::new(token)),
+                None => Configured::Provider(value.unchecked_into()),
+            },
+        }),
     );
     ctx.popup_timeout_ms = (config.popup_timeout_seconds * 1000.0).min(i32::MAX as f64) as i32;
     ctx.legacy = config.legacy;
@@ -43,8 +52,8 @@ pub(super) fn flow_context(config: &Config) -> Result<FlowContext> {
         ctx.popup_response_mode = ResponseMode::Query;
         ctx.closed_grace_ms = ctx.popup_timeout_ms;
     }
-    ctx.user_id = config.user_id.clone();
-    Ok(ctx)
+    ctx.user_id = config.user_id;
+    ctx
 }
 
 pub(super) use crate::task::{detach, promise};
