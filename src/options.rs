@@ -903,6 +903,10 @@ mod tests {
             "rgba(10,102,194,.5)",
             "hsl(210deg 90% 40%)",
             "rebeccapurple",
+            // Function names and `deg` in any case, as CSS reads them.
+            "RGBA(10, 102, 194, 50%)",
+            "Hsl(210DEG 90% 40%)",
+            "rgba",
         ] {
             assert!(is_safe_color(ok), "{ok}");
         }
@@ -914,6 +918,9 @@ mod tests {
             "expression(alert(1))",
             "",
             "var(--x)",
+            "rgbaa(1,2,3)",
+            "rgb(deg)",
+            "hsl(1,2,3",
         ] {
             assert!(!is_safe_color(bad), "{bad}");
         }
