@@ -118,9 +118,10 @@ impl Inner {
 
     /// A connection button was clicked (synchronously inside the click event).
     fn connection_clicked(self: &Rc<Self>, connection: &str) {
-        let payload = object(&[("connection", &JsValue::from_str(connection))]);
-        self.events.emit(EventKind::Connection, &payload);
+        // One JS string for the event and the action.
         let connection = JsValue::from_str(connection);
+        let payload = object(&[("connection", &connection)]);
+        self.events.emit(EventKind::Connection, &payload);
         if self.popup {
             // Opens the popup now, inside the click.
             detach(self.link_with_popup(&connection));
