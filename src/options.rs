@@ -45,7 +45,8 @@ pub struct Theme {
 
 /// The validated options. Built once by [`Config::from_js`]; never changed afterwards.
 pub struct Config {
-    origin: String,
+    /// `pub(crate)`: the widget moves it into its flow context.
+    pub(crate) origin: String,
     /// The application's client id.
     pub client_id: String,
     /// Connections in the order given, at least one, no duplicates.
@@ -314,11 +315,17 @@ fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
         return Err(invalid(HINT));
     }
     let array: &Array = value.unchecked_ref();
-    if array.length() == 0 {
+    let len = array.length();
+    if len == 0 {
         return Err(invalid(HINT));
     }
-    let mut out: Vec<Connection> = Vec::with_capacity(array.length() as usize);
-    for item in array.iter() {
+    let mut out: Vec<Connection> = Vec::with_capacity(len as usize);
+    // Index loops here and in `read_dictionary` rather than `Array::iter`: with no iterator left,
+    // js-sys's `ArrayIter` and its own `get_unchecked` import (a second `array[i]` glue function
+    // beside `Array::get`'s) leave the package. The length is read once, before any element, as
+    // the iterator did.
+    for i in 0..len {
+        let item = array.get(i);
         let (name, display) = if let Some(name) = item.as_string() {
             (name, None)
         } else if item.is_object() {
@@ -364,8 +371,9 @@ fn read_dictionary(value: &JsValue, strings: &mut Strings) -> Result<()> {
     }
     // The unknown keys, each after a space: one string, not a `Vec<String>`.
     let mut unknown = String::new();
-    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
-        let key = key.as_string().unwrap_or_default();
+    let keys = Object::keys(value.unchecked_ref::<Object>());
+    for i in 0..keys.length() {
+        let key = keys.get(i).as_string().unwrap_or_default();
         if !strings.set_by_key(&key, &get(value, &key))? {
             unknown.push(' ');
             unknown.push_str(&key);
@@ -902,6 +910,10 @@ mod tests {
             "rgba(10,102,194,.5)",
             "hsl(210deg 90% 40%)",
             "rebeccapurple",
+            // Function names and `deg` in any case, as CSS reads them.
+            "RGBA(10, 102, 194, 50%)",
+            "Hsl(210DEG 90% 40%)",
+            "rgba",
         ] {
             assert!(is_safe_color(ok), "{ok}");
         }
@@ -913,6 +925,9 @@ mod tests {
             "expression(alert(1))",
             "",
             "var(--x)",
+            "rgbaa(1,2,3)",
+            "rgb(deg)",
+            "hsl(1,2,3",
         ] {
             assert!(!is_safe_color(bad), "{bad}");
         }

@@ -118,9 +118,10 @@ impl Inner {
 
     /// A connection button was clicked (synchronously inside the click event).
     fn connection_clicked(self: &Rc<Self>, connection: &str) {
-        let payload = object(&[("connection", &JsValue::from_str(connection))]);
-        self.events.emit(EventKind::Connection, &payload);
+        // One JS string for the event and the action.
         let connection = JsValue::from_str(connection);
+        let payload = object(&[("connection", &connection)]);
+        self.events.emit(EventKind::Connection, &payload);
         if self.popup {
             // Opens the popup now, inside the click.
             detach(self.link_with_popup(&connection));
@@ -177,15 +178,15 @@ impl LinkWidget {
         translation: JsValue,
     ) -> core::result::Result<LinkWidget, JsValue> {
         let mut config = js(Config::from_js(&options, &translation))?;
-        let flow = js(actions::flow_context(&config))?;
-        // The dialog takes the connections (their labels) instead of a copy.
+        // The dialog takes the connections (their labels) instead of a copy, then the flow
+        // context takes the rest of `config` (nothing after the dialog can fail).
         let connections = core::mem::take(&mut config.connections);
         let dialog = js(Dialog::with_connections(&config, connections))?;
         let inner = Rc::new(Inner {
             popup: config.mode == Mode::Popup && !config.legacy,
             events: Events::new(),
             dialog: RefCell::new(Some(dialog.clone())),
-            flow,
+            flow: actions::flow_context(config),
             ticket: Cell::new(0),
         });
         let weak: Weak<Inner> = Rc::downgrade(&inner);

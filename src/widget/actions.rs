@@ -12,12 +12,14 @@ use crate::dialog::{i18n::Msg, IdentityRow};
 use crate::error::{Error, Result};
 use crate::events::EventKind;
 use crate::flow::{self, FlowContext, LinkResult, RedirectResult, SignInResult};
+use crate::id_token::JwksCache;
 use crate::oauth::{Purpose, ResponseMode};
 use crate::options::{check_connection_name, Config};
 use crate::popup;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::token::TokenSource;
+use crate::secret::Secret;
+use crate::token::{Configured, TokenSource};
 use alloc::rc::Rc;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
@@ -25,26 +27,41 @@ use web_sys::Window;
 
 pub(super) use crate::task::Action;
 
-/// The flow context of a widget, from its validated options.
-pub(super) fn flow_context(config: &Config) -> Result<FlowContext> {
-    let tokens = TokenSource::from_js(config.access_token.as_ref().unwrap_or(&JsValue::UNDEFINED))?;
-    let mut ctx = FlowContext::new(
-        config.origin(),
-        config.client_id.as_str(),
-        config.redirect_uri.as_str(),
-        tokens,
-    );
-    ctx.popup_timeout_ms = (config.popup_timeout_seconds * 1000.0).min(i32::MAX as f64) as i32;
-    ctx.legacy = config.legacy;
-    if config.popup_query {
-        // The COOP case: a severed popup reads `closed` from the moment it leaves for the tenant
-        // (seen in Chromium with `same-origin`), so `closed` proves nothing; only the callback
-        // page's answer or the timeout end the wait.
-        ctx.popup_response_mode = ResponseMode::Query;
-        ctx.closed_grace_ms = ctx.popup_timeout_ms;
+/// The flow context of a widget, from its validated options: their strings and token source
+/// are moved in, not copied (the widget keeps no `Config`). A struct literal rather than
+/// `FlowContext::new` and field updates: the origin has no trailing slash already
+/// (`parse_domain`), and every field is written once.
+pub(super) fn flow_context(config: Config) -> FlowContext {
+    let popup_timeout_ms = (config.popup_timeout_seconds * 1000.0).min(i32::MAX as f64) as i32;
+    // The COOP case (`popupResponseMode: 'query'`): a severed popup reads `closed` from the
+    // moment it leaves for the tenant (seen in Chromium with `same-origin`), so `closed` proves
+    // nothing; only the callback page's answer or the timeout end the wait.
+    let (popup_response_mode, closed_grace_ms) = if config.popup_query {
+        (ResponseMode::Query, popup_timeout_ms)
+    } else {
+        (ResponseMode::WebMessage, popup::DEFAULT_CLOSED_GRACE_MS)
+    };
+    FlowContext {
+        origin: config.origin,
+        client_id: config.client_id,
+        redirect_uri: config.redirect_uri,
+        popup_timeout_ms,
+        closed_grace_ms,
+        popup_response_mode,
+        legacy: config.legacy,
+        user_id: config.user_id,
+        tokens: TokenSource::new(match config.access_token {
+            // `Config::from_js` has checked it: a function, or a token string (non-empty, no
+            // spaces); `TokenSource::from_js` would check it again.
+            None => Configured::None,
+            Some(value) => match value.as_string() {
+                Some(token) => Configured::Static(Secret::new(token)),
+                None => Configured::Provider(value.unchecked_into()),
+            },
+        }),
+        jwks: JwksCache::new(),
+        popup_slot: popup::PopupSlot::new(),
     }
-    ctx.user_id = config.user_id.clone();
-    Ok(ctx)
 }
 
 pub(super) use crate::task::{detach, promise};
