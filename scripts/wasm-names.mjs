@@ -15,7 +15,8 @@
 const SECTION_IMPORT = 2;
 // The glue's own import module. wasm-bindgen imports a snippet function directly, from the
 // snippet's module, when every argument and the result are JS references (no conversion, so no
-// glue function); such an import keeps its name, which is the snippet's export name.
+// glue function); such an import gets a short name too, per module, and the glue's namespace
+// import of that module becomes an object of just those functions (`directImports`).
 const GLUE_MODULE = './account_link_bg.js';
 const SECTION_EXPORT = 7;
 
@@ -99,6 +100,7 @@ export function shortenNames(wasm, glue) {
   const renames = new Map(); // old -> new (imports and exports share no names)
   const importNames = new Set();
   const modules = new Map();
+  const direct = new Map(); // snippet module -> Map(export name -> short import name)
   const parts = [wasm.subarray(0, 8)];
   let pos = 8;
   let exportCounter = 0;
@@ -120,7 +122,13 @@ export function shortenNames(wasm, glue) {
           const descEnd = importDescEnd(wasm, p);
           if (!modules.has(module)) modules.set(module, shortName(modules.size));
           if (module !== GLUE_MODULE) {
-            body.push(writeName(modules.get(module)), writeName(name), wasm.subarray(p, descEnd));
+            // A direct import of a snippet function: short name in the wasm, and the glue
+            // maps it to the snippet's export (see `directImports` below).
+            if (!direct.has(module)) direct.set(module, new Map());
+            const names = direct.get(module);
+            if (names.has(name)) throw new Error(`wasm-names: import ${module} ${name} twice`);
+            names.set(name, shortName(names.size));
+            body.push(writeName(modules.get(module)), writeName(names.get(name)), wasm.subarray(p, descEnd));
             p = descEnd;
             continue;
           }
@@ -157,7 +165,7 @@ export function shortenNames(wasm, glue) {
     pos = bodyEnd;
   }
 
-  let out = glue;
+  let out = directImports(glue, direct);
   for (const [module, short] of modules) {
     const quoted = new RegExp(`(["'])${module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\1:`, 'g');
     const before = out;
@@ -180,4 +188,47 @@ export function shortenNames(wasm, glue) {
     if (out.includes(name)) throw new Error(`wasm-names: ${name} still in the glue`);
   }
   return { wasm: Buffer.concat(parts), glue: out, renamed: renames.size };
+}
+
+/**
+ * Rewrites the glue's direct snippet imports. wasm-bindgen hands such a module to the wasm as a
+ * namespace, `import * as import1 from "./snippets/.../dialog.js"` and `"./snippets/...": import1`
+ * in the imports object (once per imported function, so the same key repeats). esbuild bundles a
+ * namespace import as an object with a getter for EVERY export of the snippet plus its
+ * `__export` helper, and keeps the repeated keys. Instead, each such module becomes one entry
+ * mapping the wasm's short import names to the functions it imports (`"b": { a: focus, ... }`),
+ * through a named import; nothing else changes (same functions, same module key, which the loop
+ * in `shortenNames` shortens next).
+ * @param {string} glue wasm-bindgen's JS
+ * @param {Map<string, Map<string, string>>} direct module -> (export name -> short import name)
+ * @returns {string} the glue without namespace imports of the modules in `direct`
+ */
+function directImports(glue, direct) {
+  let out = glue;
+  let n = 0;
+  for (const [module, names] of direct) {
+    const key = module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const entries = [...out.matchAll(new RegExp(`^[ \\t]*(["'])${key}\\1:\\s*(\\w+),?[ \\t]*\\n`, 'gm'))];
+    if (!entries.length) throw new Error(`wasm-names: no imports object entry for ${module}`);
+    let from = null;
+    for (const [, , ident] of entries) {
+      const line = new RegExp(`^import \\* as ${ident} from (["'])([^"']+)\\1;?[ \\t]*\\n`, 'm');
+      const m = out.match(line);
+      if (!m) throw new Error(`wasm-names: no namespace import ${ident} for ${module}`);
+      if (from !== null && m[2] !== from) throw new Error(`wasm-names: ${module} imported from ${from} and ${m[2]}`);
+      from = m[2];
+      out = out.replace(line, '');
+    }
+    const locals = [...names].map(([name, short]) => [name, short, `__wbg_direct${n++}`]);
+    const object = locals.map(([, short, local]) => `${short}: ${local}`).join(', ');
+    let first = true;
+    out = out.replace(new RegExp(`^([ \\t]*)(["'])${key}\\2:\\s*(\\w+),?[ \\t]*\\n`, 'gm'), (_, indent, q) => {
+      if (!first) return '';
+      first = false;
+      return `${indent}${q}${module}${q}: { ${object} },\n`;
+    });
+    const imports = locals.map(([name, , local]) => `${name} as ${local}`).join(', ');
+    out = `import { ${imports} } from '${from}';\n` + out;
+  }
+  return out;
 }
