@@ -4,7 +4,8 @@
 //      --no-default-features --features slim (no_std, talc, trapping panic handler)
 //   2. wasm-bindgen --target web (the CLI version must equal Cargo.lock's wasm-bindgen)
 //   3. wasm-opt -Oz from the npm package `binaryen` (never Debian's binaryen 108: see TOOLCHAIN.md),
-//      then short import/export names in the wasm and its glue (scripts/wasm-names.mjs)
+//      then the glue's unreachable loader code removed (scripts/glue-trim.mjs) and short
+//      import/export names in the wasm and its glue (scripts/wasm-names.mjs)
 //   4. assemble dist/: account_link_bg.wasm, every js/*.d.ts, callback.js, and index.js: the
 //      entry (js/index.js), the wasm-bindgen glue and js/error.js bundled into ONE module by
 //      esbuild (pinned in devDependencies), so a page fetches one script and then the wasm;
@@ -28,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSync, transformSync } from 'esbuild';
 import { measureDir, formatTable } from './size.mjs';
 import { shortenNames } from './wasm-names.mjs';
+import { trimGlue } from './glue-trim.mjs';
 
 const minify = process.env.MINIFY !== '0';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -148,6 +150,11 @@ const errorImport = /(from\s*)(["'])\.\/snippets\/account-link-[^/"']+\/js\/erro
 const rewrites = (glue.match(errorImport) || []).length;
 glue = glue.replace(errorImport, "$1'./error.js'");
 console.log(`account_link.js: ${rewrites} import(s) of the error.js snippet rewritten to ./error.js`);
+// Loader code the package never runs (scripts/glue-trim.mjs), also with MINIFY=0: the glue read
+// for debugging is the glue that ships.
+const trim = trimGlue(glue);
+glue = trim.glue;
+console.log(`glue-trim: ${trim.trimmed} unreachable parts of the loader removed`);
 if (minify) {
   const short = shortenNames(fs.readFileSync(outWasm), glue);
   fs.writeFileSync(outWasm, short.wasm);

@@ -1,0 +1,96 @@
+// Removes code from wasm-bindgen's `--target web` glue that the package can never run (issue 5,
+// size). Each trim names the glue text it replaces and why that text is dead for this package;
+// the text is matched with flexible whitespace and must occur exactly once, so a wasm-bindgen
+// upgrade that changes the glue fails the build instead of shipping a half-trimmed loader.
+//
+// Only code no input can reach goes: js/index.js is the glue's only caller, and it calls the
+// default export (`__wbg_init`) with `undefined` or `{ module_or_path }`, never `initSync` (which
+// esbuild drops anyway), and every string the glue passes to the wasm goes through the
+// `encodeInto` path (`--encode-into always`, `realloc` always given). Every documented
+// `wasmUrl` (a URL or path, `Request`, `Response`, `WebAssembly.Module`, bytes, a promise of
+// one) still takes the same path as before, including the MIME-type fallback of
+// `instantiateStreaming` and its warning.
+
+/** @type {Array<{ why: string, from: string, to: string }>} */
+const TRIMS = [
+  {
+    why: "js/index.js passes `{ module_or_path }` or nothing: the old positional form's warning is unreachable",
+    from: `if (module_or_path !== undefined) {
+        if (Object.getPrototypeOf(module_or_path) === Object.prototype) {
+            ({module_or_path} = module_or_path)
+        } else {
+            console.warn('using deprecated parameters for the initialization function; pass a single object instead')
+        }
+    }`,
+    to: `if (module_or_path !== undefined) ({module_or_path} = module_or_path);`,
+  },
+  {
+    why:
+      "loadAccountLink keeps the one loading promise (and forgets it on failure, as this cache " +
+      'did), so a second in-flight init cannot happen; the early return for a loaded wasm stays',
+    from: `let __wbg_init_promise;
+async function __wbg_init(module_or_path) {
+    if (wasm !== undefined) return wasm;
+    if (__wbg_init_promise === undefined) {
+        __wbg_init_promise = __wbg_init_once(module_or_path);
+        __wbg_init_promise.catch(() => { __wbg_init_promise = undefined; });
+    }
+    return __wbg_init_promise;
+}`,
+    to: `async function __wbg_init(module_or_path) {
+    if (wasm !== undefined) return wasm;
+    return __wbg_init_once(module_or_path);
+}`,
+  },
+  {
+    why: 'the module and instance are kept for initSync/debugging only; nothing reads them',
+    from: `let wasmModule, wasmInstance, wasm;
+function __wbg_finalize_init(instance, module) {
+    wasmInstance = instance;
+    wasm = instance.exports;
+    wasmModule = module;`,
+    to: `let wasm;
+function __wbg_finalize_init(instance, module) {
+    wasm = instance.exports;`,
+  },
+  {
+    why: 'every call passes wasm.__wbindgen_realloc (--encode-into always): the encode() path is dead',
+    from: `function passStringToWasm0(arg, malloc, realloc) {
+    if (realloc === undefined) {
+        const buf = cachedTextEncoder.encode(arg);
+        const ptr = malloc(buf.length, 1) >>> 0;
+        getUint8ArrayMemory0().subarray(ptr, ptr + buf.length).set(buf);
+        WASM_VECTOR_LEN = buf.length;
+        return ptr;
+    }
+`,
+    to: `function passStringToWasm0(arg, malloc, realloc) {
+`,
+  },
+];
+
+/**
+ * A regular expression matching `text` with any run of whitespace as any run of whitespace.
+ * @param {string} text
+ * @returns {RegExp}
+ */
+function flexible(text) {
+  const parts = text.trim().split(/\s+/).map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  return new RegExp(parts.join('\\s*'), 'g');
+}
+
+/**
+ * Applies every trim to the glue; throws when one does not match exactly once.
+ * @param {string} glue wasm-bindgen's JS (`account_link.js`)
+ * @returns {{ glue: string, trimmed: number }} the trimmed glue and how many trims applied
+ */
+export function trimGlue(glue) {
+  let out = glue;
+  for (const { why, from, to } of TRIMS) {
+    const re = flexible(from);
+    const hits = out.match(re)?.length ?? 0;
+    if (hits !== 1) throw new Error(`glue-trim: expected one match, found ${hits}, for the trim "${why}"`);
+    out = out.replace(re, () => to);
+  }
+  return { glue: out, trimmed: TRIMS.length };
+}
