@@ -92,5 +92,46 @@ export function trimGlue(glue) {
     if (hits !== 1) throw new Error(`glue-trim: expected one match, found ${hits}, for the trim "${why}"`);
     out = out.replace(re, () => to);
   }
-  return { glue: out, trimmed: TRIMS.length };
+  return { glue: arrowImports(out), trimmed: TRIMS.length };
+}
+
+/**
+ * Whether a function body reads `this` or `arguments` (line comments ignored: wasm-bindgen's
+ * cast comments mention `arguments`).
+ * @param {string} body
+ * @returns {boolean}
+ */
+function usesThisOrArguments(body) {
+  return /\b(this|arguments)\b/.test(body.replace(/\/\/.*$/gm, ''));
+}
+
+/**
+ * Writes the import functions of `__wbg_get_imports` (`name: function(arg0) { ... }`, about 80)
+ * as arrow functions, which esbuild then shortens further (`t=>!t`). The wasm calls its imports
+ * as plain functions (no `this`, never `new`), so an import that reads neither `this` nor
+ * `arguments` behaves the same as an arrow; the ones that read `arguments` (wasm-bindgen's
+ * `handleError` wrappers for `catch` imports) pass a rest parameter instead.
+ * @param {string} glue wasm-bindgen's JS
+ * @returns {string} the glue with arrow-function imports
+ */
+function arrowImports(glue) {
+  const start = glue.indexOf('\n    const import0 = {\n');
+  const end = glue.indexOf('\n    };\n', start) + 1;
+  if (start < 0 || end < 1) throw new Error('glue-trim: no `const import0 = { ... };` in the glue');
+  let block = glue.slice(start, end);
+  // `name: function() { return handleError(function (arg0) { BODY }, arguments); },`
+  const catching = /: function\(\) \{ return handleError\(function \(([^)]*)\) \{\n([^]*?)\n(\s+)\}, arguments\); \},\n/g;
+  block = block.replace(catching, (all, args, body, indent) => {
+    if (usesThisOrArguments(body)) return all;
+    return `: (...args) => handleError((${args}) => {\n${body}\n${indent}}, args),\n`;
+  });
+  // `name: function(arg0) {\n BODY \n},` with the closing brace at the entry's indentation.
+  const plain = /^(\s+)([\w$]+): function\(([^)]*)\) \{\n([^]*?)\n\1\},\n/gm;
+  block = block.replace(plain, (all, indent, name, args, body) => {
+    if (usesThisOrArguments(body)) return all;
+    return `${indent}${name}: (${args}) => {\n${body}\n${indent}},\n`;
+  });
+  const left = block.match(/^.*: function\(.*$/m);
+  if (left) throw new Error(`glue-trim: an import was left a function expression: ${left[0].trim()}`);
+  return glue.slice(0, start) + block + glue.slice(end);
 }
