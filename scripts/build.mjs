@@ -4,7 +4,7 @@
 //      --no-default-features --features slim (no_std, talc, trapping panic handler)
 //   2. wasm-bindgen --target web (the CLI version must equal Cargo.lock's wasm-bindgen)
 //   3. wasm-opt -Oz from the npm package `binaryen` (never Debian's binaryen 108: see TOOLCHAIN.md),
-//      then the glue's unreachable loader code removed (scripts/glue-trim.mjs) and short
+//      then the glue trimmed and rewritten (scripts/glue-trim.mjs) and short
 //      import/export names in the wasm and its glue (scripts/wasm-names.mjs)
 //   4. assemble dist/: account_link_bg.wasm, every js/*.d.ts, callback.js, and index.js: the
 //      entry (js/index.js), the wasm-bindgen glue and js/error.js bundled into ONE module by
@@ -150,11 +150,12 @@ const errorImport = /(from\s*)(["'])\.\/snippets\/account-link-[^/"']+\/js\/erro
 const rewrites = (glue.match(errorImport) || []).length;
 glue = glue.replace(errorImport, "$1'./error.js'");
 console.log(`account_link.js: ${rewrites} import(s) of the error.js snippet rewritten to ./error.js`);
-// Loader code the package never runs (scripts/glue-trim.mjs), also with MINIFY=0: the glue read
-// for debugging is the glue that ships.
+// Loader code the package never runs removed, forwarding functions dropped, imports as arrow
+// functions (scripts/glue-trim.mjs); also with MINIFY=0: the glue read for debugging is the glue
+// that ships.
 const trim = trimGlue(glue);
 glue = trim.glue;
-console.log(`glue-trim: ${trim.trimmed} unreachable parts of the loader removed`);
+console.log(`glue-trim: ${trim.trimmed} unreachable parts of the loader removed, invokers and imports rewritten`);
 if (minify) {
   const short = shortenNames(fs.readFileSync(outWasm), glue);
   fs.writeFileSync(outWasm, short.wasm);

@@ -1,5 +1,9 @@
-// Removes code from wasm-bindgen's `--target web` glue that the package can never run (issue 5,
-// size). Each trim names the glue text it replaces and why that text is dead for this package;
+// Makes wasm-bindgen's `--target web` glue smaller without changing what it does (issue 5, size):
+// removes code the package can never run (TRIMS), calls the wasm's closure invokers directly
+// where the glue's function only forwarded (`directInvokers`), and writes the import functions
+// as arrow functions (`arrowImports`).
+//
+// Each trim names the glue text it replaces and why that text is dead for this package;
 // the text is matched with flexible whitespace and must occur exactly once, so a wasm-bindgen
 // upgrade that changes the glue fails the build instead of shipping a half-trimmed loader.
 //
@@ -37,10 +41,13 @@ async function __wbg_init(module_or_path) {
     }
     return __wbg_init_promise;
 }`,
+    to: '',
+  },
+  {
+    why: 'with its cache gone, __wbg_init is __wbg_init_once plus the early return: one function',
+    from: `async function __wbg_init_once(module_or_path) {`,
     to: `async function __wbg_init(module_or_path) {
-    if (wasm !== undefined) return wasm;
-    return __wbg_init_once(module_or_path);
-}`,
+    if (wasm !== undefined) return wasm;`,
   },
   {
     why: 'the module and instance are kept for initSync/debugging only; nothing reads them',
@@ -92,7 +99,32 @@ export function trimGlue(glue) {
     if (hits !== 1) throw new Error(`glue-trim: expected one match, found ${hits}, for the trim "${why}"`);
     out = out.replace(re, () => to);
   }
-  return { glue: arrowImports(out), trimmed: TRIMS.length };
+  return { glue: arrowImports(directInvokers(out)), trimmed: TRIMS.length };
+}
+
+/**
+ * Drops the glue's closure invokers that only forward their arguments to the wasm export of the
+ * same name (`function invoke_h..(a, b) { wasm.invoke_h..(a, b); }`) and uses the export itself
+ * (`wasm.invoke_h..`). The closures that call them are created by the wasm, so `wasm` is set by
+ * then; a wasm export converts its arguments as the forwarder's call did, and returns `undefined`
+ * for no result as the forwarder did. Invokers that convert (a string, a number) stay.
+ * @param {string} glue wasm-bindgen's JS
+ * @returns {string} the glue without forwarding invokers
+ */
+function directInvokers(glue) {
+  const forwarder =
+    /^function (wasm_bindgen__convert__closures_____invoke__\w+)\(([^)]*)\) \{\n\s*(?:wasm\.\1\(\2\);|const ret = wasm\.\1\(\2\);\n\s*return ret;)\n\}\n\n?/gm;
+  const names = [];
+  let out = glue.replace(forwarder, (_, name) => {
+    names.push(name);
+    return '';
+  });
+  for (const name of names) {
+    const uses = new RegExp(`(?<![\\w$.])${name}(?![\\w$])`, 'g');
+    if (!uses.test(out)) throw new Error(`glue-trim: invoker ${name} is never used`);
+    out = out.replace(uses, `wasm.${name}`);
+  }
+  return out;
 }
 
 /**
