@@ -123,6 +123,8 @@ if (process.env.WASM_OPT === '0') {
   // --converge repeats -Oz until the size stops shrinking. --zero-filled-memory: the memory is
   // the module's own (not imported), so it starts zeroed. --low-memory-unused: rustc puts the
   // 1 MiB stack first, so addresses below 1 KiB are only reached by a stack about to overflow.
+  // --strip-target-features: the `target_features` section (~150 B) is for linkers; browsers
+  // ignore it (wasm-opt read the features when it loaded the module; the code is byte-identical).
   run(wasmOpt, [
     '-Oz',
     '--converge',
@@ -130,6 +132,7 @@ if (process.env.WASM_OPT === '0') {
     '--low-memory-unused',
     '--strip-debug',
     '--strip-producers',
+    '--strip-target-features',
     bgWasm,
     '-o',
     outWasm,
