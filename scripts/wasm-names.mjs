@@ -15,9 +15,11 @@
 const SECTION_IMPORT = 2;
 // The glue's own import module. wasm-bindgen imports a snippet function directly, from the
 // snippet's module, when every argument and the result are JS references (no conversion, so no
-// glue function); such an import gets a short name too, per module, and the glue's namespace
-// import of that module becomes an object of just those functions (`directImports`).
+// glue function); such an import moves into the glue's module with a short name, and the glue's
+// namespace import of the snippet becomes entries of the glue's imports object (`directImports`).
 const GLUE_MODULE = './account_link_bg.js';
+// Its short name; the only import module left in the wasm.
+const GLUE_SHORT = 'a';
 const SECTION_EXPORT = 7;
 
 function readU32(buf, pos) {
@@ -99,7 +101,6 @@ function importDescEnd(buf, pos) {
 export function shortenNames(wasm, glue) {
   const renames = new Map(); // old -> new (imports and exports share no names)
   const importNames = new Set();
-  const modules = new Map();
   const direct = new Map(); // snippet module -> Map(export name -> short import name)
   const parts = [wasm.subarray(0, 8)];
   let pos = 8;
@@ -120,15 +121,15 @@ export function shortenNames(wasm, glue) {
           [module, p] = readName(wasm, p);
           [name, p] = readName(wasm, p);
           const descEnd = importDescEnd(wasm, p);
-          if (!modules.has(module)) modules.set(module, shortName(modules.size));
           if (module !== GLUE_MODULE) {
-            // A direct import of a snippet function: short name in the wasm, and the glue
-            // maps it to the snippet's export (see `directImports` below).
+            // A direct import of a snippet function: it joins the glue's module under a short
+            // name, and the glue's imports object maps it to the snippet's export (see
+            // `directImports` below).
             if (!direct.has(module)) direct.set(module, new Map());
             const names = direct.get(module);
             if (names.has(name)) throw new Error(`wasm-names: import ${module} ${name} twice`);
-            names.set(name, shortName(names.size));
-            body.push(writeName(modules.get(module)), writeName(names.get(name)), wasm.subarray(p, descEnd));
+            names.set(name, shortName(importCounter++));
+            body.push(writeName(GLUE_SHORT), writeName(names.get(name)), wasm.subarray(p, descEnd));
             p = descEnd;
             continue;
           }
@@ -136,7 +137,7 @@ export function shortenNames(wasm, glue) {
           if (renames.has(name)) throw new Error(`wasm-names: import ${name} twice`);
           renames.set(name, short);
           importNames.add(name);
-          body.push(writeName(modules.get(module)), writeName(short), wasm.subarray(p, descEnd));
+          body.push(writeName(GLUE_SHORT), writeName(short), wasm.subarray(p, descEnd));
           p = descEnd;
         } else {
           let name;
@@ -166,12 +167,10 @@ export function shortenNames(wasm, glue) {
   }
 
   let out = directImports(glue, direct);
-  for (const [module, short] of modules) {
-    const quoted = new RegExp(`(["'])${module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\1:`, 'g');
-    const before = out;
-    out = out.replace(quoted, `"${short}":`);
-    if (out === before) throw new Error(`wasm-names: import module ${module} not found in the glue`);
-  }
+  const quoted = new RegExp(`(["'])${GLUE_MODULE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\1:`, 'g');
+  const before = out;
+  out = out.replace(quoted, `"${GLUE_SHORT}":`);
+  if (out === before) throw new Error(`wasm-names: import module ${GLUE_MODULE} not found in the glue`);
   // Longest names first, so no name is replaced inside a longer one.
   const names = [...renames.keys()].sort((a, b) => b.length - a.length);
   for (const name of names) {
@@ -195,10 +194,9 @@ export function shortenNames(wasm, glue) {
  * namespace, `import * as import1 from "./snippets/.../dialog.js"` and `"./snippets/...": import1`
  * in the imports object (once per imported function, so the same key repeats). esbuild bundles a
  * namespace import as an object with a getter for EVERY export of the snippet plus its
- * `__export` helper, and keeps the repeated keys. Instead, each such module becomes one entry
- * mapping the wasm's short import names to the functions it imports (`"b": { a: focus, ... }`),
- * through a named import; nothing else changes (same functions, same module key, which the loop
- * in `shortenNames` shortens next).
+ * `__export` helper, and keeps the repeated keys. Instead, the functions the wasm imports are
+ * named imports of the glue, listed in the glue's own imports object (`import0`) under the short
+ * names the wasm now imports them by from that module; the snippet modules' entries go.
  * @param {string} glue wasm-bindgen's JS
  * @param {Map<string, Map<string, string>>} direct module -> (export name -> short import name)
  * @returns {string} the glue without namespace imports of the modules in `direct`
@@ -206,9 +204,11 @@ export function shortenNames(wasm, glue) {
 function directImports(glue, direct) {
   let out = glue;
   let n = 0;
+  const members = [];
   for (const [module, names] of direct) {
     const key = module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    const entries = [...out.matchAll(new RegExp(`^[ \\t]*(["'])${key}\\1:\\s*(\\w+),?[ \\t]*\\n`, 'gm'))];
+    const entry = new RegExp(`^[ \\t]*(["'])${key}\\1:\\s*(\\w+),?[ \\t]*\\n`, 'gm');
+    const entries = [...out.matchAll(entry)];
     if (!entries.length) throw new Error(`wasm-names: no imports object entry for ${module}`);
     let from = null;
     for (const [, , ident] of entries) {
@@ -219,16 +219,16 @@ function directImports(glue, direct) {
       from = m[2];
       out = out.replace(line, '');
     }
+    out = out.replace(entry, '');
     const locals = [...names].map(([name, short]) => [name, short, `__wbg_direct${n++}`]);
-    const object = locals.map(([, short, local]) => `${short}: ${local}`).join(', ');
-    let first = true;
-    out = out.replace(new RegExp(`^([ \\t]*)(["'])${key}\\2:\\s*(\\w+),?[ \\t]*\\n`, 'gm'), (_, indent, q) => {
-      if (!first) return '';
-      first = false;
-      return `${indent}${q}${module}${q}: { ${object} },\n`;
-    });
+    for (const [, short, local] of locals) members.push(`${short}: ${local}`);
     const imports = locals.map(([name, , local]) => `${name} as ${local}`).join(', ');
     out = `import { ${imports} } from '${from}';\n` + out;
+  }
+  if (members.length) {
+    const head = /(\n[ \t]*const import0 = \{\n([ \t]*)__proto__: null,\n)/;
+    if (!head.test(out)) throw new Error('wasm-names: no `const import0 = { __proto__: null,` in the glue');
+    out = out.replace(head, (all, _, indent) => `${all}${indent}${members.join(`,\n${indent}`)},\n`);
   }
   return out;
 }
