@@ -150,8 +150,9 @@ export function shortenNames(wasm, glue) {
           // (the whole-word rename below would rename the JS function too).
           const freeFunction = new RegExp(`export function ${name.replace(/\$/g, '\\$')}\\(`).test(glue);
           if (name !== 'memory' && !freeFunction) {
-            // Exports get upper-case-first names so they never equal an import's.
-            short = 'E' + shortName(exportCounter++);
+            // Exports and imports are separate namespaces (`wasm.a` in the glue is an export,
+            // `a:` in its imports object an import), so both count from `a`.
+            short = shortName(exportCounter++);
             renames.set(name, short);
           }
           body.push(writeName(short), wasm.subarray(kindAndIndexStart, p));
