@@ -1,10 +1,11 @@
 // Shortens the names the wasm and its wasm-bindgen glue share (issue 5, size):
 //
 //   - every import: module `./account_link_bg.js` -> `a`, and each function name such as
-//     `__wbg_addEventListener_6a82629b3d430a48` -> `a`, `b`, ... `aa`, ...
+//     `__wbg_addEventListener_6a82629b3d430a48` -> `a`, `b`, ... `aa`, ...; a snippet function
+//     the wasm imports directly (from `./snippets/...`) moves into module `a` too
 //   - every export except `memory` and the exported free functions (their names are also the
 //     glue's JS exports): `__wbindgen_malloc`, the closure invokers
-//     `wasm_bindgen__convert__closures_____invoke__h...` -> short names.
+//     `wasm_bindgen__convert__closures_____invoke__h...` -> short names (`a`, `b`, ... as well).
 //
 // These names appear twice (wasm import/export section and glue JS), carry a 16-hex-digit hash
 // each, and are about 10 KB raw. binaryen's --minify-imports only renames `env` imports, hence
