@@ -15,7 +15,7 @@
 // one) still takes the same path as before, including the MIME-type fallback of
 // `instantiateStreaming` and its warning.
 
-/** @type {Array<{ why: string, from: string, to: string }>} */
+/** @type {Array<{ why: string, from: string, to: string, check?: (glue: string) => boolean }>} */
 const TRIMS = [
   {
     why: "js/index.js passes `{ module_or_path }` or nothing: the old positional form's warning is unreachable",
@@ -73,6 +73,11 @@ function __wbg_finalize_init(instance, module) {
 `,
     to: `function passStringToWasm0(arg, malloc, realloc) {
 `,
+    // Holds only while every call passes the realloc export.
+    check: (glue) =>
+      [...glue.matchAll(/(?<!function )passStringToWasm0\(([^()]*)\)/g)].every(([, args]) =>
+        /^[^,]+,\s*wasm\.__wbindgen_malloc,\s*wasm\.__wbindgen_realloc$/.test(args.trim()),
+      ),
   },
 ];
 
@@ -93,7 +98,8 @@ function flexible(text) {
  */
 export function trimGlue(glue) {
   let out = glue;
-  for (const { why, from, to } of TRIMS) {
+  for (const { why, from, to, check } of TRIMS) {
+    if (check && !check(out)) throw new Error(`glue-trim: the glue no longer allows the trim "${why}"`);
     const re = flexible(from);
     const hits = out.match(re)?.length ?? 0;
     if (hits !== 1) throw new Error(`glue-trim: expected one match, found ${hits}, for the trim "${why}"`);
