@@ -5,8 +5,9 @@
 //   2. wasm-bindgen --target web (the CLI version must equal Cargo.lock's wasm-bindgen)
 //   3. the table slots of code that never runs redirected to one trapping stub
 //      (scripts/dead-table-entries.mjs), wasm-opt -Oz from the npm package `binaryen` (never
-//      Debian's binaryen 108: see TOOLCHAIN.md), then short import/export names in the wasm and
-//      its glue (scripts/wasm-names.mjs)
+//      Debian's binaryen 108: see TOOLCHAIN.md), then the glue trimmed and rewritten
+//      (scripts/glue-trim.mjs) and short import/export names in the wasm and its glue
+//      (scripts/wasm-names.mjs)
 //   4. assemble dist/: account_link_bg.wasm, every js/*.d.ts, callback.js, and index.js: the
 //      entry (js/index.js), the wasm-bindgen glue and js/error.js bundled into ONE module by
 //      esbuild (pinned in devDependencies), so a page fetches one script and then the wasm;
@@ -31,6 +32,7 @@ import { buildSync, transformSync } from 'esbuild';
 import { measureDir, formatTable } from './size.mjs';
 import { shortenNames } from './wasm-names.mjs';
 import { redirectDeadTableEntries } from './dead-table-entries.mjs';
+import { trimGlue } from './glue-trim.mjs';
 
 const minify = process.env.MINIFY !== '0';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -131,6 +133,8 @@ if (process.env.WASM_OPT === '0') {
   // --converge repeats -Oz until the size stops shrinking. --zero-filled-memory: the memory is
   // the module's own (not imported), so it starts zeroed. --low-memory-unused: rustc puts the
   // 1 MiB stack first, so addresses below 1 KiB are only reached by a stack about to overflow.
+  // --strip-target-features: the `target_features` section (~150 B) is for linkers; browsers
+  // ignore it (wasm-opt read the features when it loaded the module; the code is byte-identical).
   run(wasmOpt, [
     '-Oz',
     '--converge',
@@ -138,6 +142,7 @@ if (process.env.WASM_OPT === '0') {
     '--low-memory-unused',
     '--strip-debug',
     '--strip-producers',
+    '--strip-target-features',
     bgWasm,
     '-o',
     outWasm,
@@ -158,6 +163,12 @@ const errorImport = /(from\s*)(["'])\.\/snippets\/account-link-[^/"']+\/js\/erro
 const rewrites = (glue.match(errorImport) || []).length;
 glue = glue.replace(errorImport, "$1'./error.js'");
 console.log(`account_link.js: ${rewrites} import(s) of the error.js snippet rewritten to ./error.js`);
+// Loader code the package never runs removed, forwarding functions dropped, imports as arrow
+// functions (scripts/glue-trim.mjs); also with MINIFY=0: the glue read for debugging is the glue
+// that ships.
+const trim = trimGlue(glue);
+glue = trim.glue;
+console.log(`glue-trim: ${trim.trimmed} unreachable parts of the loader removed, invokers and imports rewritten`);
 if (minify) {
   const short = shortenNames(fs.readFileSync(outWasm), glue);
   fs.writeFileSync(outWasm, short.wasm);
@@ -219,6 +230,10 @@ const bundle = buildSync({
   logLevel: 'warning',
   minifyIdentifiers: minify,
   ...esbuildMinify,
+  // Property names private to the bundle (the glue's closure bookkeeping and its init argument,
+  // which js/index.js builds): shortened like local names. Nothing outside dist/index.js reads
+  // them; any other property keeps its name.
+  ...(minify ? { mangleProps: /^(_wbg_cb_unref|cnt|module_or_path)$/ } : {}),
   // The translations stay separate files, imported on demand (not inlined into the bundle).
   external: ['./lang/*'],
 });

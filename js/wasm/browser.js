@@ -3,10 +3,10 @@
 // web-sys method is one more import and glue function; a few lines of JS here cost less than
 // both. Imported with `#[wasm_bindgen(module = "/js/wasm/browser.js")]` by src/http.rs,
 // src/id_token.rs, src/oauth.rs, src/popup.rs, src/flow.rs, src/options.rs and
-// src/transaction.rs, and bundled into dist/index.js. Every import needs a plain (number,
-// boolean, string) argument or result: one whose arguments and result are all JS references is
-// imported by the wasm directly, and esbuild then builds a namespace object of this module
-// (about +100 B brotli).
+// src/transaction.rs, and bundled into dist/index.js. An import whose arguments and result are
+// all JS references is imported by the wasm directly (no glue function); that once made esbuild
+// build a namespace object of the whole module (about +100 B brotli), which the build now
+// replaces by an object of just the imported functions (scripts/wasm-names.mjs).
 // No decision is made here: status codes, the messages' origin/source/shape/state, the
 // signature's verdict, every claim and PKCE/state/nonce are judged in Rust. The only rules here
 // are jsonPart's, strict unpadded base64url and UTF-8 (tests/id_token.rs), and those of
@@ -210,8 +210,7 @@ const CALLBACK_KEYS = ['code', 'state', 'error', 'error_description'];
  * `[code, state, error, error_description]` of a query string (any leading `?`s skipped), each
  * the first value, decoded as `formDecode` does, or `null` when absent. Empty pairs match no
  * key; a key without `=` has the value `''`. With `clean`, `cleanAddressBar()` runs first (one
- * call for the redirect callback; a function without arguments would be imported by the wasm
- * directly, which makes esbuild build a namespace object of this whole module).
+ * call for the redirect callback; measured before direct imports lost their namespace object).
  */
 export function callbackFields(query, clean) {
   if (clean) cleanAddressBar();
