@@ -279,8 +279,6 @@ pub struct Decoded {
     pub claims: Claims,
     /// The whole payload as a JS object (the `profile` returned by sign-in).
     pub payload: JsValue,
-    /// `header.payload`, the signed bytes.
-    pub signing_input: String,
     /// The signature as sent (unpadded base64url, its syntax checked by [`decode`]); the browser
     /// decodes it inside `verifyRs256`.
     pub signature: String,
@@ -306,7 +304,6 @@ pub fn decode(token: &str) -> Result<Decoded> {
         header,
         claims: claims_from_json(&payload),
         payload,
-        signing_input: parts.signing_input(),
         signature: parts.signature.to_owned(),
     })
 }
@@ -320,7 +317,9 @@ extern "C" {
     fn verify_rs256(n: &str, e: &str, signature: &str, data: &[u8]) -> js_sys::Promise;
 }
 
-/// Verifies the RS256 signature with `crypto.subtle` against one JWK from the JWKS.
+/// Verifies the RS256 signature of `token` (whose [`decode`] is `decoded`) with `crypto.subtle`
+/// against one JWK from the JWKS. The signed bytes, `header.payload`, are read from `token` (all
+/// of it but `.signature`) rather than kept as a copy in [`Decoded`].
 /// Only `n` and `e` are taken from the server's key (which must be `kty: "RSA"`), so its `x5c`,
 /// `use` or a hostile `alg` cannot change how the key is imported.
 ///
@@ -328,6 +327,7 @@ extern "C" {
 /// verdict of `crypto.subtle`.
 pub fn verify_signature(
     decoded: &Decoded,
+    token: &str,
     jwk: &JsValue,
 ) -> Result<Then<impl Fn(Outcome) -> Result<()>>> {
     if field_str(jwk, "kty").as_deref() != Some("RSA") {
@@ -335,7 +335,9 @@ pub fn verify_signature(
     }
     let n = field_str(jwk, "n").ok_or_else(bad_key)?;
     let e = field_str(jwk, "e").ok_or_else(bad_key)?;
-    let verify = verify_rs256(&n, &e, &decoded.signature, decoded.signing_input.as_bytes());
+    let signed = token.len().saturating_sub(decoded.signature.len() + 1);
+    let data = token.as_bytes().get(..signed).unwrap_or_default();
+    let verify = verify_rs256(&n, &e, &decoded.signature, data);
     Ok(Then::new(verify, |verdict| {
         match verdict.ok().and_then(|v| v.as_f64()).map(|v| v as u32) {
             Some(0) => Ok(()),
@@ -451,7 +453,7 @@ pub async fn validate(
     let decoded = decode(token.expose())?;
     check_header(&decoded.header)?;
     let key = jwks.key(origin, decoded.header.kid.as_deref()).await?;
-    verify_signature(&decoded, &key)?.await?;
+    verify_signature(&decoded, token.expose(), &key)?.await?;
     check_claims(&decoded.claims, expected)?;
     Ok(decoded)
 }
