@@ -236,7 +236,8 @@ pub fn header_from_json(json: &JsValue) -> Header {
     }
 }
 
-/// Reads the claims from parsed JSON (`aud` as a string or an array of strings).
+/// Reads the claims the checks and the flows use from parsed JSON (`aud` as a string or an array
+/// of strings); the profile claims are [`read_profile`]'s.
 pub fn claims_from_json(json: &JsValue) -> Claims {
     let aud = field(json, "aud");
     let aud = if let Some(one) = aud.as_string() {
@@ -264,10 +265,20 @@ pub fn claims_from_json(json: &JsValue) -> Claims {
         nbf: field_f64(json, "nbf"),
         nonce: field_str(json, "nonce"),
         auth_time: field_f64(json, "auth_time"),
-        name: field_str(json, "name").or_else(|| field_str(json, "nickname")),
-        email: field_str(json, "email"),
-        picture: field_str(json, "picture"),
+        name: None,
+        email: None,
+        picture: None,
     }
+}
+
+/// Fills the profile claims (`name`, else `nickname`; `email`; `picture`) from the payload. No
+/// check and no flow uses them (a sign-in hands the whole payload out as `profile`), so
+/// [`decode`] leaves them out and the shipped flows do not read them; [`validate`] fills them for
+/// callers that want them typed.
+pub fn read_profile(claims: &mut Claims, json: &JsValue) {
+    claims.name = field_str(json, "name").or_else(|| field_str(json, "nickname"));
+    claims.email = field_str(json, "email");
+    claims.picture = field_str(json, "picture");
 }
 
 /// A decoded, not yet verified token.
@@ -443,7 +454,7 @@ impl JwksCache {
 }
 
 /// Full validation: format, header, RS256 signature against the tenant JWKS, then the claims.
-/// Returns the decoded token (claims and the payload object for the profile).
+/// Returns the decoded token (claims, profile claims included, and the payload object).
 pub async fn validate(
     token: &Secret,
     origin: &str,
@@ -455,6 +466,8 @@ pub async fn validate(
     let key = jwks.key(origin, decoded.header.kid.as_deref()).await?;
     verify_signature(&decoded, token.expose(), &key)?.await?;
     check_claims(&decoded.claims, expected)?;
+    let mut decoded = decoded;
+    read_profile(&mut decoded.claims, &decoded.payload);
     Ok(decoded)
 }
 
