@@ -544,24 +544,33 @@ pub async fn unlink(
         return Err(api::primary_unlink_error());
     }
     // One request awaited here for both modes: the remaining identities are the DELETE's answer,
-    // or (legacy, after `POST /unlink`) the user's list (api::unlink / api::get_identities).
-    let (method, url) = if ctx.legacy {
+    // or (legacy, after `POST /unlink`) the user's list (api::unlink / api::get_identities). Each
+    // request is made in a block that drops its strings (URL, user id) before the await: a local
+    // alive across an await is one more drop path in the state machine.
+    if ctx.legacy {
         warn_legacy_once();
-        api::legacy_unlink_request(&ctx.origin, &token, &concat(&[provider, "|", bare_user_id]))
-            .await?;
-        ("GET", api::user_url(&ctx.origin, &user_id))
-    } else {
-        let url = api::identity_url(&ctx.origin, &user_id, provider, bare_user_id);
-        ("DELETE", url)
+        let unlinked = {
+            let full_id = concat(&[provider, "|", bare_user_id]);
+            api::legacy_unlink_request(&ctx.origin, &token, &full_id)
+        };
+        unlinked.await?;
+    }
+    let request = {
+        let (method, url) = if ctx.legacy {
+            ("GET", api::user_url(&ctx.origin, &user_id))
+        } else {
+            let url = api::identity_url(&ctx.origin, &user_id, provider, bare_user_id);
+            ("DELETE", url)
+        };
+        crate::http::send(crate::http::Request {
+            method,
+            url: &url,
+            bearer: Some(&token),
+            body: crate::http::Body::Empty,
+            timeout_ms: crate::http::DEFAULT_TIMEOUT_MS,
+        })
     };
-    let json = crate::http::send(crate::http::Request {
-        method,
-        url: &url,
-        bearer: Some(&token),
-        body: crate::http::Body::Empty,
-        timeout_ms: crate::http::DEFAULT_TIMEOUT_MS,
-    })
-    .await?;
+    let json = request.await?;
     Ok(if ctx.legacy {
         api::user_identities(&json)
     } else {
