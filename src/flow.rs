@@ -261,9 +261,13 @@ async fn complete(
     let Some((user_id, _)) = link else {
         return finish_sign_in(ctx, tokens, decoded).map(RedirectResult::SignedIn);
     };
-    // Ask the source again: a provider may have refreshed the token while the user logged in.
-    let token = ctx.tokens.get().await?;
-    let json = api::link_request(&ctx.origin, &token, user_id, &tokens.id_token)?.await?;
+    let request = {
+        // Ask the source again: a provider may have refreshed the token while the user logged
+        // in. Dropped before the request's await (fewer drop paths).
+        let token = ctx.tokens.get().await?;
+        api::link_request(&ctx.origin, &token, user_id, &tokens.id_token)?
+    };
+    let json = request.await?;
     let identities = api::identities_from_json(&json, None);
     let sub = decoded.claims.sub.as_deref();
     let identity = identities
