@@ -245,7 +245,7 @@ async fn complete(
         // Cached keys; an unknown `kid` refetches them (key rotation).
         ctx.jwks.key(&ctx.origin, kid).await?
     };
-    id_token::verify_signature(&decoded, tokens.id_token.expose(), &key)?.await?;
+    id_token::verify_signature(tokens.id_token.expose(), &key)?.await?;
     let issuer = ctx.issuer();
     id_token::check_claims(
         &decoded.claims,

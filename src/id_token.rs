@@ -290,8 +290,8 @@ pub struct Decoded {
     pub claims: Claims,
     /// The whole payload as a JS object (the `profile` returned by sign-in).
     pub payload: JsValue,
-    /// The signature as sent (unpadded base64url, its syntax checked by [`decode`]); the browser
-    /// decodes it inside `verifyRs256`.
+    /// The signature as sent (unpadded base64url, its syntax checked by [`decode`]). The flows do
+    /// not use this copy: `verifyRs256` reads the signature out of the token itself.
     pub signature: String,
 }
 
@@ -322,22 +322,22 @@ pub fn decode(token: &str) -> Result<Decoded> {
 #[wasm_bindgen(module = "/js/wasm/browser.js")]
 extern "C" {
     /// js/wasm/browser.js `verifyRs256`: `importKey` of `{ kty: "RSA", n, e }`, the base64url
-    /// decoding of `signature` and `verify` in one promise (one `.await` here instead of two, no
-    /// decoder in the wasm). Resolves 0 valid, 1 invalid, 2 unusable key, 3 no WebCrypto.
+    /// decoding of the signature (the text after the token's last `.`) and `verify` over the
+    /// text before it, in one promise (one `.await` here instead of two, no decoder in the wasm).
+    /// `token` has passed [`decode`]. Resolves 0 valid, 1 invalid, 2 unusable key, 3 no WebCrypto.
     #[wasm_bindgen(js_name = verifyRs256)]
-    fn verify_rs256(n: &str, e: &str, signature: &str, data: &[u8]) -> js_sys::Promise;
+    fn verify_rs256(n: &str, e: &str, token: &str) -> js_sys::Promise;
 }
 
-/// Verifies the RS256 signature of `token` (whose [`decode`] is `decoded`) with `crypto.subtle`
-/// against one JWK from the JWKS. The signed bytes, `header.payload`, are read from `token` (all
-/// of it but `.signature`) rather than kept as a copy in [`Decoded`].
+/// Verifies the RS256 signature of `token` (which has passed [`decode`]) with `crypto.subtle`
+/// against one JWK from the JWKS. The browser reads the signed bytes, `header.payload`, and the
+/// signature out of `token` (split at its last `.`, which [`decode`] has made the only place).
 /// Only `n` and `e` are taken from the server's key (which must be `kty: "RSA"`), so its `x5c`,
 /// `use` or a hostile `alg` cannot change how the key is imported.
 ///
 /// The key's shape is checked now (an unusable key fails here); the returned future gives the
 /// verdict of `crypto.subtle`.
 pub fn verify_signature(
-    decoded: &Decoded,
     token: &str,
     jwk: &JsValue,
 ) -> Result<Then<impl Fn(Outcome) -> Result<()>>> {
@@ -346,9 +346,7 @@ pub fn verify_signature(
     }
     let n = field_str(jwk, "n").ok_or_else(bad_key)?;
     let e = field_str(jwk, "e").ok_or_else(bad_key)?;
-    let signed = token.len().saturating_sub(decoded.signature.len() + 1);
-    let data = token.as_bytes().get(..signed).unwrap_or_default();
-    let verify = verify_rs256(&n, &e, &decoded.signature, data);
+    let verify = verify_rs256(&n, &e, token);
     Ok(Then::new(verify, |verdict| {
         match verdict.ok().and_then(|v| v.as_f64()).map(|v| v as u32) {
             Some(0) => Ok(()),
@@ -464,7 +462,7 @@ pub async fn validate(
     let decoded = decode(token.expose())?;
     check_header(&decoded.header)?;
     let key = jwks.key(origin, decoded.header.kid.as_deref()).await?;
-    verify_signature(&decoded, token.expose(), &key)?.await?;
+    verify_signature(token.expose(), &key)?.await?;
     check_claims(&decoded.claims, expected)?;
     let mut decoded = decoded;
     read_profile(&mut decoded.claims, &decoded.payload);
