@@ -117,9 +117,7 @@ impl Inner {
         if self.current(ticket) {
             return self.fail(error);
         }
-        let value: JsValue = error.into();
-        self.events.emit(EventKind::Error, &value);
-        value
+        self.report(error)
     }
 
     /// Ends every running action: the popup is closed and its promise rejects with `destroyed`.
@@ -186,15 +184,43 @@ impl Inner {
                     Err(blocked)
                 }
             })
-            .map(|(name, popup)| (name, popup, self.begin(Some(Msg::WaitingForPopup), false)));
+            .map(|(name, popup)| {
+                let ticket = self.begin(Some(Msg::WaitingForPopup), false);
+                (name, popup, Some(ticket))
+            });
+        self.popup_action(started, Purpose::Link)
+    }
+
+    /// The running part of [`Inner::link_with_popup`] (with a ticket) and [`Inner::sign_in`]
+    /// (without: a failure is only fired as `error`), one future for both: `started` is the
+    /// connection, the popup opened in the click and the ticket, or the failure to report when
+    /// the action first runs (shown in the dialog for a link, only fired for `signIn`).
+    fn popup_action(
+        self: &Rc<Self>,
+        started: Result<(String, Window, Option<u32>)>,
+        purpose: Purpose,
+    ) -> Action {
         let inner = self.clone();
         Box::pin(async move {
-            let (connection, popup, ticket) = started.map_err(|e| inner.fail(e))?;
-            match flow::popup_flow(&inner.flow, popup, Purpose::Link, &connection).await {
-                Ok(done) => Ok(inner.done(Some(ticket), done)),
-                Err(e) => Err(inner.fail_action(ticket, e)),
+            let (connection, popup, ticket) = started.map_err(|e| match purpose {
+                Purpose::Link => inner.fail(e),
+                Purpose::SignIn => inner.report(e),
+            })?;
+            match flow::popup_flow(&inner.flow, popup, purpose, &connection).await {
+                Ok(done) => Ok(inner.done(ticket, done)),
+                Err(e) => Err(match ticket {
+                    Some(ticket) => inner.fail_action(ticket, e),
+                    None => inner.report(e),
+                }),
             }
         })
+    }
+
+    /// Fires `error` with `error` (nothing shown); returns the `LinkWidgetError` to reject with.
+    fn report(&self, error: Error) -> JsValue {
+        let value: JsValue = error.into();
+        self.events.emit(EventKind::Error, &value);
+        value
     }
 
     /// `linkWithRedirect(connection)`, redirect-mode and legacy clicks, and "continue in this
@@ -246,22 +272,10 @@ impl Inner {
                     "signIn needs the primary user's connection, such as signIn({ connection: 'github' })",
                 )
             })?;
-            Ok((connection, open_popup(&self.flow.popup_slot)?))
+            Ok((connection, open_popup(&self.flow.popup_slot)?, None))
         });
-        let inner = self.clone();
-        Box::pin(async move {
-            let report = |e: Error| {
-                let value: JsValue = e.into();
-                inner.events.emit(EventKind::Error, &value);
-                value
-            };
-            let (connection, popup) = started.map_err(report)?;
-            match flow::popup_flow(&inner.flow, popup, Purpose::SignIn, &connection).await {
-                // No ticket: the dialog's status is not this action's.
-                Ok(done) => Ok(inner.done(None, done)),
-                Err(e) => Err(report(e)),
-            }
-        })
+        // No ticket: the dialog's status is not this action's.
+        self.popup_action(started, Purpose::SignIn)
     }
 
     /// Loads the identities into the dialog (when it is shown, and for `identities()`).
