@@ -33,6 +33,7 @@ use crate::prelude::*;
 use crate::secret::Secret;
 use crate::token::{self, TokenSource};
 use crate::transaction::{Kind, Transaction};
+use core::future::Future;
 use core::sync::atomic::{AtomicBool, Ordering};
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
@@ -527,44 +528,57 @@ pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<Re
 }
 
 /// The primary user's identities, primary first.
-pub async fn identities(ctx: &FlowContext) -> Result<Vec<Identity>> {
-    let (token, user_id) = access(ctx).await?;
-    Ok(api::user_identities(
-        &api::user_request(&ctx.origin, &token, &user_id)?.await?,
-    ))
+pub fn identities(ctx: &FlowContext) -> impl Future<Output = Result<Vec<Identity>>> + '_ {
+    identities_after(ctx, None)
 }
 
 /// Unlinks `provider`/`bare_user_id` from the primary user and returns the remaining identities.
 /// The primary identity is refused locally. In legacy mode uses `POST /unlink`.
-pub async fn unlink(
+pub fn unlink<'a>(
+    ctx: &'a FlowContext,
+    provider: &'a str,
+    bare_user_id: &'a str,
+) -> impl Future<Output = Result<Vec<Identity>>> + 'a {
+    identities_after(ctx, Some((provider, bare_user_id)))
+}
+
+/// [`identities`] (`unlink` `None`) and [`unlink`] (`Some((provider, bare_user_id))`), one state
+/// machine for both: the list is the user's (`GET /api/v2/users/{id}`), or the DELETE's answer;
+/// a legacy unlink (`POST /unlink`) is followed by the user's list, as a plain list is.
+async fn identities_after(
     ctx: &FlowContext,
-    provider: &str,
-    bare_user_id: &str,
+    unlink: Option<(&str, &str)>,
 ) -> Result<Vec<Identity>> {
-    api::check_segments(&[provider, bare_user_id])?;
+    if let Some((provider, bare_user_id)) = unlink {
+        api::check_segments(&[provider, bare_user_id])?;
+    }
     let (token, user_id) = access(ctx).await?;
     api::check_segments(&[&user_id])?;
-    if api::is_primary(&user_id, provider, bare_user_id) {
-        return Err(api::primary_unlink_error());
-    }
-    // One request awaited here for both modes: the remaining identities are the DELETE's answer,
-    // or (legacy, after `POST /unlink`) the user's list (api::unlink / api::get_identities). Each
-    // request is made in a block that drops its strings (URL, user id) before the await: a local
-    // alive across an await is one more drop path in the state machine.
-    if ctx.legacy {
-        warn_legacy_once();
-        let unlinked = {
-            let full_id = concat(&[provider, "|", bare_user_id]);
-            api::legacy_unlink_request(&ctx.origin, &token, &full_id)
-        };
-        unlinked.await?;
-    }
-    let request = {
-        let (method, url) = if ctx.legacy {
-            ("GET", api::user_url(&ctx.origin, &user_id))
+    let mut delete = None;
+    if let Some((provider, bare_user_id)) = unlink {
+        if api::is_primary(&user_id, provider, bare_user_id) {
+            return Err(api::primary_unlink_error());
+        }
+        if ctx.legacy {
+            warn_legacy_once();
+            // Made in a block that drops the id before the await (fewer drop paths).
+            let unlinked = {
+                let full_id = concat(&[provider, "|", bare_user_id]);
+                api::legacy_unlink_request(&ctx.origin, &token, &full_id)
+            };
+            unlinked.await?;
         } else {
-            let url = api::identity_url(&ctx.origin, &user_id, provider, bare_user_id);
-            ("DELETE", url)
+            delete = Some((provider, bare_user_id));
+        }
+    }
+    // One request awaited here for every case, made in a block that drops its URL first.
+    let request = {
+        let (method, url) = match delete {
+            Some((provider, bare_user_id)) => (
+                "DELETE",
+                api::identity_url(&ctx.origin, &user_id, provider, bare_user_id),
+            ),
+            None => ("GET", api::user_url(&ctx.origin, &user_id)),
         };
         crate::http::send(crate::http::Request {
             method,
@@ -575,10 +589,10 @@ pub async fn unlink(
         })
     };
     let json = request.await?;
-    Ok(if ctx.legacy {
-        api::user_identities(&json)
-    } else {
+    Ok(if delete.is_some() {
         api::identities_from_json(&json, None)
+    } else {
+        api::user_identities(&json)
     })
 }
 
