@@ -545,7 +545,7 @@ pub fn unlink<'a>(
 /// [`identities`] (`unlink` `None`) and [`unlink`] (`Some((provider, bare_user_id))`), one state
 /// machine for both: the list is the user's (`GET /api/v2/users/{id}`), or the DELETE's answer;
 /// a legacy unlink (`POST /unlink`) is followed by the user's list, as a plain list is.
-async fn identities_after(
+pub async fn identities_after(
     ctx: &FlowContext,
     unlink: Option<(&str, &str)>,
 ) -> Result<Vec<Identity>> {

@@ -280,20 +280,7 @@ impl Inner {
 
     /// Loads the identities into the dialog (when it is shown, and for `identities()`).
     pub(super) fn load_identities(self: &Rc<Self>) -> Action {
-        let alive = self.dialog().map(|_| ());
-        let inner = self.clone();
-        Box::pin(async move {
-            alive.map_err(|e| inner.fail(e))?;
-            let ticket = inner.begin(Some(Msg::Loading), false);
-            match flow::identities(&inner.flow).await {
-                Ok(list) => {
-                    inner.render_identities(&rows(&list));
-                    inner.end(ticket, None);
-                    Ok(api::identities_to_js(&list).into())
-                }
-                Err(e) => Err(inner.fail_action(ticket, e)),
-            }
-        })
+        self.list_action(self.dialog().map(|_| None))
     }
 
     /// Whether a token is at hand, so showing the dialog can list identities without asking.
@@ -305,22 +292,36 @@ impl Inner {
     pub(super) fn unlink(self: &Rc<Self>, provider: &JsValue, user_id: &JsValue) -> Action {
         let args = self
             .dialog()
-            .and_then(|_| Ok((arg(provider, "provider")?, arg(user_id, "userId")?)));
+            .and_then(|_| Ok(Some((arg(provider, "provider")?, arg(user_id, "userId")?))));
+        self.list_action(args)
+    }
+
+    /// The running part of [`Inner::load_identities`] (`target` `None`) and [`Inner::unlink`]
+    /// (`Some((provider, userId))`), one future for both (as `flow::identities_after` is one for
+    /// the two flows): the list rendered, the status ended, `unlinked` fired after an unlink.
+    /// `target`'s failure is reported when the action first runs.
+    fn list_action(self: &Rc<Self>, target: Result<Option<(String, String)>>) -> Action {
         let inner = self.clone();
         Box::pin(async move {
-            let (provider, user_id) = args.map_err(|e| inner.fail(e))?;
-            let ticket = inner.begin(Some(Msg::Unlinking), true);
-            match flow::unlink(&inner.flow, &provider, &user_id).await {
+            let target = target.map_err(|e| inner.fail(e))?;
+            let unlink = target.as_ref().map(|(p, u)| (p.as_str(), u.as_str()));
+            let ticket = match unlink {
+                Some(_) => inner.begin(Some(Msg::Unlinking), true),
+                None => inner.begin(Some(Msg::Loading), false),
+            };
+            match flow::identities_after(&inner.flow, unlink).await {
                 Ok(list) => {
                     inner.render_identities(&rows(&list));
-                    inner.end(ticket, Some(Msg::Unlinked));
+                    inner.end(ticket, unlink.map(|_| Msg::Unlinked));
                     let identities: JsValue = api::identities_to_js(&list).into();
-                    let payload = object(&[
-                        ("provider", &JsValue::from_str(&provider)),
-                        ("userId", &JsValue::from_str(&user_id)),
-                        ("identities", &identities),
-                    ]);
-                    inner.events.emit(EventKind::Unlinked, &payload);
+                    if let Some((provider, user_id)) = unlink {
+                        let payload = object(&[
+                            ("provider", &JsValue::from_str(provider)),
+                            ("userId", &JsValue::from_str(user_id)),
+                            ("identities", &identities),
+                        ]);
+                        inner.events.emit(EventKind::Unlinked, &payload);
+                    }
                     Ok(identities)
                 }
                 Err(e) => Err(inner.fail_action(ticket, e)),
