@@ -33,6 +33,7 @@ use crate::prelude::*;
 use crate::secret::Secret;
 use crate::token::{self, TokenSource};
 use crate::transaction::{Kind, Transaction};
+use core::future::Future;
 use core::sync::atomic::{AtomicBool, Ordering};
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
@@ -245,7 +246,7 @@ async fn complete(
         // Cached keys; an unknown `kid` refetches them (key rotation).
         ctx.jwks.key(&ctx.origin, kid).await?
     };
-    id_token::verify_signature(&decoded, &key)?.await?;
+    id_token::verify_signature(tokens.id_token.expose(), &key)?.await?;
     let issuer = ctx.issuer();
     id_token::check_claims(
         &decoded.claims,
@@ -261,9 +262,13 @@ async fn complete(
     let Some((user_id, _)) = link else {
         return finish_sign_in(ctx, tokens, decoded).map(RedirectResult::SignedIn);
     };
-    // Ask the source again: a provider may have refreshed the token while the user logged in.
-    let token = ctx.tokens.get().await?;
-    let json = api::link_request(&ctx.origin, &token, user_id, &tokens.id_token)?.await?;
+    let request = {
+        // Ask the source again: a provider may have refreshed the token while the user logged
+        // in. Dropped before the request's await (fewer drop paths).
+        let token = ctx.tokens.get().await?;
+        api::link_request(&ctx.origin, &token, user_id, &tokens.id_token)?
+    };
+    let json = request.await?;
     let identities = api::identities_from_json(&json, None);
     let sub = decoded.claims.sub.as_deref();
     let identity = identities
@@ -523,49 +528,71 @@ pub async fn handle_redirect_callback(ctx: &FlowContext, url: &str) -> Result<Re
 }
 
 /// The primary user's identities, primary first.
-pub async fn identities(ctx: &FlowContext) -> Result<Vec<Identity>> {
-    let (token, user_id) = access(ctx).await?;
-    Ok(api::user_identities(
-        &api::user_request(&ctx.origin, &token, &user_id)?.await?,
-    ))
+pub fn identities(ctx: &FlowContext) -> impl Future<Output = Result<Vec<Identity>>> + '_ {
+    identities_after(ctx, None)
 }
 
 /// Unlinks `provider`/`bare_user_id` from the primary user and returns the remaining identities.
 /// The primary identity is refused locally. In legacy mode uses `POST /unlink`.
-pub async fn unlink(
+pub fn unlink<'a>(
+    ctx: &'a FlowContext,
+    provider: &'a str,
+    bare_user_id: &'a str,
+) -> impl Future<Output = Result<Vec<Identity>>> + 'a {
+    identities_after(ctx, Some((provider, bare_user_id)))
+}
+
+/// [`identities`] (`unlink` `None`) and [`unlink`] (`Some((provider, bare_user_id))`), one state
+/// machine for both: the list is the user's (`GET /api/v2/users/{id}`), or the DELETE's answer;
+/// a legacy unlink (`POST /unlink`) is followed by the user's list, as a plain list is.
+pub async fn identities_after(
     ctx: &FlowContext,
-    provider: &str,
-    bare_user_id: &str,
+    unlink: Option<(&str, &str)>,
 ) -> Result<Vec<Identity>> {
-    api::check_segments(&[provider, bare_user_id])?;
+    if let Some((provider, bare_user_id)) = unlink {
+        api::check_segments(&[provider, bare_user_id])?;
+    }
     let (token, user_id) = access(ctx).await?;
     api::check_segments(&[&user_id])?;
-    if api::is_primary(&user_id, provider, bare_user_id) {
-        return Err(api::primary_unlink_error());
+    let mut delete = None;
+    if let Some((provider, bare_user_id)) = unlink {
+        if api::is_primary(&user_id, provider, bare_user_id) {
+            return Err(api::primary_unlink_error());
+        }
+        if ctx.legacy {
+            warn_legacy_once();
+            // Made in a block that drops the id before the await (fewer drop paths).
+            let unlinked = {
+                let full_id = concat(&[provider, "|", bare_user_id]);
+                api::legacy_unlink_request(&ctx.origin, &token, &full_id)
+            };
+            unlinked.await?;
+        } else {
+            delete = Some((provider, bare_user_id));
+        }
     }
-    // One request awaited here for both modes: the remaining identities are the DELETE's answer,
-    // or (legacy, after `POST /unlink`) the user's list (api::unlink / api::get_identities).
-    let (method, url) = if ctx.legacy {
-        warn_legacy_once();
-        api::legacy_unlink_request(&ctx.origin, &token, &concat(&[provider, "|", bare_user_id]))
-            .await?;
-        ("GET", api::user_url(&ctx.origin, &user_id))
-    } else {
-        let url = api::identity_url(&ctx.origin, &user_id, provider, bare_user_id);
-        ("DELETE", url)
+    // One request awaited here for every case, made in a block that drops its URL first.
+    let request = {
+        let (method, url) = match delete {
+            Some((provider, bare_user_id)) => (
+                "DELETE",
+                api::identity_url(&ctx.origin, &user_id, provider, bare_user_id),
+            ),
+            None => ("GET", api::user_url(&ctx.origin, &user_id)),
+        };
+        crate::http::send(crate::http::Request {
+            method,
+            url: &url,
+            bearer: Some(&token),
+            body: crate::http::Body::Empty,
+            timeout_ms: crate::http::DEFAULT_TIMEOUT_MS,
+        })
     };
-    let json = crate::http::send(crate::http::Request {
-        method,
-        url: &url,
-        bearer: Some(&token),
-        body: crate::http::Body::Empty,
-        timeout_ms: crate::http::DEFAULT_TIMEOUT_MS,
-    })
-    .await?;
-    Ok(if ctx.legacy {
-        api::user_identities(&json)
-    } else {
+    let json = request.await?;
+    Ok(if delete.is_some() {
         api::identities_from_json(&json, None)
+    } else {
+        api::user_identities(&json)
     })
 }
 

@@ -236,7 +236,8 @@ pub fn header_from_json(json: &JsValue) -> Header {
     }
 }
 
-/// Reads the claims from parsed JSON (`aud` as a string or an array of strings).
+/// Reads the claims the checks and the flows use from parsed JSON (`aud` as a string or an array
+/// of strings); the profile claims are [`read_profile`]'s.
 pub fn claims_from_json(json: &JsValue) -> Claims {
     let aud = field(json, "aud");
     let aud = if let Some(one) = aud.as_string() {
@@ -264,10 +265,20 @@ pub fn claims_from_json(json: &JsValue) -> Claims {
         nbf: field_f64(json, "nbf"),
         nonce: field_str(json, "nonce"),
         auth_time: field_f64(json, "auth_time"),
-        name: field_str(json, "name").or_else(|| field_str(json, "nickname")),
-        email: field_str(json, "email"),
-        picture: field_str(json, "picture"),
+        name: None,
+        email: None,
+        picture: None,
     }
+}
+
+/// Fills the profile claims (`name`, else `nickname`; `email`; `picture`) from the payload. No
+/// check and no flow uses them (a sign-in hands the whole payload out as `profile`), so
+/// [`decode`] leaves them out and the shipped flows do not read them; [`validate`] fills them for
+/// callers that want them typed.
+pub fn read_profile(claims: &mut Claims, json: &JsValue) {
+    claims.name = field_str(json, "name").or_else(|| field_str(json, "nickname"));
+    claims.email = field_str(json, "email");
+    claims.picture = field_str(json, "picture");
 }
 
 /// A decoded, not yet verified token.
@@ -279,10 +290,8 @@ pub struct Decoded {
     pub claims: Claims,
     /// The whole payload as a JS object (the `profile` returned by sign-in).
     pub payload: JsValue,
-    /// `header.payload`, the signed bytes.
-    pub signing_input: String,
-    /// The signature as sent (unpadded base64url, its syntax checked by [`decode`]); the browser
-    /// decodes it inside `verifyRs256`.
+    /// The signature as sent (unpadded base64url, its syntax checked by [`decode`]). The flows do
+    /// not use this copy: `verifyRs256` reads the signature out of the token itself.
     pub signature: String,
 }
 
@@ -306,7 +315,6 @@ pub fn decode(token: &str) -> Result<Decoded> {
         header,
         claims: claims_from_json(&payload),
         payload,
-        signing_input: parts.signing_input(),
         signature: parts.signature.to_owned(),
     })
 }
@@ -314,20 +322,23 @@ pub fn decode(token: &str) -> Result<Decoded> {
 #[wasm_bindgen(module = "/js/wasm/browser.js")]
 extern "C" {
     /// js/wasm/browser.js `verifyRs256`: `importKey` of `{ kty: "RSA", n, e }`, the base64url
-    /// decoding of `signature` and `verify` in one promise (one `.await` here instead of two, no
-    /// decoder in the wasm). Resolves 0 valid, 1 invalid, 2 unusable key, 3 no WebCrypto.
+    /// decoding of the signature (the text after the token's last `.`) and `verify` over the
+    /// text before it, in one promise (one `.await` here instead of two, no decoder in the wasm).
+    /// `token` has passed [`decode`]. Resolves 0 valid, 1 invalid, 2 unusable key, 3 no WebCrypto.
     #[wasm_bindgen(js_name = verifyRs256)]
-    fn verify_rs256(n: &str, e: &str, signature: &str, data: &[u8]) -> js_sys::Promise;
+    fn verify_rs256(n: &str, e: &str, token: &str) -> js_sys::Promise;
 }
 
-/// Verifies the RS256 signature with `crypto.subtle` against one JWK from the JWKS.
+/// Verifies the RS256 signature of `token` (which has passed [`decode`]) with `crypto.subtle`
+/// against one JWK from the JWKS. The browser reads the signed bytes, `header.payload`, and the
+/// signature out of `token` (split at its last `.`, which [`decode`] has made the only place).
 /// Only `n` and `e` are taken from the server's key (which must be `kty: "RSA"`), so its `x5c`,
 /// `use` or a hostile `alg` cannot change how the key is imported.
 ///
 /// The key's shape is checked now (an unusable key fails here); the returned future gives the
 /// verdict of `crypto.subtle`.
 pub fn verify_signature(
-    decoded: &Decoded,
+    token: &str,
     jwk: &JsValue,
 ) -> Result<Then<impl Fn(Outcome) -> Result<()>>> {
     if field_str(jwk, "kty").as_deref() != Some("RSA") {
@@ -335,7 +346,7 @@ pub fn verify_signature(
     }
     let n = field_str(jwk, "n").ok_or_else(bad_key)?;
     let e = field_str(jwk, "e").ok_or_else(bad_key)?;
-    let verify = verify_rs256(&n, &e, &decoded.signature, decoded.signing_input.as_bytes());
+    let verify = verify_rs256(&n, &e, token);
     Ok(Then::new(verify, |verdict| {
         match verdict.ok().and_then(|v| v.as_f64()).map(|v| v as u32) {
             Some(0) => Ok(()),
@@ -441,7 +452,7 @@ impl JwksCache {
 }
 
 /// Full validation: format, header, RS256 signature against the tenant JWKS, then the claims.
-/// Returns the decoded token (claims and the payload object for the profile).
+/// Returns the decoded token (claims, profile claims included, and the payload object).
 pub async fn validate(
     token: &Secret,
     origin: &str,
@@ -451,8 +462,10 @@ pub async fn validate(
     let decoded = decode(token.expose())?;
     check_header(&decoded.header)?;
     let key = jwks.key(origin, decoded.header.kid.as_deref()).await?;
-    verify_signature(&decoded, &key)?.await?;
+    verify_signature(token.expose(), &key)?.await?;
     check_claims(&decoded.claims, expected)?;
+    let mut decoded = decoded;
+    read_profile(&mut decoded.claims, &decoded.payload);
     Ok(decoded)
 }
 

@@ -69,13 +69,18 @@ export function sendPair(url, form, jwksUrl, ms) {
 }
 
 /**
- * Verifies an RS256 signature over `data` (bytes) with the RSA public key `n`, `e` (base64url, from
- * the tenant's JWK; nothing else of the JWK is used). `signature` is the token's unpadded
- * base64url text, whose syntax the wasm has checked. Resolves 0 valid, 1 invalid (or it cannot
- * be decoded, or verify failed), 2 the key cannot be imported, 3 no WebCrypto (not a secure
- * context).
+ * Verifies the RS256 signature of the compact JWS `token` with the RSA public key `n`, `e`
+ * (base64url, from the tenant's JWK; nothing else of the JWK is used). The wasm has checked the
+ * token's syntax (three parts, base64url): the signed bytes are the ASCII text before the last
+ * `.`, the signature the unpadded base64url text after it. Both are read from the string at once,
+ * so nothing here points into the wasm's memory across the awaits (a view of it would be
+ * detached if the memory grew meanwhile). Resolves 0 valid, 1 invalid (or it cannot be decoded,
+ * or verify failed), 2 the key cannot be imported, 3 no WebCrypto (not a secure context).
  */
-export async function verifyRs256(n, e, signature, data) {
+export async function verifyRs256(n, e, token) {
+  const dot = token.lastIndexOf('.');
+  const data = new TextEncoder().encode(token.slice(0, dot));
+  const signature = token.slice(dot + 1);
   const subtle = globalThis.crypto && crypto.subtle;
   if (!subtle) return 3;
   let key;

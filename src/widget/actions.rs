@@ -134,9 +134,7 @@ impl Inner {
         if self.current(ticket) {
             return self.fail(error);
         }
-        let value: JsValue = error.into();
-        self.events.emit(EventKind::Error, &value);
-        value
+        self.report(error)
     }
 
     /// Ends every running action: the popup is closed and its promise rejects with `destroyed`.
@@ -203,15 +201,43 @@ impl Inner {
                     Err(blocked)
                 }
             })
-            .map(|(name, popup)| (name, popup, self.begin(Some(Msg::WaitingForPopup), false)));
+            .map(|(name, popup)| {
+                let ticket = self.begin(Some(Msg::WaitingForPopup), false);
+                (name, popup, Some(ticket))
+            });
+        self.popup_action(started, Purpose::Link)
+    }
+
+    /// The running part of [`Inner::link_with_popup`] (with a ticket) and [`Inner::sign_in`]
+    /// (without: a failure is only fired as `error`), one future for both: `started` is the
+    /// connection, the popup opened in the click and the ticket, or the failure to report when
+    /// the action first runs (shown in the dialog for a link, only fired for `signIn`).
+    fn popup_action(
+        self: &Rc<Self>,
+        started: Result<(String, Window, Option<u32>)>,
+        purpose: Purpose,
+    ) -> Action {
         let inner = self.clone();
         Box::pin(async move {
-            let (connection, popup, ticket) = started.map_err(|e| inner.fail(e))?;
-            match flow::popup_flow(&inner.flow, popup, Purpose::Link, &connection).await {
-                Ok(done) => Ok(inner.done(Some(ticket), done)),
-                Err(e) => Err(inner.fail_action(ticket, e)),
+            let (connection, popup, ticket) = started.map_err(|e| match purpose {
+                Purpose::Link => inner.fail(e),
+                Purpose::SignIn => inner.report(e),
+            })?;
+            match flow::popup_flow(&inner.flow, popup, purpose, &connection).await {
+                Ok(done) => Ok(inner.done(ticket, done)),
+                Err(e) => Err(match ticket {
+                    Some(ticket) => inner.fail_action(ticket, e),
+                    None => inner.report(e),
+                }),
             }
         })
+    }
+
+    /// Fires `error` with `error` (nothing shown); returns the `LinkWidgetError` to reject with.
+    fn report(&self, error: Error) -> JsValue {
+        let value: JsValue = error.into();
+        self.events.emit(EventKind::Error, &value);
+        value
     }
 
     /// `linkWithRedirect(connection)`, redirect-mode and legacy clicks, and "continue in this
@@ -263,40 +289,15 @@ impl Inner {
                     "signIn needs the primary user's connection, such as signIn({ connection: 'github' })",
                 )
             })?;
-            Ok((connection, open_popup(&self.flow.popup_slot)?))
+            Ok((connection, open_popup(&self.flow.popup_slot)?, None))
         });
-        let inner = self.clone();
-        Box::pin(async move {
-            let report = |e: Error| {
-                let value: JsValue = e.into();
-                inner.events.emit(EventKind::Error, &value);
-                value
-            };
-            let (connection, popup) = started.map_err(report)?;
-            match flow::popup_flow(&inner.flow, popup, Purpose::SignIn, &connection).await {
-                // No ticket: the dialog's status is not this action's.
-                Ok(done) => Ok(inner.done(None, done)),
-                Err(e) => Err(report(e)),
-            }
-        })
+        // No ticket: the dialog's status is not this action's.
+        self.popup_action(started, Purpose::SignIn)
     }
 
     /// Loads the identities into the dialog (when it is shown, and for `identities()`).
     pub(super) fn load_identities(self: &Rc<Self>) -> Action {
-        let alive = self.dialog().map(|_| ());
-        let inner = self.clone();
-        Box::pin(async move {
-            alive.map_err(|e| inner.fail(e))?;
-            let ticket = inner.begin(Some(Msg::Loading), false);
-            match flow::identities(&inner.flow).await {
-                Ok(list) => {
-                    inner.render_identities(&rows(&list));
-                    inner.end(ticket, None);
-                    Ok(api::identities_to_js(&list).into())
-                }
-                Err(e) => Err(inner.fail_action(ticket, e)),
-            }
-        })
+        self.list_action(self.dialog().map(|_| None))
     }
 
     /// Whether a token is at hand, so showing the dialog can list identities without asking.
@@ -308,22 +309,36 @@ impl Inner {
     pub(super) fn unlink(self: &Rc<Self>, provider: &JsValue, user_id: &JsValue) -> Action {
         let args = self
             .dialog()
-            .and_then(|_| Ok((arg(provider, "provider")?, arg(user_id, "userId")?)));
+            .and_then(|_| Ok(Some((arg(provider, "provider")?, arg(user_id, "userId")?))));
+        self.list_action(args)
+    }
+
+    /// The running part of [`Inner::load_identities`] (`target` `None`) and [`Inner::unlink`]
+    /// (`Some((provider, userId))`), one future for both (as `flow::identities_after` is one for
+    /// the two flows): the list rendered, the status ended, `unlinked` fired after an unlink.
+    /// `target`'s failure is reported when the action first runs.
+    fn list_action(self: &Rc<Self>, target: Result<Option<(String, String)>>) -> Action {
         let inner = self.clone();
         Box::pin(async move {
-            let (provider, user_id) = args.map_err(|e| inner.fail(e))?;
-            let ticket = inner.begin(Some(Msg::Unlinking), true);
-            match flow::unlink(&inner.flow, &provider, &user_id).await {
+            let target = target.map_err(|e| inner.fail(e))?;
+            let unlink = target.as_ref().map(|(p, u)| (p.as_str(), u.as_str()));
+            let ticket = match unlink {
+                Some(_) => inner.begin(Some(Msg::Unlinking), true),
+                None => inner.begin(Some(Msg::Loading), false),
+            };
+            match flow::identities_after(&inner.flow, unlink).await {
                 Ok(list) => {
                     inner.render_identities(&rows(&list));
-                    inner.end(ticket, Some(Msg::Unlinked));
+                    inner.end(ticket, unlink.map(|_| Msg::Unlinked));
                     let identities: JsValue = api::identities_to_js(&list).into();
-                    let payload = object(&[
-                        ("provider", &JsValue::from_str(&provider)),
-                        ("userId", &JsValue::from_str(&user_id)),
-                        ("identities", &identities),
-                    ]);
-                    inner.events.emit(EventKind::Unlinked, &payload);
+                    if let Some((provider, user_id)) = unlink {
+                        let payload = object(&[
+                            ("provider", &JsValue::from_str(provider)),
+                            ("userId", &JsValue::from_str(user_id)),
+                            ("identities", &identities),
+                        ]);
+                        inner.events.emit(EventKind::Unlinked, &payload);
+                    }
                     Ok(identities)
                 }
                 Err(e) => Err(inner.fail_action(ticket, e)),
