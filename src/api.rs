@@ -178,6 +178,9 @@ fn req<'a>(
 }
 
 /// `GET /api/v2/users/{id}` -> the user's identities, primary first.
+/// Not called by the shipped flows (src/flow.rs builds the same request from the same parts and
+/// awaits it in its own state machine); the one-call form the browser tests (tests/api.rs) run
+/// against the emulator.
 pub async fn get_identities(origin: &str, token: &Secret, user_id: &str) -> Result<Vec<Identity>> {
     let user = user_request(origin, token, user_id)?.await?;
     Ok(user_identities(&user))
@@ -202,6 +205,9 @@ pub fn user_identities(user: &JsValue) -> Vec<Identity> {
 
 /// `POST /api/v2/users/{id}/identities { link_with }` -> the new identities array.
 /// Sent once, never retried.
+/// Not called by the shipped flows (src/flow.rs builds the same request from the same parts and
+/// awaits it in its own state machine); the one-call form the browser tests (tests/api.rs) run
+/// against the emulator.
 pub async fn link(
     origin: &str,
     token: &Secret,
@@ -234,6 +240,9 @@ pub fn link_request(
 
 /// `DELETE /api/v2/users/{id}/identities/{provider}/{user_id}` -> the remaining identities.
 /// Refuses the primary identity without a request.
+/// Not called by the shipped flows (src/flow.rs builds the same request from the same parts and
+/// awaits it in its own state machine); the one-call form the browser tests (tests/api.rs) run
+/// against the emulator.
 pub async fn unlink(
     origin: &str,
     token: &Secret,
@@ -251,6 +260,9 @@ pub async fn unlink(
 }
 
 /// Deprecated `POST /unlink { access_token, user_id: "provider|id" }` (legacy mode only).
+/// Not called by the shipped flows (src/flow.rs builds the same request from the same parts and
+/// awaits it in its own state machine); the one-call form the browser tests (tests/api.rs) run
+/// against the emulator.
 pub async fn legacy_unlink(origin: &str, token: &Secret, full_user_id: &str) -> Result<()> {
     legacy_unlink_request(origin, token, full_user_id).await?;
     Ok(())
@@ -286,6 +298,9 @@ pub struct TokenResponse {
 /// (RFC 6749 4.1.3, RFC 7636 4.5), form-encoded. An OAuth error answer (e.g. `invalid_grant` for
 /// a used code) becomes `authorization_error`; 429 stays `rate_limited`. (The flows send the
 /// same request through [`http::fetch_pair`], together with the JWKS.)
+/// Not called by the shipped flows (src/flow.rs builds the same request from the same parts and
+/// awaits it in its own state machine); the one-call form the browser tests (tests/api.rs) run
+/// against the emulator.
 pub async fn exchange_code(
     origin: &str,
     client_id: &str,

@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! click -> popup::open_popup (sync) -> popup_flow(Link): token + user id -> PKCE/state/nonce ->
-//!   popup::run (one validated message) -> /oauth/token -> id_token::validate (JWKS, claims) ->
+//!   popup::run (one validated message) -> complete: /oauth/token + JWKS (one browser call) ->
+//!   id_token::{decode, check_header, verify_signature, check_claims} ->
 //!   POST /api/v2/users/{id}/identities -> { identity, identities }
 //! ```
 //!

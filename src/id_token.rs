@@ -453,6 +453,10 @@ impl JwksCache {
 
 /// Full validation: format, header, RS256 signature against the tenant JWKS, then the claims.
 /// Returns the decoded token (claims, profile claims included, and the payload object).
+/// Not called by the shipped flows: `flow::complete` runs the same steps (`decode`,
+/// `check_header`, the key, `verify_signature`, `check_claims`) in the same order with the key
+/// from its own JWKS request; tests/id_token.rs exercises the steps through this function, and
+/// tests/e2e/journey.spec.mjs the shipped ending with forged and replayed tokens.
 pub async fn validate(
     token: &Secret,
     origin: &str,
