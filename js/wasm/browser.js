@@ -376,3 +376,12 @@ export function pageQuery(selector) {
     return false;
   }
 }
+
+/**
+ * The `accessToken` provider `f` called without arguments or `this` (src/token.rs): a promise
+ * of what it returns (a value, or what a returned promise or thenable settles with), rejected
+ * when it throws. Whether the result is a usable token is judged in Rust.
+ */
+export async function callProvider(f) {
+  return f();
+}
