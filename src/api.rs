@@ -72,24 +72,34 @@ impl Identity {
     /// A plain JS object: `{ provider, userId, connection, isSocial, profile: { name, email,
     /// picture } }` (absent profile fields are left out).
     pub fn to_js(&self) -> JsValue {
-        let o = js_sys::Object::new();
-        set_field(&o, "provider", &self.provider.as_str().into());
-        set_field(&o, "userId", &self.user_id.as_str().into());
-        set_field(&o, "connection", &self.connection.as_str().into());
-        set_field(&o, "isSocial", &self.is_social.into());
-        let p = js_sys::Object::new();
-        for (k, v) in [
-            ("name", &self.name),
-            ("email", &self.email),
-            ("picture", &self.picture),
-        ] {
-            if let Some(v) = v {
-                set_field(&p, k, &v.as_str().into());
-            }
-        }
-        set_field(&o, "profile", &p);
-        o.into()
+        // Built by js/wasm/browser.js `identityObject` in one call, not two `Object.new` and up
+        // to seven `Reflect.set` with a string each.
+        identity_object(
+            &self.provider,
+            &self.user_id,
+            &self.connection,
+            self.is_social,
+            self.name.as_deref(),
+            self.email.as_deref(),
+            self.picture.as_deref(),
+        )
     }
+}
+
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `identityObject`: `{ provider, userId, connection, isSocial, profile:
+    /// { name, email, picture } }`, an absent (`None`) profile field left out.
+    #[wasm_bindgen(js_name = identityObject)]
+    fn identity_object(
+        provider: &str,
+        user_id: &str,
+        connection: &str,
+        is_social: bool,
+        name: Option<&str>,
+        email: Option<&str>,
+        picture: Option<&str>,
+    ) -> JsValue;
 }
 
 /// A list of identities as a JS array of [`Identity::to_js`] objects.

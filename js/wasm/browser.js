@@ -385,3 +385,16 @@ export function pageQuery(selector) {
 export async function callProvider(f) {
   return f();
 }
+
+/**
+ * The public form of one identity (src/api.rs `Identity::to_js`): `{ provider, userId,
+ * connection, isSocial, profile: { name, email, picture } }` in that key order, a profile field
+ * left out when the wasm passes none (`undefined`).
+ */
+export function identityObject(provider, userId, connection, isSocial, name, email, picture) {
+  const profile = {};
+  if (name != null) profile.name = name;
+  if (email != null) profile.email = email;
+  if (picture != null) profile.picture = picture;
+  return { provider, userId, connection, isSocial, profile };
+}
