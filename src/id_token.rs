@@ -243,8 +243,9 @@ pub fn claims_from_json(json: &JsValue) -> Claims {
     let aud = if let Some(one) = aud.as_string() {
         vec![one]
     } else if js_sys::Array::is_array(&aud) {
-        // An index loop: `iter().filter_map().collect()` brought `FilterMap::next` along.
-        let aud = js_sys::Array::from(&aud);
+        // An index loop: `iter().filter_map().collect()` brought `FilterMap::next` along. The
+        // array itself (checked just above), not an `Array.from` copy: one import less.
+        let aud: &js_sys::Array = aud.unchecked_ref();
         let mut list = Vec::new();
         for i in 0..aud.length() {
             if let Some(one) = aud.get(i).as_string() {

@@ -107,9 +107,9 @@ impl TokenSource {
             Configured::Static(t) => Ok(t.clone()),
             Configured::Provider(f) => {
                 let fail = || unauthorized("The accessToken function failed or returned no token.");
-                let value = f.call0(&JsValue::UNDEFINED).map_err(|_| fail())?;
-                // Promise.resolve also accepts plain strings and foreign thenables.
-                let value = crate::task::PromiseFuture::from(js_sys::Promise::resolve(&value))
+                // One promise of the call's outcome (js/wasm/browser.js `callProvider`): a throw, a
+                // plain string or a foreign thenable all settle it.
+                let value = crate::task::PromiseFuture::from(call_provider(f))
                     .await
                     .map_err(|_| fail())?;
                 match value.as_string() {
@@ -124,6 +124,15 @@ impl TokenSource {
             }),
         }
     }
+}
+
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `callProvider`: `f()` (no `this`) inside an async function, so its
+    /// value, a promise or thenable it returns, or its throw settles one promise. All-reference,
+    /// so imported directly (no `call0` catch glue, no `Promise.resolve`).
+    #[wasm_bindgen(js_name = callProvider)]
+    fn call_provider(f: &js_sys::Function) -> js_sys::Promise;
 }
 
 /// The `sub` of a JWT access token, without verifying it: only used to learn the primary user's

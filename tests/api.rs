@@ -524,6 +524,17 @@ fn identities_read_numeric_ids_profiles_and_skip_junk() {
     assert_eq!(field_str(&js, "userId").as_deref(), Some("1234567"));
     let profile = js_sys::Reflect::get(&js, &"profile".into()).unwrap();
     assert_eq!(field_str(&profile, "name").as_deref(), Some("Octo"));
+    // js/wasm/browser.js `identityObject`: every field, the key order, absent profile fields
+    // left out (the primary has no picture).
+    let json = |v: &JsValue| String::from(js_sys::JSON::stringify(v).unwrap());
+    assert_eq!(
+        json(&js),
+        r#"{"provider":"github","userId":"1234567","connection":"github","isSocial":true,"profile":{"name":"Octo","email":"o@example.com","picture":"https://p/x.png"}}"#
+    );
+    assert_eq!(
+        json(&ids[0].to_js()),
+        r#"{"provider":"auth0","userId":"alice","connection":"db","isSocial":false,"profile":{"name":"Alice","email":"a@example.com"}}"#
+    );
 }
 
 #[wasm_bindgen_test]

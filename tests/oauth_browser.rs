@@ -378,6 +378,12 @@ async fn token_sources() {
     assert_eq!(ok.get().await.unwrap().expose(), "plain");
     let promised = TokenSource::from_js(&f("return Promise.resolve('later');")).unwrap();
     assert_eq!(promised.get().await.unwrap().expose(), "later");
+    // js/wasm/browser.js `callProvider`: called with no arguments, a foreign thenable followed.
+    let thenable = TokenSource::from_js(&f(
+        "return arguments.length ? 'args' : { then(resolve) { resolve('thenable'); } };",
+    ))
+    .unwrap();
+    assert_eq!(thenable.get().await.unwrap().expose(), "thenable");
     for body in [
         "throw new Error('secret-in-error');",
         "return Promise.reject(new Error('x'));",

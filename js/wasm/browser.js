@@ -376,3 +376,25 @@ export function pageQuery(selector) {
     return false;
   }
 }
+
+/**
+ * The `accessToken` provider `f` called without arguments or `this` (src/token.rs): a promise
+ * of what it returns (a value, or what a returned promise or thenable settles with), rejected
+ * when it throws. Whether the result is a usable token is judged in Rust.
+ */
+export async function callProvider(f) {
+  return f();
+}
+
+/**
+ * The public form of one identity (src/api.rs `Identity::to_js`): `{ provider, userId,
+ * connection, isSocial, profile: { name, email, picture } }` in that key order, a profile field
+ * left out when the wasm passes none (`undefined`).
+ */
+export function identityObject(provider, userId, connection, isSocial, name, email, picture) {
+  const profile = {};
+  if (name != null) profile.name = name;
+  if (email != null) profile.email = email;
+  if (picture != null) profile.picture = picture;
+  return { provider, userId, connection, isSocial, profile };
+}
