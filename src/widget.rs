@@ -152,13 +152,6 @@ fn js<T>(result: Result<T>) -> core::result::Result<T, JsValue> {
     result.map_err(JsValue::from)
 }
 
-/// The event named by `on`/`off`'s first argument; a non-string is an unknown event. Out of
-/// line: one copy of the string read and the parse for both exports.
-#[inline(never)]
-fn event_kind(event: &JsValue) -> Result<EventKind> {
-    EventKind::parse(&event.as_string().unwrap_or_default())
-}
-
 fn callback(value: JsValue) -> Result<Function> {
     value.dyn_into::<Function>().map_err(|_| {
         Error::invalid_options("the listener must be a function, e.g. widget.on('show', () => {})")
@@ -249,7 +242,7 @@ impl LinkWidget {
     /// destroyed check and the event parsing once for both.
     fn listen(&self, event: &JsValue, listener: &JsValue, on: bool) -> Result<JsValue> {
         self.inner.dialog()?;
-        let kind = event_kind(event)?;
+        let kind = EventKind::from_js(event)?;
         Ok(if on {
             self.inner
                 .events
