@@ -513,11 +513,7 @@ impl Inner {
         self.listener.borrow_mut().take();
         self.host.remove();
         self.visible.set(false);
-        if let Some(opener) = self.opener.borrow_mut().take() {
-            if opener.is_connected() {
-                focus(&opener);
-            }
-        }
+        self.return_focus();
         self.hook.borrow_mut().take();
     }
 
@@ -576,12 +572,19 @@ impl Inner {
         }
         self.close_confirmations();
         self.host.set_hidden(true);
+        self.return_focus();
+        true
+    }
+
+    /// Focus back to the element that had it before [`Dialog::show`] (modal), when it is still
+    /// in the page. Shared by `hide` and `dispose`: one copy of the take, check and drop.
+    #[inline(never)]
+    fn return_focus(&self) {
         if let Some(opener) = self.opener.borrow_mut().take() {
             if opener.is_connected() {
                 focus(&opener);
             }
         }
-        true
     }
 
     /// What [`Listener`] forwards: the `code` js/wasm/dialog.js `listen` gives a click or key
