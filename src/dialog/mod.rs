@@ -577,10 +577,13 @@ impl Inner {
     }
 
     /// Focus back to the element that had it before [`Dialog::show`] (modal), when it is still
-    /// in the page. Shared by `hide` and `dispose`: one copy of the take, check and drop.
+    /// in the page. Shared by `hide` and `dispose`: one copy of the take, check and drop. The
+    /// opener is taken in its own statement: the focus change runs page code (focus events),
+    /// which may show the dialog again and so borrow the cell.
     #[inline(never)]
     fn return_focus(&self) {
-        if let Some(opener) = self.opener.borrow_mut().take() {
+        let opener = self.opener.borrow_mut().take();
+        if let Some(opener) = opener {
             if opener.is_connected() {
                 focus(&opener);
             }
