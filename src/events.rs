@@ -70,6 +70,8 @@ impl EventKind {
     /// [`EventKind::parse`] of a JS value as `on`/`off` get it (a non-string is an unknown
     /// event), matched by js/error.js's `eventIndex`: the name is read into the wasm only for
     /// the error message, and no string is compared here.
+    // Only the wasm widget parses `on`/`off` arguments (src/widget.rs is wasm32-only).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn from_js(name: &JsValue) -> Result<EventKind> {
         EventKind::ALL
             .get(event_index(name) as usize)
