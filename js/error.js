@@ -33,7 +33,19 @@ export class LinkWidgetError extends Error {
 // own would be one more file for the browser tests' runner page to fetch. A list holds
 // `[event, listener]` pairs in the order they were added; a pair is removed by identity.
 
-/** @returns {Array<[string, Function]>} a new, empty list */
+/**
+ * The event names, in the order of src/events.rs `EventKind` (`EventKind::NAMES`): the wasm
+ * passes an event as its index here, never as a string.
+ */
+const EVENTS = ['show', 'hide', 'connection', 'linked', 'unlinked', 'authenticated', 'error'];
+
+/**
+ * The index of the event `name` in `EVENTS`, or -1 for anything else (a non-string too, by
+ * strict equality): `on`/`off`'s parse, whose error and its message stay in the wasm.
+ */
+export const eventIndex = (name) => EVENTS.indexOf(name);
+
+/** @returns {Array<[number, Function]>} a new, empty list */
 export const listeners = () => [];
 
 /**
@@ -65,7 +77,7 @@ export function fire(list, event, payload) {
     try {
       pair[1](payload);
     } catch (thrown) {
-      console.error(`account-link: a '${event}' listener threw`, thrown);
+      console.error(`account-link: a '${EVENTS[event]}' listener threw`, thrown);
     }
   }
 }

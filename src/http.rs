@@ -116,7 +116,7 @@ pub fn error_for_status(status: u16, body: ErrorBody, ratelimit_reset: Option<&s
         error.reset_at = ratelimit_reset.and_then(|r| parse_unsigned(r.trim()).map(|v| v as f64));
     }
     if code == ErrorCode::ApiError {
-        let status = decimal(status.into());
+        let status = decimal(status);
         let head = "The server refused the request (HTTP ";
         error.message = match &error.detail {
             Some(d) => concat(&[head, &status, "): ", d]),

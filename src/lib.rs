@@ -104,29 +104,36 @@ mod prelude {
     #[cfg(not(all(feature = "slim", target_arch = "wasm32", not(feature = "std"))))]
     pub(crate) use core::cell::RefCell;
 
-    /// `n` in decimal, without `core::fmt` (integer `Display` pulls in the formatter).
-    pub(crate) fn decimal(n: i64) -> String {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut rest = n.unsigned_abs();
-        loop {
-            i -= 1;
-            if let Some(d) = digits.get_mut(i) {
-                *d = b'0' + (rest % 10) as u8;
-            }
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        let mut out = String::with_capacity(21);
-        if n < 0 {
-            out.push('-');
-        }
-        for &d in digits.get(i..).unwrap_or_default() {
-            out.push(char::from(d));
-        }
+    /// `n` in decimal, without `core::fmt` (integer `Display` pulls in the formatter). Only an
+    /// HTTP status is written, so a `u16`: no sign, no digit buffer, and each digit appended as
+    /// a one-byte slice of a literal rather than by `String::push(char)` (whose UTF-8 encoder
+    /// the per-digit loop inlined).
+    pub(crate) fn decimal(n: u16) -> String {
+        let mut out = String::new();
+        push_decimal(&mut out, u32::from(n));
         out
+    }
+
+    fn push_decimal(out: &mut String, n: u32) {
+        if n >= 10 {
+            push_decimal(out, n / 10);
+        }
+        let d = (n % 10) as usize;
+        out.push_str("0123456789".get(d..=d).unwrap_or_default());
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn decimal_writes_every_u16() {
+        for (n, text) in [
+            (0, "0"),
+            (7, "7"),
+            (10, "10"),
+            (404, "404"),
+            (65535, "65535"),
+        ] {
+            assert_eq!(decimal(n), text);
+        }
     }
 }
 

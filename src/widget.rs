@@ -64,7 +64,16 @@ pub(crate) fn object(entries: &[(&str, &JsValue)]) -> JsValue {
 impl Inner {
     /// The dialog, or `destroyed`. A clone: no borrow is kept.
     pub(crate) fn dialog(&self) -> Result<Dialog> {
-        self.dialog.borrow().clone().ok_or_else(destroyed)
+        self.alive().ok_or_else(destroyed)
+    }
+
+    /// The dialog, or `None` once destroyed. A clone, returned from a function so that the
+    /// `RefCell` borrow ends here: in `if let Some(d) = self.dialog.borrow().clone() { .. }` it
+    /// lasted through the block, where a focus change can run page code that calls `destroy()`.
+    /// Out of line: one copy of the borrow and the `Rc` clone for every caller.
+    #[inline(never)]
+    fn alive(&self) -> Option<Dialog> {
+        self.dialog.borrow().clone()
     }
 
     /// Shows the dialog, fires `show`, and lists the identities when a token is at hand.
@@ -90,7 +99,7 @@ impl Inner {
     /// busy state, the `error` event fires, and the JS `LinkWidgetError` is returned for
     /// rejecting a promise.
     pub(crate) fn fail(&self, error: Error) -> JsValue {
-        if let Some(dialog) = self.dialog.borrow().clone() {
+        if let Some(dialog) = self.alive() {
             dialog.set_busy(false);
             dialog.set_status(None);
             dialog.show_error(&error);
@@ -102,7 +111,7 @@ impl Inner {
 
     /// Shows progress in the dialog (no-op once destroyed).
     pub(crate) fn progress(&self, status: Option<Msg>, busy: bool) {
-        if let Some(dialog) = self.dialog.borrow().clone() {
+        if let Some(dialog) = self.alive() {
             dialog.clear_error();
             dialog.set_status(status);
             dialog.set_busy(busy);
@@ -111,7 +120,7 @@ impl Inner {
 
     /// Shows the identities in the dialog (no-op once destroyed).
     pub(crate) fn render_identities(&self, rows: &[IdentityRow]) {
-        if let Some(dialog) = self.dialog.borrow().clone() {
+        if let Some(dialog) = self.alive() {
             dialog.render_identities(rows);
         }
     }
@@ -150,13 +159,6 @@ pub struct LinkWidget {
 
 fn js<T>(result: Result<T>) -> core::result::Result<T, JsValue> {
     result.map_err(JsValue::from)
-}
-
-/// The event named by `on`/`off`'s first argument; a non-string is an unknown event. Out of
-/// line: one copy of the string read and the parse for both exports.
-#[inline(never)]
-fn event_kind(event: &JsValue) -> Result<EventKind> {
-    EventKind::parse(&event.as_string().unwrap_or_default())
 }
 
 fn callback(value: JsValue) -> Result<Function> {
@@ -249,7 +251,7 @@ impl LinkWidget {
     /// destroyed check and the event parsing once for both.
     fn listen(&self, event: &JsValue, listener: &JsValue, on: bool) -> Result<JsValue> {
         self.inner.dialog()?;
-        let kind = event_kind(event)?;
+        let kind = EventKind::from_js(event)?;
         Ok(if on {
             self.inner
                 .events

@@ -645,6 +645,21 @@ fn on_rejects_unknown_events_and_non_functions() {
         .unwrap_err();
     assert_eq!(code_of(&error), "invalid_options");
     assert!(message_of(&error).contains("show, hide, connection"));
+    // The message quotes the name given (read into the wasm for it only).
+    assert!(message_of(&error).contains("unknown event 'click'"));
+    // Every event name is known (js/error.js `eventIndex`), and matched exactly.
+    for name in account_link::events::EventKind::NAMES {
+        widget
+            .on(name.into(), Function::new_no_args("").into())
+            .unwrap();
+        widget.off(name.into(), JsValue::NULL).unwrap();
+    }
+    for name in ["Show", "", " show", "error "] {
+        let error = widget
+            .on(name.into(), Function::new_no_args("").into())
+            .unwrap_err();
+        assert_eq!(code_of(&error), "invalid_options", "{name:?}");
+    }
     // The event name is read from a JsValue: a non-string is an unknown event, not a panic.
     let error = widget
         .on(JsValue::from(1), Function::new_no_args("").into())

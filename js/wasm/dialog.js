@@ -176,35 +176,44 @@ export function toggleAll(root, selector, name, on) {
 
 /**
  * The dialog's two listeners on `root`, forwarding to ONE wasm closure `handler` (one closure and
- * one guard instead of two, no `addEventListener` imports): a keydown as its event, a click as
- * what it is about (`clickTarget`: `true` for the backdrop, else the enabled button; a click
- * about nothing is not forwarded). What the key or the button means is decided in Rust.
- * Returns `stop`, which removes both listeners.
+ * one guard instead of two, no `addEventListener` imports) as `handler(code, value)`, where
+ * `code` names what happened, so the wasm compares a number instead of strings:
+ * 0 a click on the backdrop itself; for a click in an enabled button, 1 a connection button
+ * (`value`: its `data-connection`), else by its `data-action` 2 `close`, 3 `use-redirect`,
+ * 4 `unlink`, 5 `cancel-unlink`, 6 `confirm-unlink` (`value`: the button); 7 an Escape and
+ * 8 a Tab keydown (`value`: the event). Anything else (another key, a click about nothing, in a
+ * disabled button or one with no known action) is not forwarded: the wasm ignored it anyway.
+ * What each means (hide, confirm, focus) is decided in Rust. Returns `stop`, which removes both
+ * listeners.
  */
 export function listen(root, handler) {
   const click = (event) => {
-    const target = clickTarget(event);
-    if (target) handler(target);
+    const target = event.target;
+    if (!(target instanceof Element)) return;
+    if (target.getAttribute('data-part') == 'backdrop') return handler(0, null);
+    const button = target.closest('button');
+    if (!button || button.hasAttribute('disabled')) return;
+    const name = button.getAttribute('data-connection');
+    if (name != null) return handler(1, name);
+    const code = ACTIONS.indexOf(button.getAttribute('data-action'));
+    if (code >= 0) handler(code + 2, button);
+  };
+  const keydown = (event) => {
+    const code = KEYS.indexOf(event.key);
+    if (code >= 0) handler(code + 7, event);
   };
   root.addEventListener('click', click);
-  root.addEventListener('keydown', handler);
+  root.addEventListener('keydown', keydown);
   return () => {
     root.removeEventListener('click', click);
-    root.removeEventListener('keydown', handler);
+    root.removeEventListener('keydown', keydown);
   };
 }
 
-/**
- * What a click in the dialog is about: `true` when its target is the backdrop itself, else the
- * enabled button the target is in, else `null` (a disabled button, text, a non-element).
- */
-function clickTarget(event) {
-  const target = event.target;
-  if (!(target instanceof Element)) return null;
-  if (target.getAttribute('data-part') == 'backdrop') return true;
-  const button = target.closest('button');
-  return button && !button.hasAttribute('disabled') ? button : null;
-}
+/** The `data-action`s of `listen`'s codes 2 to 6, in order. */
+const ACTIONS = ['close', 'use-redirect', 'unlink', 'cancel-unlink', 'confirm-unlink'];
+/** The keys of `listen`'s codes 7 and 8. */
+const KEYS = ['Escape', 'Tab'];
 
 /** Removes every element of `root` that matches `selector`. */
 export function removeAll(root, selector) {

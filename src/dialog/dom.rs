@@ -10,10 +10,11 @@ use web_sys::ShadowRoot;
 #[wasm_bindgen(module = "/js/wasm/dialog.js")]
 extern "C" {
     /// js/wasm/dialog.js `listen`: adds the dialog's click and keydown listeners to `root`,
-    /// both forwarding to `handler` (a keydown as its event; a click as `true` for the backdrop
-    /// or the enabled button it is in, a click about nothing not at all); returns `stop`.
+    /// both forwarding to `handler` as `(code, value)`: the number of what was clicked or
+    /// pressed (backdrop, connection, one of five actions, Escape, Tab; see the snippet) and
+    /// what Rust needs of it; anything else is not forwarded. Returns `stop`.
     #[wasm_bindgen(js_name = listen)]
-    fn listen(root: &ShadowRoot, handler: &Closure<dyn Fn(JsValue)>) -> Function;
+    fn listen(root: &ShadowRoot, handler: &Closure<dyn Fn(u32, JsValue)>) -> Function;
 }
 
 /// The dialog's event listeners (click and keydown on its shadow root, both forwarded to one
@@ -21,13 +22,13 @@ extern "C" {
 /// any more, is freed.
 pub(crate) struct Listener {
     stop: Function,
-    _handler: Closure<dyn Fn(JsValue)>,
+    _handler: Closure<dyn Fn(u32, JsValue)>,
 }
 
 impl Listener {
     /// Forwards the clicks and keydowns in `root` to `handler` (see `listen`).
-    pub(crate) fn new(root: &ShadowRoot, handler: impl Fn(JsValue) + 'static) -> Listener {
-        let handler = Closure::<dyn Fn(JsValue)>::new(handler);
+    pub(crate) fn new(root: &ShadowRoot, handler: impl Fn(u32, JsValue) + 'static) -> Listener {
+        let handler = Closure::<dyn Fn(u32, JsValue)>::new(handler);
         Listener {
             stop: listen(root, &handler),
             _handler: handler,

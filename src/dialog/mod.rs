@@ -267,9 +267,9 @@ impl Dialog {
             listener: RefCell::new(None),
         });
         let weak = Rc::downgrade(&inner);
-        *inner.listener.borrow_mut() = Some(Listener::new(&inner.root, move |value| {
+        *inner.listener.borrow_mut() = Some(Listener::new(&inner.root, move |code, value| {
             if let Some(inner) = weak.upgrade() {
-                inner.on_event(value);
+                inner.on_event(code, value);
             }
         }));
         Ok(Dialog { inner })
@@ -513,11 +513,7 @@ impl Inner {
         self.listener.borrow_mut().take();
         self.host.remove();
         self.visible.set(false);
-        if let Some(opener) = self.opener.borrow_mut().take() {
-            if opener.is_connected() {
-                focus(&opener);
-            }
-        }
+        self.return_focus();
         self.hook.borrow_mut().take();
     }
 
@@ -576,22 +572,65 @@ impl Inner {
         }
         self.close_confirmations();
         self.host.set_hidden(true);
-        if let Some(opener) = self.opener.borrow_mut().take() {
+        self.return_focus();
+        true
+    }
+
+    /// Focus back to the element that had it before [`Dialog::show`] (modal), when it is still
+    /// in the page. Shared by `hide` and `dispose`: one copy of the take, check and drop. The
+    /// opener is taken in its own statement: the focus change runs page code (focus events),
+    /// which may show the dialog again and so borrow the cell.
+    #[inline(never)]
+    fn return_focus(&self) {
+        let opener = self.opener.borrow_mut().take();
+        if let Some(opener) = opener {
             if opener.is_connected() {
                 focus(&opener);
             }
         }
-        true
     }
 
-    fn on_keydown(&self, event: &KeyboardEvent) {
-        if !self.visible.get() {
-            return;
-        }
-        match event.key().as_str() {
-            "Escape" => {
-                // An open unlink confirmation is cancelled first (both modes); then Escape
-                // closes a modal dialog.
+    /// What [`Listener`] forwards: the `code` js/wasm/dialog.js `listen` gives a click or key
+    /// (numbers, so no attribute or key string is read and compared here) and its `value`.
+    fn on_event(&self, code: u32, value: JsValue) {
+        match code {
+            // The backdrop: focus back into the dialog.
+            0 => self.focus_first(),
+            1 => {
+                let connection = value.as_string().unwrap_or_default();
+                *self.last_connection.borrow_mut() = Some(connection.clone());
+                self.run_hook(Action::Connection(&connection));
+            }
+            2 => self.request_close(),
+            3 => {
+                let connection = self.last_connection.borrow().clone();
+                if let Some(connection) = connection {
+                    self.run_hook(Action::UseRedirect(&connection));
+                }
+            }
+            // unlink, cancel-unlink, confirm-unlink: they act on their row (looked up once).
+            4..=6 => {
+                let button: &Element = value.unchecked_ref();
+                let Some(row) = closest(button, "li") else {
+                    return;
+                };
+                if code == 4 {
+                    self.open_confirmation(button, &row);
+                    return;
+                }
+                let key = row.get_attribute("data-identity").unwrap_or_default();
+                self.close_confirmation(&row, true);
+                if code == 6 {
+                    if let Some((provider, user_id)) = split_byte(&key, b'|') {
+                        self.run_hook(Action::Unlink(provider, user_id));
+                    }
+                }
+            }
+            _ if !self.visible.get() => {}
+            // Escape: an open unlink confirmation is cancelled first (both modes); then Escape
+            // closes a modal dialog.
+            7 => {
+                let event: &KeyboardEvent = value.unchecked_ref();
                 if let Some(confirm) = find(&self.list, "[data-part=confirm]") {
                     event.prevent_default();
                     if let Some(row) = closest(&confirm, "li") {
@@ -602,56 +641,8 @@ impl Inner {
                     self.request_close();
                 }
             }
-            "Tab" if self.modal => wrap_tab(event, &self.root),
-            _ => {}
-        }
-    }
-
-    /// What [`Listener`] forwards: `true` for a click on the backdrop, the enabled button a
-    /// click is in, or a keydown event.
-    fn on_event(&self, value: JsValue) {
-        if value.as_bool().is_some() {
-            self.focus_first();
-            return;
-        }
-        match value.dyn_into::<Element>() {
-            Ok(button) => self.on_click(&button),
-            Err(event) => self.on_keydown(event.unchecked_ref()),
-        }
-    }
-
-    fn on_click(&self, button: &Element) {
-        if let Some(connection) = button.get_attribute("data-connection") {
-            *self.last_connection.borrow_mut() = Some(connection.clone());
-            self.run_hook(Action::Connection(&connection));
-            return;
-        }
-        let action = button.get_attribute("data-action").unwrap_or_default();
-        match action.as_str() {
-            "close" => return self.request_close(),
-            "use-redirect" => {
-                let connection = self.last_connection.borrow().clone();
-                if let Some(connection) = connection {
-                    self.run_hook(Action::UseRedirect(&connection));
-                }
-                return;
-            }
-            _ => {}
-        }
-        // The unlink actions act on their row (looked up once for the three).
-        let Some(row) = closest(button, "li") else {
-            return;
-        };
-        match action.as_str() {
-            "unlink" => self.open_confirmation(button, &row),
-            "cancel-unlink" => self.close_confirmation(&row, true),
-            "confirm-unlink" => {
-                let key = row.get_attribute("data-identity").unwrap_or_default();
-                self.close_confirmation(&row, true);
-                if let Some((provider, user_id)) = split_byte(&key, b'|') {
-                    self.run_hook(Action::Unlink(provider, user_id));
-                }
-            }
+            // Tab: the modal focus trap.
+            _ if self.modal => wrap_tab(value.unchecked_ref(), &self.root),
             _ => {}
         }
     }
