@@ -248,11 +248,10 @@ async fn complete(
         ctx.jwks.key(&ctx.origin, kid).await?
     };
     id_token::verify_signature(tokens.id_token.expose(), &key)?.await?;
-    let issuer = ctx.issuer();
     id_token::check_claims(
         &decoded.claims,
         &Expected {
-            issuer: &issuer,
+            issuer: &ctx.issuer(),
             client_id: &ctx.client_id,
             nonce,
             primary_user_id: link.map(|(user_id, _)| user_id),
