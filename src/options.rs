@@ -113,7 +113,7 @@ impl Config {
         let client_id = required_string(options, "clientId", CLIENT_ID_HINT)?;
         check_client_id(&client_id)?;
 
-        let connections = read_connections(&get(options, "connections"))?;
+        let connections = read_connections(options)?;
 
         let mode = if choice(
             options,
@@ -142,8 +142,8 @@ impl Config {
         read_dictionary(translation, &mut strings)?;
         read_dictionary(&get(options, "languageDictionary"), &mut strings)?;
 
-        let theme = read_theme(&get(options, "theme"), loopback(&origin))?;
-        let container = read_container(&get(options, "container"))?;
+        let theme = read_theme(options, loopback(&origin))?;
+        let container = read_container(options)?;
 
         let popup_timeout_seconds = match present(get(options, "popupTimeoutSeconds")) {
             None => 60.0,
@@ -309,7 +309,8 @@ fn default_redirect_uri() -> Result<String> {
     page_address().ok_or_else(|| invalid("redirectUri is required outside a browser page"))
 }
 
-fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
+fn read_connections(options: &JsValue) -> Result<Vec<Connection>> {
+    let value = &get(options, "connections");
     const HINT: &str = "connections must be a non-empty array of connection names or { name, displayName } objects, such as ['google-oauth2', 'github']";
     if !Array::is_array(value) {
         return Err(invalid(HINT));
@@ -392,8 +393,8 @@ fn read_dictionary(value: &JsValue, strings: &mut Strings) -> Result<()> {
     Ok(())
 }
 
-fn read_theme(value: &JsValue, loopback_origin: Option<&str>) -> Result<Theme> {
-    let Some(value) = present(value.clone()) else {
+fn read_theme(options: &JsValue, loopback_origin: Option<&str>) -> Result<Theme> {
+    let Some(value) = present(get(options, "theme")) else {
         return Ok(Theme::default());
     };
     if !value.is_object() {
@@ -425,8 +426,8 @@ fn read_theme(value: &JsValue, loopback_origin: Option<&str>) -> Result<Theme> {
     })
 }
 
-fn read_container(value: &JsValue) -> Result<Option<web_sys::Element>> {
-    let Some(value) = present(value.clone()) else {
+fn read_container(options: &JsValue) -> Result<Option<web_sys::Element>> {
+    let Some(value) = present(get(options, "container")) else {
         return Ok(None);
     };
     if let Some(selector) = value.as_string() {
