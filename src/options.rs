@@ -113,7 +113,7 @@ impl Config {
         let client_id = required_string(options, "clientId", CLIENT_ID_HINT)?;
         check_client_id(&client_id)?;
 
-        let connections = read_connections(&get(options, "connections"))?;
+        let connections = read_connections(options)?;
 
         let mode = if choice(
             options,
@@ -142,8 +142,8 @@ impl Config {
         read_dictionary(translation, &mut strings)?;
         read_dictionary(&get(options, "languageDictionary"), &mut strings)?;
 
-        let theme = read_theme(&get(options, "theme"), loopback(&origin))?;
-        let container = read_container(&get(options, "container"))?;
+        let theme = read_theme(options, loopback(&origin))?;
+        let container = read_container(options)?;
 
         let popup_timeout_seconds = match present(get(options, "popupTimeoutSeconds")) {
             None => 60.0,
@@ -309,7 +309,8 @@ fn default_redirect_uri() -> Result<String> {
     page_address().ok_or_else(|| invalid("redirectUri is required outside a browser page"))
 }
 
-fn read_connections(value: &JsValue) -> Result<Vec<Connection>> {
+fn read_connections(options: &JsValue) -> Result<Vec<Connection>> {
+    let value = &get(options, "connections");
     const HINT: &str = "connections must be a non-empty array of connection names or { name, displayName } objects, such as ['google-oauth2', 'github']";
     if !Array::is_array(value) {
         return Err(invalid(HINT));
@@ -375,7 +376,7 @@ fn read_dictionary(value: &JsValue, strings: &mut Strings) -> Result<()> {
     for i in 0..keys.length() {
         let key = keys.get(i).as_string().unwrap_or_default();
         if !strings.set_by_key(&key, &get(value, &key))? {
-            unknown.push(' ');
+            unknown += " ";
             unknown.push_str(&key);
         }
     }
@@ -392,8 +393,8 @@ fn read_dictionary(value: &JsValue, strings: &mut Strings) -> Result<()> {
     Ok(())
 }
 
-fn read_theme(value: &JsValue, loopback_origin: Option<&str>) -> Result<Theme> {
-    let Some(value) = present(value.clone()) else {
+fn read_theme(options: &JsValue, loopback_origin: Option<&str>) -> Result<Theme> {
+    let Some(value) = present(get(options, "theme")) else {
         return Ok(Theme::default());
     };
     if !value.is_object() {
@@ -425,8 +426,8 @@ fn read_theme(value: &JsValue, loopback_origin: Option<&str>) -> Result<Theme> {
     })
 }
 
-fn read_container(value: &JsValue) -> Result<Option<web_sys::Element>> {
-    let Some(value) = present(value.clone()) else {
+fn read_container(options: &JsValue) -> Result<Option<web_sys::Element>> {
+    let Some(value) = present(get(options, "container")) else {
         return Ok(None);
     };
     if let Some(selector) = value.as_string() {
@@ -494,12 +495,12 @@ fn is_loopback_host(host: &str) -> bool {
 /// Splits `host[:port]`; checks the host name's syntax and the port's range.
 /// Returns `(host, has_port)`.
 fn check_authority(authority: &str) -> Option<(&str, bool)> {
-    let (host, port) = if authority.starts_with('[') {
+    let (host, port) = if authority.as_bytes().first() == Some(&b'[') {
         let end = authority.bytes().position(|b| b == b']')?;
         let (host, tail) = authority.split_at_checked(end + 1)?;
         match tail {
             "" => (host, None),
-            tail => (host, Some(tail.strip_prefix(':')?)),
+            tail => (host, Some(tail.strip_prefix(":")?)),
         }
     } else {
         match split_byte(authority, b':') {
@@ -514,7 +515,7 @@ fn check_authority(authority: &str) -> Option<(&str, bool)> {
             return None;
         }
     }
-    if host.starts_with('[') {
+    if host.as_bytes().first() == Some(&b'[') {
         return (host == "[::1]").then_some((host, port.is_some()));
     }
     if host.len() > 253 {
@@ -594,7 +595,7 @@ pub fn parse_domain(input: &str) -> Result<String> {
     if let Some(port) = rest.get(host.len() + 1..) {
         let port = port.trim_start_matches('0');
         if port != if https { "443" } else { "80" } {
-            origin.push(':');
+            origin += ":";
             origin.push_str(port);
         }
     }
@@ -696,13 +697,13 @@ pub fn check_connection_name(name: &str) -> Result<()> {
 /// `rgb()`/`rgba()`/`hsl()`/`hsla()` with numbers, or a keyword made of letters only.
 pub fn is_safe_color(color: &str) -> bool {
     let c = color.trim_ascii();
-    if let Some(hex) = c.strip_prefix('#') {
+    if let Some(hex) = c.strip_prefix("#") {
         return matches!(hex.len(), 3 | 4 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit());
     }
     let lower = c.to_ascii_lowercase();
     for func in ["rgb(", "rgba(", "hsl(", "hsla("] {
         if let Some(args) = lower.strip_prefix(func) {
-            let Some(args) = args.strip_suffix(')') else {
+            let Some(args) = args.strip_suffix(")") else {
                 return false;
             };
             // Numbers, separators and the `deg` unit only.
@@ -732,13 +733,14 @@ fn sqrt(x: f32) -> f32 {
 pub fn text_color_on(color: &str) -> &'static str {
     let hex = color
         .trim_ascii()
-        .strip_prefix('#')
+        .strip_prefix("#")
         .unwrap_or_default()
         .as_bytes();
-    let digit = |i: usize| {
-        hex.get(i)
-            .and_then(|b| (*b as char).to_digit(16))
-            .unwrap_or(0) as u8
+    let digit = |i: usize| match hex.get(i).copied().unwrap_or(0) {
+        b @ b'0'..=b'9' => b - b'0',
+        b @ b'a'..=b'f' => b - b'a' + 10,
+        b @ b'A'..=b'F' => b - b'A' + 10,
+        _ => 0,
     };
     let rgb = match hex.len() {
         3 | 4 => [digit(0) * 17, digit(1) * 17, digit(2) * 17],
