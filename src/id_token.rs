@@ -291,9 +291,6 @@ pub struct Decoded {
     pub claims: Claims,
     /// The whole payload as a JS object (the `profile` returned by sign-in).
     pub payload: JsValue,
-    /// The signature as sent (unpadded base64url, its syntax checked by [`decode`]). The flows do
-    /// not use this copy: `verifyRs256` reads the signature out of the token itself.
-    pub signature: String,
 }
 
 /// Decodes a compact JWS without verifying anything.
@@ -316,7 +313,6 @@ pub fn decode(token: &str) -> Result<Decoded> {
         header,
         claims: claims_from_json(&payload),
         payload,
-        signature: parts.signature.to_owned(),
     })
 }
 

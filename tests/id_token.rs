@@ -249,7 +249,8 @@ fn malformed_tokens_are_rejected() {
             "{t}"
         );
     }
-    assert_eq!(id_token::decode("e30.e30.-_8").unwrap().signature, "-_8");
+    // The smallest well-formed signature text (3 base64url characters) passes the syntax check.
+    assert!(id_token::decode("e30.e30.-_8").is_ok());
 }
 
 #[wasm_bindgen_test]
