@@ -50,8 +50,7 @@ function run(cmd, args, opts = {}) {
 }
 
 function findWasmBindgen() {
-  const home = process.env.CARGO_HOME || path.join(process.env.HOME || '/root', '.cargo');
-  const candidates = [path.join(home, 'bin', 'wasm-bindgen')];
+  const candidates = [path.join(cargoHome(), 'bin', 'wasm-bindgen')];
   for (const c of candidates) if (fs.existsSync(c)) return c;
   return 'wasm-bindgen'; // on PATH
 }
@@ -60,6 +59,33 @@ function lockedWasmBindgenVersion() {
   const lock = fs.readFileSync(path.join(root, 'Cargo.lock'), 'utf8');
   const m = lock.match(/name = "wasm-bindgen"\nversion = "([^"]+)"/);
   return m ? m[1] : null;
+}
+
+function cargoHome() {
+  return process.env.CARGO_HOME || path.join(process.env.HOME || '/root', '.cargo');
+}
+
+/**
+ * The environment for the release build: the caller's rustflags plus one
+ * `--remap-path-prefix=<registry source dir>/=` per crate registry. Panic locations of
+ * dependency code (js-sys's async support keeps one) otherwise store the builder's absolute
+ * path, `/root/.cargo/registry/src/index.crates.io-<hash>/js-sys-<version>/...`, in the wasm:
+ * the package would differ with the machine's CARGO_HOME and publish its layout. Our own
+ * sources are already relative (`src/flow.rs`). Passed as CARGO_ENCODED_RUSTFLAGS (one flag per
+ * \x1f-separated field), which cargo reads before RUSTFLAGS, so a path with spaces stays whole.
+ */
+function releaseBuildEnv() {
+  const registry = path.join(cargoHome(), 'registry', 'src');
+  const remaps = fs.existsSync(registry)
+    ? fs.readdirSync(registry).map((index) => `--remap-path-prefix=${path.join(registry, index)}/=`)
+    : [];
+  const inherited = process.env.CARGO_ENCODED_RUSTFLAGS
+    ? process.env.CARGO_ENCODED_RUSTFLAGS.split('\x1f')
+    : (process.env.RUSTFLAGS || '').split(/\s+/);
+  const flags = [...inherited.filter(Boolean), ...remaps];
+  const env = { ...process.env, CARGO_ENCODED_RUSTFLAGS: flags.join('\x1f') };
+  delete env.RUSTFLAGS;
+  return env;
 }
 
 // 1. cargo
@@ -76,7 +102,7 @@ run('cargo', [
   '--no-default-features',
   '--features',
   'slim',
-]);
+], { env: releaseBuildEnv() });
 const targetDir = process.env.CARGO_TARGET_DIR
   ? path.resolve(root, process.env.CARGO_TARGET_DIR)
   : path.join(root, 'target');
