@@ -161,7 +161,16 @@ if (process.env.WASM_OPT === '0') {
   // 1 MiB stack first, so addresses below 1 KiB are only reached by a stack about to overflow.
   // --strip-target-features: the `target_features` section (~150 B) is for linkers; browsers
   // ignore it (wasm-opt read the features when it loaded the module; the code is byte-identical).
+  // --one-caller-inline-max-function-size=20: binaryen inlines EVERY function that has one
+  // caller, whatever its size (default -1); this limits that to functions of at most 20 nodes,
+  // the limit its other inlining (`--flexible-inline-max-function-size`) uses by default. About
+  // 150 helpers then stay functions of their own (347 -> 493): the wasm grows by 1.5 KB raw but
+  // shrinks by about 0.55 KB brotli, measured for limits from 15 to 100 (bench/README.md,
+  // eleventh round). Our reading: a helper compiled on its own numbers its locals from 0 and
+  // looks like its siblings, which brotli matches; inlined, each copy takes its caller's local
+  // numbers and block depths.
   run(wasmOpt, [
+    '--one-caller-inline-max-function-size=20',
     '-Oz',
     '--converge',
     '--zero-filled-memory',
