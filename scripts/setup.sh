@@ -68,9 +68,19 @@ if [ "$have" != "$want" ]; then
 fi
 
 # --- npm packages ---------------------------------------------------------------------------
-if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] \
-  || [ package-lock.json -nt node_modules/.package-lock.json ] \
-  || [ package.json -nt node_modules/.package-lock.json ]; then
+npm_stale() {
+  [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] \
+    || [ package-lock.json -nt node_modules/.package-lock.json ] \
+    || [ package.json -nt node_modules/.package-lock.json ]
+}
+if [ -L node_modules ]; then
+  # A git worktree sharing another checkout's packages through a symlink: `npm ci` would empty
+  # the folder it points to (the other checkout's) before installing here. Leave it alone.
+  if npm_stale; then
+    say "WARNING: node_modules is a symlink (to $(readlink node_modules)) and looks older than"
+    say "package-lock.json; not running npm ci through it. Run npm ci where it points if needed."
+  fi
+elif npm_stale; then
   say "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund
 fi
