@@ -241,11 +241,24 @@ async fn complete(
     let decoded = id_token::decode(tokens.id_token.expose())?;
     id_token::check_header(&decoded.header)?;
     let kid = decoded.header.kid.as_deref();
-    let key = if fetch_keys {
-        ctx.jwks.store(http::reply(jwks_reply), kid)?
+    // The key from the JWKS fetched with the token, else from the cached keys, else (an unknown
+    // `kid`: key rotation) from the JWKS fetched again now: one `store` for both answers, and
+    // no state machine of `JwksCache::key` inside this one.
+    let cached = if fetch_keys {
+        None
     } else {
-        // Cached keys; an unknown `kid` refetches them (key rotation).
-        ctx.jwks.key(&ctx.origin, kid).await?
+        ctx.jwks.cached(kid)
+    };
+    let key = match cached {
+        Some(key) => key,
+        None => {
+            let reply = if fetch_keys {
+                http::reply(jwks_reply)
+            } else {
+                JwksCache::fetch(&ctx.origin).await
+            };
+            ctx.jwks.store(reply, kid)?
+        }
     };
     id_token::verify_signature(tokens.id_token.expose(), &key)?.await?;
     id_token::check_claims(
