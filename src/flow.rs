@@ -196,11 +196,19 @@ async fn access(ctx: &FlowContext) -> Result<(Secret, String)> {
 }
 
 /// Closes `popup` when `result` is an error raised before the popup runner took charge of it.
+/// Inlined, so each of its three result types does not get a copy that moves the result in and
+/// out; the closing is one shared function.
+#[inline(always)]
 fn close_on_error<T>(popup: &Window, result: Result<T>) -> Result<T> {
-    if result.is_err() {
+    close_if(popup, result.is_err());
+    result
+}
+
+/// Closes `popup` when `failed`.
+fn close_if(popup: &Window, failed: bool) {
+    if failed {
         let _ = popup.close();
     }
-    result
 }
 
 fn now_secs() -> f64 {
