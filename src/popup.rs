@@ -93,14 +93,20 @@ pub fn accept_payload(
     (response.state() == expected_state).then_some(response)
 }
 
-/// Accepts a window message only from exactly the tenant origin (no prefix or look-alike match)
-/// and from our popup, then applies [`accept_payload`].
+/// Whether a window message comes from exactly the tenant origin (no prefix or look-alike match)
+/// and from our popup: the check before its data is even read.
+pub fn from_tenant_popup(origin: &str, from_our_popup: bool, expected_origin: &str) -> bool {
+    origin == expected_origin && from_our_popup
+}
+
+/// Accepts a window message only [`from_tenant_popup`], then applies [`accept_payload`]: what
+/// the popup runner does with each message, its data read in between.
 pub fn accept_message(
     msg: &Incoming,
     expected_origin: &str,
     expected_state: &str,
 ) -> Option<CallbackResponse> {
-    if msg.origin != expected_origin || !msg.from_our_popup {
+    if !from_tenant_popup(&msg.origin, msg.from_our_popup, expected_origin) {
         return None;
     }
     accept_payload(msg.kind.as_deref(), msg.fields.as_ref(), expected_state)
@@ -335,25 +341,13 @@ pub fn run<'a>(popup: &Window, opts: RunOptions<'_>, slot: &'a PopupSlot) -> Run
             move |what: u32, from: String, from_our_popup: bool, event: JsValue| {
                 let Some(o) = outcome.upgrade() else { return };
                 match what {
-                    // A window message. Cheap checks first: a hostile sender's data is not even
-                    // read.
-                    0 => {
-                        if from != origin || !from_our_popup {
+                    // A window message (0), or the callback page's over BroadcastChannel (1, same
+                    // origin by construction): `accept_message`'s checks, with a window message's
+                    // origin and source checked first, so a hostile sender's data is not even read.
+                    0 | 1 => {
+                        if what == 0 && !from_tenant_popup(&from, from_our_popup, &origin) {
                             return;
                         }
-                        let (kind, fields) = read_payload(&field(&event, "data"));
-                        let incoming = Incoming {
-                            origin: from,
-                            from_our_popup,
-                            kind,
-                            fields,
-                        };
-                        if let Some(r) = accept_message(&incoming, &origin, &state) {
-                            o.settle(Ok(r), true);
-                        }
-                    }
-                    // The callback page, over BroadcastChannel (same origin by construction).
-                    1 => {
                         let (kind, fields) = read_payload(&field(&event, "data"));
                         if let Some(r) = accept_payload(kind.as_deref(), fields.as_ref(), &state) {
                             o.settle(Ok(r), true);
