@@ -387,6 +387,14 @@ export async function callProvider(f) {
 }
 
 /**
+ * `String(n)`: a number's text as `Number#toString` gives it (src/api.rs `id_string`, the numeric
+ * ids; src/widget/actions.rs `arg`).
+ */
+export function numberText(n) {
+  return String(n);
+}
+
+/**
  * The public form of one identity (src/api.rs `Identity::to_js`): `{ provider, userId,
  * connection, isSocial, profile: { name, email, picture } }` in that key order, a profile field
  * left out when the wasm passes none (`undefined`).

@@ -86,10 +86,7 @@ fn rows(list: &[Identity]) -> Vec<IdentityRow> {
 /// A string argument (numbers are accepted and printed by JS, e.g. GitHub's numeric ids).
 fn arg(value: &JsValue, what: &str) -> Result<String> {
     let text = match value.as_f64() {
-        Some(_) => js_sys::Number::from(value.clone())
-            .to_string_with_radix(10)
-            .ok()
-            .map(String::from),
+        Some(n) => Some(api::number_text(n)),
         None => value.as_string(),
     };
     text.filter(|s| !s.is_empty())
