@@ -207,7 +207,7 @@ fn close_on_error<T>(popup: &Window, result: Result<T>) -> Result<T> {
 /// Closes `popup` when `failed`.
 fn close_if(popup: &Window, failed: bool) {
     if failed {
-        let _ = popup.close();
+        popup::close_popup(popup);
     }
 }
 

@@ -281,6 +281,12 @@ extern "C" {
 
     #[wasm_bindgen(js_name = liveWatches)]
     fn live_watches() -> u32;
+
+    /// js/wasm/browser.js `closePopup`: `popup.close()`, a failure ignored (as every caller
+    /// did). Imported directly: no glue function and no `Result`, where web-sys's `close` is a
+    /// catching import.
+    #[wasm_bindgen(js_name = closePopup)]
+    pub(crate) fn close_popup(popup: &Window);
 }
 
 /// How many listeners, channels, intervals and timers are alive (all popup runs together; four
@@ -440,7 +446,7 @@ impl Future for Run<'_> {
             return Poll::Pending;
         };
         if close {
-            let _ = this.popup.close();
+            close_popup(&this.popup);
         }
         // Unregister, unless a newer transaction already took the slot.
         let mut current = this.slot.current.borrow_mut();

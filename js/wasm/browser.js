@@ -122,6 +122,13 @@ export function openPopup(name) {
   }
 }
 
+/** `popup.close()`; a failure is ignored (the wasm never acted on one). */
+export function closePopup(popup) {
+  try {
+    popup.close();
+  } catch {}
+}
+
 // Listeners, channels, intervals and timers `watchPopup` holds now, for `liveWatches` (tests).
 let live = 0;
 
