@@ -287,6 +287,11 @@ extern "C" {
     /// catching import.
     #[wasm_bindgen(js_name = closePopup)]
     pub(crate) fn close_popup(popup: &Window);
+
+    /// js/wasm/browser.js `navigatePopup`: `popup.location.href = url`; false when it threw. One
+    /// import instead of web-sys's `location` and catching `set_href`.
+    #[wasm_bindgen(js_name = navigatePopup)]
+    fn navigate_popup(popup: &Window, url: &str) -> bool;
 }
 
 /// How many listeners, channels, intervals and timers are alive (all popup runs together; four
@@ -407,7 +412,7 @@ pub fn run<'a>(popup: &Window, opts: RunOptions<'_>, slot: &'a PopupSlot) -> Run
     // Navigate only once every listener is in place, so no answer can be missed (and not at all
     // without them).
     if let (Some(url), Some(_)) = (opts.url, &watch) {
-        if popup.location().set_href(url).is_err() {
+        if !navigate_popup(popup, url) {
             outcome.settle(
                 Err(Error::new(
                     ErrorCode::PopupBlocked,

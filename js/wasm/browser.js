@@ -129,6 +129,16 @@ export function closePopup(popup) {
   } catch {}
 }
 
+/** `popup.location.href = url`: true, or false when it threw. */
+export function navigatePopup(popup, url) {
+  try {
+    popup.location.href = url;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // Listeners, channels, intervals and timers `watchPopup` holds now, for `liveWatches` (tests).
 let live = 0;
 
