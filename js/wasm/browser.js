@@ -423,3 +423,18 @@ export function identityObject(provider, userId, connection, isSocial, name, ema
   if (picture != null) profile.picture = picture;
   return { provider, userId, connection, isSocial, profile };
 }
+
+// The promises of src/task.rs: made and settled through these, not `new Promise` with a Rust
+// closure and `Function.prototype.call` (their glue).
+
+/** A new promise and its own `resolve` and `reject`: `[promise, resolve, reject]`. */
+export function deferred() {
+  let settle;
+  const promise = new Promise((resolve, reject) => (settle = [resolve, reject]));
+  return [promise, ...settle];
+}
+
+/** `f(value)`: settles a promise through its `resolve` or `reject` (which do not throw). */
+export function callWith(f, value) {
+  f(value);
+}
