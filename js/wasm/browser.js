@@ -404,6 +404,18 @@ export async function callProvider(f) {
 }
 
 /**
+ * `Reflect.get(object, key)` of an object (`typeof` `'object'`, not `null`); `undefined` for
+ * anything else, or when a getter throws (src/http.rs `field`, `field_str`, `field_f64`).
+ */
+export function field(object, key) {
+  try {
+    return typeof object == 'object' && object !== null ? Reflect.get(object, key) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * `String(n)`: a number's text as `Number#toString` gives it (src/api.rs `id_string`, the numeric
  * ids; src/widget/actions.rs `arg`).
  */
