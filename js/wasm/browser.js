@@ -2,8 +2,8 @@
 // state (and drop paths) in the async state machine of each flow that inlines it, and every
 // web-sys method is one more import and glue function; a few lines of JS here cost less than
 // both. Imported with `#[wasm_bindgen(module = "/js/wasm/browser.js")]` by src/http.rs,
-// src/id_token.rs, src/oauth.rs, src/popup.rs, src/flow.rs, src/options.rs and
-// src/transaction.rs, and bundled into dist/index.js. An import whose arguments and result are
+// src/id_token.rs, src/oauth.rs, src/popup.rs, src/flow.rs, src/api.rs, src/token.rs,
+// src/task.rs, src/options.rs and src/transaction.rs, and bundled into dist/index.js. An import whose arguments and result are
 // all JS references is imported by the wasm directly (no glue function); that once made esbuild
 // build a namespace object of the whole module (about +100 B brotli), which the build now
 // replaces by an object of just the imported functions (scripts/wasm-names.mjs).
