@@ -32,8 +32,17 @@ pub struct Identity {
     pub picture: Option<String>,
 }
 
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `numberText`: `String(n)`, the text `Number#toString` gives, which
+    /// keeps float formatting out of the wasm. One plain call, where `js_sys::Number` took a JS
+    /// number made from `n` and a `toString` import that may throw (it cannot with radix 10).
+    #[wasm_bindgen(js_name = numberText)]
+    pub(crate) fn number_text(n: f64) -> String;
+}
+
 /// Reads a user id that Auth0 may send as a string or, for some providers (GitHub), a number.
-/// The number is printed by JS (`Number#toString`), which keeps float formatting out of the wasm.
+/// The number is printed by JS ([`number_text`]).
 fn id_string(value: &JsValue) -> Option<String> {
     if let Some(s) = value.as_string() {
         return Some(s);
@@ -43,10 +52,7 @@ fn id_string(value: &JsValue) -> Option<String> {
     if n.is_nan() || n.abs() >= 9.0e15 || n != (n as i64) as f64 {
         return None;
     }
-    js_sys::Number::from(n)
-        .to_string_with_radix(10)
-        .ok()
-        .map(String::from)
+    Some(number_text(n))
 }
 
 impl Identity {

@@ -196,11 +196,19 @@ async fn access(ctx: &FlowContext) -> Result<(Secret, String)> {
 }
 
 /// Closes `popup` when `result` is an error raised before the popup runner took charge of it.
+/// Inlined, so each of its three result types does not get a copy that moves the result in and
+/// out; the closing is one shared function.
+#[inline(always)]
 fn close_on_error<T>(popup: &Window, result: Result<T>) -> Result<T> {
-    if result.is_err() {
-        let _ = popup.close();
-    }
+    close_if(popup, result.is_err());
     result
+}
+
+/// Closes `popup` when `failed`.
+fn close_if(popup: &Window, failed: bool) {
+    if failed {
+        popup::close_popup(popup);
+    }
 }
 
 fn now_secs() -> f64 {
@@ -241,11 +249,24 @@ async fn complete(
     let decoded = id_token::decode(tokens.id_token.expose())?;
     id_token::check_header(&decoded.header)?;
     let kid = decoded.header.kid.as_deref();
-    let key = if fetch_keys {
-        ctx.jwks.store(http::reply(jwks_reply), kid)?
+    // The key from the JWKS fetched with the token, else from the cached keys, else (an unknown
+    // `kid`: key rotation) from the JWKS fetched again now: one `store` for both answers, and
+    // no state machine of `JwksCache::key` inside this one.
+    let cached = if fetch_keys {
+        None
     } else {
-        // Cached keys; an unknown `kid` refetches them (key rotation).
-        ctx.jwks.key(&ctx.origin, kid).await?
+        ctx.jwks.cached(kid)
+    };
+    let key = match cached {
+        Some(key) => key,
+        None => {
+            let reply = if fetch_keys {
+                http::reply(jwks_reply)
+            } else {
+                JwksCache::fetch(&ctx.origin).await
+            };
+            ctx.jwks.store(reply, kid)?
+        }
     };
     id_token::verify_signature(tokens.id_token.expose(), &key)?.await?;
     id_token::check_claims(
@@ -363,12 +384,17 @@ fn finish_sign_in(
     })
 }
 
-async fn start_redirect(
-    ctx: &FlowContext,
-    kind: Kind,
-    connection: &str,
-    primary: String,
-) -> Result<()> {
+/// Stores a redirect transaction of `kind` and navigates to `/authorize`. A link (modern or
+/// legacy) gets the access token and its user first, so a missing one fails before anything is
+/// drawn; the legacy URL carries that same token. One state machine for every kind.
+async fn start_redirect(ctx: &FlowContext, kind: Kind, connection: &str) -> Result<()> {
+    let (token, primary) = match kind {
+        Kind::SignIn => (None, String::new()),
+        Kind::Link | Kind::Legacy => {
+            let (token, primary) = access(ctx).await?;
+            (Some(token), primary)
+        }
+    };
     let secrets = AuthSecrets::generate().await?;
     let request = AuthorizeRequest {
         origin: &ctx.origin,
@@ -385,12 +411,13 @@ async fn start_redirect(
         nonce: &secrets.nonce,
         code_challenge: &secrets.challenge,
     };
-    let url = if kind == Kind::Legacy {
-        let token = ctx.tokens.get().await?;
-        warn_legacy_once();
-        oauth::legacy_authorize_url(&request, &token)
-    } else {
-        oauth::authorize_url(&request)
+    // A legacy link always holds the token here (from `access` above).
+    let url = match (kind, &token) {
+        (Kind::Legacy, Some(token)) => {
+            warn_legacy_once();
+            oauth::legacy_authorize_url(&request, token)
+        }
+        _ => oauth::authorize_url(&request),
     };
     let now = oauth::now_ms();
     Transaction::purge_stale(now);
@@ -410,15 +437,20 @@ async fn start_redirect(
 /// matters: the page unloads). Checks the access token first, so a missing one fails here. With
 /// `legacy: true` this is the legacy link ([`start_legacy_link`]), so the widget awaits one
 /// function for both.
-pub async fn start_link_redirect(ctx: &FlowContext, connection: &str) -> Result<()> {
-    let (_, primary) = access(ctx).await?;
+pub fn start_link_redirect<'a>(
+    ctx: &'a FlowContext,
+    connection: &'a str,
+) -> impl Future<Output = Result<()>> + 'a {
     let kind = if ctx.legacy { Kind::Legacy } else { Kind::Link };
-    start_redirect(ctx, kind, connection, primary).await
+    start_redirect(ctx, kind, connection)
 }
 
 /// Redirect mode sign-in of the primary user.
-pub async fn start_sign_in_redirect(ctx: &FlowContext, connection: &str) -> Result<()> {
-    start_redirect(ctx, Kind::SignIn, connection, String::new()).await
+pub fn start_sign_in_redirect<'a>(
+    ctx: &'a FlowContext,
+    connection: &'a str,
+) -> impl Future<Output = Result<()>> + 'a {
+    start_redirect(ctx, Kind::SignIn, connection)
 }
 
 /// Legacy link (only with `legacy: true`): redirects with the primary access token in the URL,

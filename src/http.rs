@@ -145,26 +145,31 @@ pub fn network_error(detail: &str) -> Error {
     .with_detail(detail)
 }
 
-/// Reads a string property of a JS object; `None` when absent or not a string.
-pub fn field_str(object: &JsValue, key: &str) -> Option<String> {
-    js_sys::Reflect::get(object, &JsValue::from_str(key))
-        .ok()
-        .and_then(|v| v.as_string())
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `field`: `Reflect.get(object, key)` when `object` is an object
+    /// (`typeof` `'object'`, not `null`), else `undefined`, also when a getter throws. One call
+    /// with the key as text, where `Reflect::get` needed a JS string made from it first and a
+    /// catching import.
+    #[wasm_bindgen(js_name = field)]
+    fn js_field(object: &JsValue, key: &str) -> JsValue;
 }
 
-/// Reads a number property of a JS object; `None` when absent or not a number.
+/// Reads a string property of a JS object; `None` when absent or not a string (or `object` is
+/// not an object).
+pub fn field_str(object: &JsValue, key: &str) -> Option<String> {
+    js_field(object, key).as_string()
+}
+
+/// Reads a number property of a JS object; `None` when absent or not a number (or `object` is
+/// not an object).
 pub fn field_f64(object: &JsValue, key: &str) -> Option<f64> {
-    js_sys::Reflect::get(object, &JsValue::from_str(key))
-        .ok()
-        .and_then(|v| v.as_f64())
+    js_field(object, key).as_f64()
 }
 
 /// Reads any property of a JS object (`undefined` when absent or when `object` is not an object).
 pub fn field(object: &JsValue, key: &str) -> JsValue {
-    if !object.is_object() {
-        return JsValue::UNDEFINED;
-    }
-    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    js_field(object, key)
 }
 
 /// Sets a property on a JS object (a fresh plain object: cannot fail).

@@ -430,21 +430,30 @@ impl JwksCache {
         found.ok_or_else(|| invalid("kid", "No key of the tenant's JWKS matches the ID token."))
     }
 
-    /// The key for `kid`, from the cache or the tenant. The borrow is never held across `.await`.
-    pub async fn key(&self, origin: &str, kid: Option<&str>) -> Result<JsValue> {
-        let cached = self.keys.borrow().clone();
-        if let Some(k) = cached.and_then(|keys| find_key(&keys, kid)) {
-            return Ok(k);
-        }
-        let reply = http::fetch(http::Request {
+    /// The cached key for `kid` ([`find_key`]'s choice); `None` when nothing is cached or no
+    /// cached key matches.
+    pub fn cached(&self, kid: Option<&str>) -> Option<JsValue> {
+        let keys = self.keys.borrow().clone();
+        keys.and_then(|keys| find_key(&keys, kid))
+    }
+
+    /// GETs the JWKS of `origin`: the answer for [`JwksCache::store`].
+    pub fn fetch(origin: &str) -> Then<impl Fn(Outcome) -> Result<http::Reply>> {
+        http::fetch(http::Request {
             method: "GET",
             url: &Self::url(origin),
             bearer: None,
             body: http::Body::Empty,
             timeout_ms: http::DEFAULT_TIMEOUT_MS,
         })
-        .await;
-        self.store(reply, kid)
+    }
+
+    /// The key for `kid`, from the cache or the tenant. The borrow is never held across `.await`.
+    pub async fn key(&self, origin: &str, kid: Option<&str>) -> Result<JsValue> {
+        if let Some(key) = self.cached(kid) {
+            return Ok(key);
+        }
+        self.store(Self::fetch(origin).await, kid)
     }
 }
 

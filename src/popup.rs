@@ -93,14 +93,20 @@ pub fn accept_payload(
     (response.state() == expected_state).then_some(response)
 }
 
-/// Accepts a window message only from exactly the tenant origin (no prefix or look-alike match)
-/// and from our popup, then applies [`accept_payload`].
+/// Whether a window message comes from exactly the tenant origin (no prefix or look-alike match)
+/// and from our popup: the check before its data is even read.
+pub fn from_tenant_popup(origin: &str, from_our_popup: bool, expected_origin: &str) -> bool {
+    origin == expected_origin && from_our_popup
+}
+
+/// Accepts a window message only [`from_tenant_popup`], then applies [`accept_payload`]: what
+/// the popup runner does with each message, its data read in between.
 pub fn accept_message(
     msg: &Incoming,
     expected_origin: &str,
     expected_state: &str,
 ) -> Option<CallbackResponse> {
-    if msg.origin != expected_origin || !msg.from_our_popup {
+    if !from_tenant_popup(&msg.origin, msg.from_our_popup, expected_origin) {
         return None;
     }
     accept_payload(msg.kind.as_deref(), msg.fields.as_ref(), expected_state)
@@ -275,6 +281,17 @@ extern "C" {
 
     #[wasm_bindgen(js_name = liveWatches)]
     fn live_watches() -> u32;
+
+    /// js/wasm/browser.js `closePopup`: `popup.close()`, a failure ignored (as every caller
+    /// did). Imported directly: no glue function and no `Result`, where web-sys's `close` is a
+    /// catching import.
+    #[wasm_bindgen(js_name = closePopup)]
+    pub(crate) fn close_popup(popup: &Window);
+
+    /// js/wasm/browser.js `navigatePopup`: `popup.location.href = url`; false when it threw. One
+    /// import instead of web-sys's `location` and catching `set_href`.
+    #[wasm_bindgen(js_name = navigatePopup)]
+    fn navigate_popup(popup: &Window, url: &str) -> bool;
 }
 
 /// How many listeners, channels, intervals and timers are alive (all popup runs together; four
@@ -335,25 +352,13 @@ pub fn run<'a>(popup: &Window, opts: RunOptions<'_>, slot: &'a PopupSlot) -> Run
             move |what: u32, from: String, from_our_popup: bool, event: JsValue| {
                 let Some(o) = outcome.upgrade() else { return };
                 match what {
-                    // A window message. Cheap checks first: a hostile sender's data is not even
-                    // read.
-                    0 => {
-                        if from != origin || !from_our_popup {
+                    // A window message (0), or the callback page's over BroadcastChannel (1, same
+                    // origin by construction): `accept_message`'s checks, with a window message's
+                    // origin and source checked first, so a hostile sender's data is not even read.
+                    0 | 1 => {
+                        if what == 0 && !from_tenant_popup(&from, from_our_popup, &origin) {
                             return;
                         }
-                        let (kind, fields) = read_payload(&field(&event, "data"));
-                        let incoming = Incoming {
-                            origin: from,
-                            from_our_popup,
-                            kind,
-                            fields,
-                        };
-                        if let Some(r) = accept_message(&incoming, &origin, &state) {
-                            o.settle(Ok(r), true);
-                        }
-                    }
-                    // The callback page, over BroadcastChannel (same origin by construction).
-                    1 => {
                         let (kind, fields) = read_payload(&field(&event, "data"));
                         if let Some(r) = accept_payload(kind.as_deref(), fields.as_ref(), &state) {
                             o.settle(Ok(r), true);
@@ -407,7 +412,7 @@ pub fn run<'a>(popup: &Window, opts: RunOptions<'_>, slot: &'a PopupSlot) -> Run
     // Navigate only once every listener is in place, so no answer can be missed (and not at all
     // without them).
     if let (Some(url), Some(_)) = (opts.url, &watch) {
-        if popup.location().set_href(url).is_err() {
+        if !navigate_popup(popup, url) {
             outcome.settle(
                 Err(Error::new(
                     ErrorCode::PopupBlocked,
@@ -446,7 +451,7 @@ impl Future for Run<'_> {
             return Poll::Pending;
         };
         if close {
-            let _ = this.popup.close();
+            close_popup(&this.popup);
         }
         // Unregister, unless a newer transaction already took the slot.
         let mut current = this.slot.current.borrow_mut();

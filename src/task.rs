@@ -60,6 +60,19 @@ extern "C" {
     fn queue_microtask(callback: Closure<dyn FnMut()>);
 }
 
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `deferred`: `[promise, resolve, reject]` of a new promise. One call
+    /// instead of `new Promise` with a Rust closure to catch the two functions (its glue and
+    /// invoke shim).
+    fn deferred() -> js_sys::Array;
+
+    /// js/wasm/browser.js `callWith`: `f(value)` for a promise's own `resolve`/`reject`, which
+    /// cannot throw. Imported directly (no glue, no `Result`), where `Function::call1` catches.
+    #[wasm_bindgen(js_name = callWith)]
+    fn call_with(f: &js_sys::Function, value: &JsValue);
+}
+
 // ---------------------------------------------------------------------------------------------
 // A JS promise as a future
 
@@ -174,10 +187,10 @@ compile_error!("account-link's task executor is single-threaded: build without `
 /// The action is first polled in a microtask, after this returns.
 #[cfg(target_arch = "wasm32")]
 pub fn promise(action: Action) -> Promise {
-    let mut settle = None;
-    let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
-    spawn(action, settle);
-    promise
+    let parts = deferred();
+    let settle = (parts.get(1).unchecked_into(), parts.get(2).unchecked_into());
+    spawn(action, Some(settle));
+    parts.get(0).unchecked_into()
 }
 
 /// Runs `action` to its end, ignoring its outcome (the caller reported it already).
@@ -264,7 +277,7 @@ fn run(task: &Rc<Task>) {
                     Err(reason) => (reject, reason),
                 };
                 // Calling a promise's own resolve/reject function does not throw.
-                let _ = settle.call1(&JsValue::UNDEFINED, value);
+                call_with(settle, value);
             }
         }
     }

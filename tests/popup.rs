@@ -249,6 +249,21 @@ async fn timeout_rejects_closes_the_popup_and_cleans_up() {
 }
 
 #[wasm_bindgen_test]
+async fn a_refused_navigation_is_popup_blocked_closes_the_popup_and_cleans_up() {
+    // An address the URL parser refuses: setting `location.href` to it throws.
+    let popup = popup::open_popup(PopupSlot::new().name()).expect("chromedriver allows popups");
+    let refused = RunOptions {
+        url: Some("http://["),
+        ..opts(10_000)
+    };
+    let out = spawn(&popup, refused, &PopupSlot::new());
+    until("the run ends", || out.borrow().is_some()).await;
+    assert_eq!(err_code(&out.borrow()), ErrorCode::PopupBlocked);
+    assert!(popup.closed().unwrap(), "the popup is closed");
+    assert_eq!(live_guards(), 0);
+}
+
+#[wasm_bindgen_test]
 async fn closed_popup_is_cancelled_only_after_the_grace_period() {
     let popup = popup::open_popup(PopupSlot::new().name()).unwrap();
     let started = js_sys::Date::now();

@@ -195,9 +195,12 @@ async fn an_api_error_rejects_fires_error_and_shows_in_the_dialog() {
     // Still usable: the identity is still there and a retry works.
     assert_eq!(count("[data-identity=\"google-oauth2|1001\"]"), 1);
     assert_eq!(count("[data-connection]:not([disabled])"), 2);
-    JsFuture::from(w.unlink("google-oauth2".into(), "1001".into()))
+    // The retry passes the id as a number (GitHub-style numeric ids): printed by JS, the same
+    // identity.
+    JsFuture::from(w.unlink("google-oauth2".into(), JsValue::from(1001)))
         .await
         .expect("the retry unlinks");
+    assert_eq!(count("[data-identity=\"google-oauth2|1001\"]"), 0);
     assert!(text("[data-part=error]").is_empty(), "the error is cleared");
     w.destroy();
 }

@@ -2,8 +2,8 @@
 // state (and drop paths) in the async state machine of each flow that inlines it, and every
 // web-sys method is one more import and glue function; a few lines of JS here cost less than
 // both. Imported with `#[wasm_bindgen(module = "/js/wasm/browser.js")]` by src/http.rs,
-// src/id_token.rs, src/oauth.rs, src/popup.rs, src/flow.rs, src/options.rs and
-// src/transaction.rs, and bundled into dist/index.js. An import whose arguments and result are
+// src/id_token.rs, src/oauth.rs, src/popup.rs, src/flow.rs, src/api.rs, src/token.rs,
+// src/task.rs, src/options.rs and src/transaction.rs, and bundled into dist/index.js. An import whose arguments and result are
 // all JS references is imported by the wasm directly (no glue function); that once made esbuild
 // build a namespace object of the whole module (about +100 B brotli), which the build now
 // replaces by an object of just the imported functions (scripts/wasm-names.mjs).
@@ -119,6 +119,23 @@ export function openPopup(name) {
     return open('', name, `popup=yes,width=480,height=640,left=${left},top=${top}`);
   } catch {
     return null;
+  }
+}
+
+/** `popup.close()`; a failure is ignored (the wasm never acted on one). */
+export function closePopup(popup) {
+  try {
+    popup.close();
+  } catch {}
+}
+
+/** `popup.location.href = url`: true, or false when it threw. */
+export function navigatePopup(popup, url) {
+  try {
+    popup.location.href = url;
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -387,6 +404,26 @@ export async function callProvider(f) {
 }
 
 /**
+ * `Reflect.get(object, key)` of an object (`typeof` `'object'`, not `null`); `undefined` for
+ * anything else, or when a getter throws (src/http.rs `field`, `field_str`, `field_f64`).
+ */
+export function field(object, key) {
+  try {
+    return typeof object == 'object' && object !== null ? Reflect.get(object, key) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `String(n)`: a number's text as `Number#toString` gives it (src/api.rs `id_string`, the numeric
+ * ids; src/widget/actions.rs `arg`).
+ */
+export function numberText(n) {
+  return String(n);
+}
+
+/**
  * The public form of one identity (src/api.rs `Identity::to_js`): `{ provider, userId,
  * connection, isSocial, profile: { name, email, picture } }` in that key order, a profile field
  * left out when the wasm passes none (`undefined`).
@@ -397,4 +434,19 @@ export function identityObject(provider, userId, connection, isSocial, name, ema
   if (email != null) profile.email = email;
   if (picture != null) profile.picture = picture;
   return { provider, userId, connection, isSocial, profile };
+}
+
+// The promises of src/task.rs: made and settled through these, not `new Promise` with a Rust
+// closure and `Function.prototype.call` (their glue).
+
+/** A new promise and its own `resolve` and `reject`: `[promise, resolve, reject]`. */
+export function deferred() {
+  let settle;
+  const promise = new Promise((resolve, reject) => (settle = [resolve, reject]));
+  return [promise, ...settle];
+}
+
+/** `f(value)`: settles a promise through its `resolve` or `reject` (which do not throw). */
+export function callWith(f, value) {
+  f(value);
 }

@@ -12,6 +12,7 @@ use crate::dialog::{i18n::Msg, IdentityRow};
 use crate::error::{Error, Result};
 use crate::events::EventKind;
 use crate::flow::{self, FlowContext, LinkResult, RedirectResult, SignInResult};
+use crate::http;
 use crate::id_token::JwksCache;
 use crate::oauth::{Purpose, ResponseMode};
 use crate::options::{check_connection_name, Config};
@@ -21,7 +22,6 @@ use crate::prelude::*;
 use crate::secret::Secret;
 use crate::token::{Configured, TokenSource};
 use alloc::rc::Rc;
-use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
 
@@ -86,10 +86,7 @@ fn rows(list: &[Identity]) -> Vec<IdentityRow> {
 /// A string argument (numbers are accepted and printed by JS, e.g. GitHub's numeric ids).
 fn arg(value: &JsValue, what: &str) -> Result<String> {
     let text = match value.as_f64() {
-        Some(_) => js_sys::Number::from(value.clone())
-            .to_string_with_radix(10)
-            .ok()
-            .map(String::from),
+        Some(n) => Some(api::number_text(n)),
         None => value.as_string(),
     };
     text.filter(|s| !s.is_empty())
@@ -279,11 +276,8 @@ impl Inner {
     /// dialog is not involved; failures reject and fire `error`.
     pub(super) fn sign_in(self: &Rc<Self>, options: &JsValue) -> Action {
         let started = self.dialog().and_then(|_| {
-            let connection = if options.is_object() {
-                Reflect::get(options, &JsValue::from_str("connection")).unwrap_or_default()
-            } else {
-                JsValue::UNDEFINED
-            };
+            // `undefined` unless `options` is an object (or when its getter throws).
+            let connection = http::field(options, "connection");
             let connection = connection_arg(&connection).map_err(|_| {
                 Error::invalid_options(
                     "signIn needs the primary user's connection, such as signIn({ connection: 'github' })",
