@@ -188,13 +188,22 @@ impl Strings {
 
     /// The text of `msg` with `{name}` replaced by `name`.
     pub fn with_name(&self, msg: Msg, name: &str) -> String {
+        match self.name_parts(msg) {
+            (before, Some(after)) => concat(&[before, name, after]),
+            (template, None) => template.to_owned(),
+        }
+    }
+
+    /// The text of `msg` split around its `{name}`: `(before, Some(after))`, or
+    /// `(text, None)` when it has none (a dictionary may leave it out).
+    pub fn name_parts(&self, msg: Msg) -> (&str, Option<&str>) {
         let template = self.get(msg);
         if let Some((before, after)) = split_byte(template, b'{') {
             if let Some(after) = after.strip_prefix("name}") {
-                return concat(&[before, name, after]);
+                return (before, Some(after));
             }
         }
-        template.to_owned()
+        (template, None)
     }
 
     /// The short, translated message shown in the dialog for an error code.
