@@ -581,17 +581,17 @@ impl Inner {
         true
     }
 
-    /// Focus back to the element that had it before [`Dialog::show`] (modal), when it is still
-    /// in the page. Shared by `hide` and `dispose`: one copy of the take, check and drop. The
+    /// Focus back to the element that had it before [`Dialog::show`] (modal). An element the
+    /// page removed meanwhile stays unfocused: `focus()` does nothing on an element that is not
+    /// in a document (HTML's focusing steps: it is not a focusable area), so no `isConnected`
+    /// check is needed here. Shared by `hide` and `dispose`: one copy of the take and drop. The
     /// opener is taken in its own statement: the focus change runs page code (focus events),
     /// which may show the dialog again and so borrow the cell.
     #[inline(never)]
     fn return_focus(&self) {
         let opener = self.opener.borrow_mut().take();
         if let Some(opener) = opener {
-            if opener.is_connected() {
-                focus(&opener);
-            }
+            focus(&opener);
         }
     }
 
