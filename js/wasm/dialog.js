@@ -148,10 +148,10 @@ export function find(scope, selector) {
   return scope.querySelector(selector);
 }
 
-/** The page's focused element when it is an `HTMLElement`, else `null`. */
-export function focused() {
+/** The page's focused element when it is an `HTMLElement` other than `except`, else `null`. */
+export function focused(except) {
   const active = document.activeElement;
-  return active instanceof HTMLElement ? active : null;
+  return active instanceof HTMLElement && active != except ? active : null;
 }
 
 /** `element.focus()`. */

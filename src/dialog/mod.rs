@@ -104,8 +104,9 @@ extern "C" {
     fn set_busy(root: &Node, panel: &Element, selector: &str, busy: bool);
 
     /// js/wasm/dialog.js `focused`: the page's `document.activeElement` when it is an HTML
-    /// element (one that can take focus back), else `None`.
-    fn focused() -> Option<HtmlElement>;
+    /// element (one that can take focus back) other than `except`, else `None`. `except`
+    /// compared there: an `isSameNode` import less.
+    fn focused(except: &HtmlElement) -> Option<HtmlElement>;
 
     /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
     /// (an element or the shadow root) matching `selector`.
@@ -380,7 +381,8 @@ impl Dialog {
             return false;
         }
         if inner.modal {
-            let opener = focused().filter(|e| !e.is_same_node(Some(&inner.host)));
+            // Not our host: focus inside the dialog is not an opener to return to.
+            let opener = focused(&inner.host);
             *inner.opener.borrow_mut() = opener;
         }
         inner.host.set_hidden(false);
