@@ -266,10 +266,9 @@ const bundle = buildSync({
   logLevel: 'warning',
   minifyIdentifiers: minify,
   ...esbuildMinify,
-  // Property names private to the bundle (the glue's closure bookkeeping and its init argument,
-  // which js/index.js builds): shortened like local names. Nothing outside dist/index.js reads
-  // them; any other property keeps its name.
-  ...(minify ? { mangleProps: /^(_wbg_cb_unref|cnt|module_or_path)$/ } : {}),
+  // Property names private to the bundle (the glue's closure bookkeeping): shortened like local
+  // names. Nothing outside dist/index.js reads them; any other property keeps its name.
+  ...(minify ? { mangleProps: /^(_wbg_cb_unref|cnt)$/ } : {}),
   // The translations stay separate files, imported on demand (not inlined into the bundle).
   external: ['./lang/*'],
 });

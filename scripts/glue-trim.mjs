@@ -8,7 +8,8 @@
 // upgrade that changes the glue fails the build instead of shipping a half-trimmed loader.
 //
 // Only code no input can reach goes: js/index.js is the glue's only caller, and it calls the
-// default export (`__wbg_init`) with `undefined` or `{ module_or_path }`, never `initSync` (which
+// default export (`__wbg_init`) with `undefined` or the module or path itself (the positional
+// form, whose unwrapping and deprecation warning are trimmed), never `initSync` (which
 // esbuild drops anyway), and every string the glue passes to the wasm goes through the
 // `encodeInto` path (`--encode-into always`, `realloc` always given). Every documented
 // `wasmUrl` (a URL or path, `Request`, `Response`, `WebAssembly.Module`, bytes, a promise of
@@ -18,7 +19,9 @@
 /** @type {Array<{ why: string, from: string, to: string, check?: (glue: string) => boolean }>} */
 const TRIMS = [
   {
-    why: "js/index.js passes `{ module_or_path }` or nothing: the old positional form's warning is unreachable",
+    why:
+      'js/index.js passes the module or path itself (positionally) or nothing, never an options ' +
+      'object: the unwrapping of `{ module_or_path }` and the positional form\'s warning are unreachable',
     from: `if (module_or_path !== undefined) {
         if (Object.getPrototypeOf(module_or_path) === Object.prototype) {
             ({module_or_path} = module_or_path)
@@ -26,7 +29,7 @@ const TRIMS = [
             console.warn('using deprecated parameters for the initialization function; pass a single object instead')
         }
     }`,
-    to: `if (module_or_path !== undefined) ({module_or_path} = module_or_path);`,
+    to: '',
   },
   {
     why:
