@@ -39,14 +39,14 @@ export function handlePopupCallback(location = window.location) {
   let stored = null;
   try {
     stored = window.sessionStorage.getItem('account-link.tx.' + state);
-  } catch (_) {
+  } catch {
     // sessionStorage disabled: redirect mode cannot have run here, so this is a popup.
   }
   if (stored !== null) return 'redirect';
   let name = '';
   try {
     name = window.name;
-  } catch (_) {
+  } catch {
     // Not readable: rely on the other signs.
   }
   const ours = window.opener != null || name.startsWith('account-link-') || state.startsWith('popup.');
@@ -61,7 +61,7 @@ export function handlePopupCallback(location = window.location) {
   channel.close();
   try {
     window.history.replaceState(null, '', location.pathname);
-  } catch (_) {
+  } catch {
     // Not fatal: the window closes next.
   }
   window.close();

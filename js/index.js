@@ -30,8 +30,9 @@ let ready;
  */
 export function loadAccountLink(moduleOrPath) {
   if (!ready) {
-    const arg = moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath };
-    ready = init(arg).catch((cause) => {
+    // Positionally: the glue's options-object form (`{ module_or_path }`) is trimmed out of the
+    // package (scripts/glue-trim.mjs), with the warning the positional form would print.
+    ready = init(moduleOrPath).catch((cause) => {
       ready = undefined; // let a later call retry
       throw new LinkWidgetError(
         'network_error',

@@ -1,5 +1,6 @@
 // Makes wasm-bindgen's `--target web` glue smaller without changing what it does (issue 5, size):
-// removes code the package can never run (TRIMS), calls the wasm's closure invokers directly
+// removes code the package can never run and writes a few helpers as shorter equivalents
+// (TRIMS), calls the wasm's closure invokers directly
 // where the glue's function only forwarded (`directInvokers`), and writes the import functions
 // as arrow functions (`arrowImports`).
 //
@@ -8,7 +9,8 @@
 // upgrade that changes the glue fails the build instead of shipping a half-trimmed loader.
 //
 // Only code no input can reach goes: js/index.js is the glue's only caller, and it calls the
-// default export (`__wbg_init`) with `undefined` or `{ module_or_path }`, never `initSync` (which
+// default export (`__wbg_init`) with `undefined` or the module or path itself (the positional
+// form, whose unwrapping and deprecation warning are trimmed), never `initSync` (which
 // esbuild drops anyway), and every string the glue passes to the wasm goes through the
 // `encodeInto` path (`--encode-into always`, `realloc` always given). Every documented
 // `wasmUrl` (a URL or path, `Request`, `Response`, `WebAssembly.Module`, bytes, a promise of
@@ -18,7 +20,9 @@
 /** @type {Array<{ why: string, from: string, to: string, check?: (glue: string) => boolean }>} */
 const TRIMS = [
   {
-    why: "js/index.js passes `{ module_or_path }` or nothing: the old positional form's warning is unreachable",
+    why:
+      'js/index.js passes the module or path itself (positionally) or nothing, never an options ' +
+      'object: the unwrapping of `{ module_or_path }` and the positional form\'s warning are unreachable',
     from: `if (module_or_path !== undefined) {
         if (Object.getPrototypeOf(module_or_path) === Object.prototype) {
             ({module_or_path} = module_or_path)
@@ -26,7 +30,7 @@ const TRIMS = [
             console.warn('using deprecated parameters for the initialization function; pass a single object instead')
         }
     }`,
-    to: `if (module_or_path !== undefined) ({module_or_path} = module_or_path);`,
+    to: '',
   },
   {
     why:
@@ -78,6 +82,31 @@ function __wbg_finalize_init(instance, module) {
       [...glue.matchAll(/(?<!function )passStringToWasm0\(([^()]*)\)/g)].every(([, args]) =>
         /^[^,]+,\s*wasm\.__wbindgen_malloc,\s*wasm\.__wbindgen_realloc$/.test(args.trim()),
       ),
+  },  // Shorter equivalents of wasm-bindgen helpers (same results for every input).
+  {
+    why:
+      'the cached DataView is stale exactly when its buffer is not the memory\'s current one (a ' +
+      "grown memory's old buffer is detached and `memory.buffer` is a new object): the " +
+      '`detached` tests in front are only a shortcut',
+    from: `if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || (cachedDataViewMemory0.buffer.detached === undefined && cachedDataViewMemory0.buffer !== wasm.memory.buffer)) {`,
+    to: `if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer !== wasm.memory.buffer) {`,
+  },
+  {
+    why: "`JsValue::as_bool`'s import: 1 or 0 for a boolean (`+v`), 0xFFFFFF for anything else",
+    from: `const v = arg0;
+            const ret = typeof(v) === 'boolean' ? v : undefined;
+            return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;`,
+    to: `return typeof arg0 === 'boolean' ? +arg0 : 0xFFFFFF;`,
+  },
+  {
+    why: "`JsValue::as_f64`'s import: a number is never null or undefined, so `isLikeNone` is the type test",
+    from: `const obj = arg1;
+            const ret = typeof(obj) === 'number' ? obj : undefined;
+            getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
+            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);`,
+    to: `const number = typeof arg1 === 'number';
+            getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, number ? arg1 : 0, true);
+            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, number, true);`,
   },
 ];
 

@@ -440,6 +440,34 @@ fn focus_moves_in_is_trapped_escape_closes_and_focus_returns() {
 }
 
 #[wasm_bindgen_test]
+fn focus_does_not_return_to_an_opener_the_page_removed() {
+    fresh();
+    let opener: HtmlElement = doc().create_element("button").unwrap().unchecked_into();
+    doc().body().unwrap().append_child(&opener).unwrap();
+    opener.focus().unwrap();
+    let focused = Rc::new(RefCell::new(0));
+    let count = focused.clone();
+    let on_focus = Closure::<dyn Fn()>::new(move || *count.borrow_mut() += 1);
+    opener
+        .add_event_listener_with_callback("focus", on_focus.as_ref().unchecked_ref())
+        .unwrap();
+
+    let widget = create(options("")).unwrap();
+    widget.show().unwrap();
+    opener.remove();
+    widget.hide().unwrap();
+    assert_eq!(*focused.borrow(), 0, "a removed opener is not focused");
+    assert!(!doc()
+        .active_element()
+        .is_some_and(|a| a.is_same_node(Some(&opener))));
+    // Put back, it is no longer the opener: destroy leaves it alone too.
+    doc().body().unwrap().append_child(&opener).unwrap();
+    widget.destroy();
+    assert_eq!(*focused.borrow(), 0);
+    opener.remove();
+}
+
+#[wasm_bindgen_test]
 fn close_button_hides_and_fires_hide_once() {
     fresh();
     let widget = create(options("")).unwrap();

@@ -92,13 +92,17 @@ export function connectionButton(parent, name, text) {
 }
 
 /**
- * Appends the unlink confirmation to `row`: `<div data-part=confirm role=group>` holding
- * `<span>prompt</span>` and the `confirm` and `cancel` buttons (`data-action=confirm-unlink`,
- * `cancel-unlink`), texts set as text. Returns the Cancel button.
+ * Hides the Unlink button of `row` and appends the unlink confirmation to it:
+ * `<div data-part=confirm role=group>` holding `<span>prompt</span>` and the `confirm` and
+ * `cancel` buttons (`data-action=confirm-unlink`, `cancel-unlink`), texts set as text. The
+ * prompt is `before`, or, when `after` is given (the wasm's text has a `{name}` there), `before`
+ * + the row's label as shown + `after`. Returns the Cancel button.
  */
-export function confirmation(row, prompt, confirm, cancel) {
+export function confirmation(row, before, after, confirm, cancel) {
+  row.querySelector('[data-action=unlink]').hidden = true;
+  const label = row.querySelector('[data-part=provider]').textContent;
   const group = el(row, 'div', 'data-part=confirm role=group');
-  el(group, 'span', '', prompt);
+  el(group, 'span', '', after == null ? before : before + label + after);
   el(group, 'button', 'type=button data-action=confirm-unlink', confirm);
   return el(group, 'button', 'type=button data-action=cancel-unlink', cancel);
 }
@@ -144,15 +148,10 @@ export function find(scope, selector) {
   return scope.querySelector(selector);
 }
 
-/** `element.closest(selector)`: the element or its nearest ancestor that matches, or `null`. */
-export function closest(element, selector) {
-  return element.closest(selector);
-}
-
-/** The page's focused element when it is an `HTMLElement`, else `null`. */
-export function focused() {
+/** The page's focused element when it is an `HTMLElement` other than `except`, else `null`. */
+export function focused(except) {
   const active = document.activeElement;
-  return active instanceof HTMLElement ? active : null;
+  return active instanceof HTMLElement && active != except ? active : null;
 }
 
 /** `element.focus()`. */
@@ -179,10 +178,11 @@ export function toggleAll(root, selector, name, on) {
  * one guard instead of two, no `addEventListener` imports) as `handler(code, value)`, where
  * `code` names what happened, so the wasm compares a number instead of strings:
  * 0 a click on the backdrop itself; for a click in an enabled button, 1 a connection button
- * (`value`: its `data-connection`), else by its `data-action` 2 `close`, 3 `use-redirect`,
- * 4 `unlink`, 5 `cancel-unlink`, 6 `confirm-unlink` (`value`: the button); 7 an Escape and
- * 8 a Tab keydown (`value`: the event). Anything else (another key, a click about nothing, in a
- * disabled button or one with no known action) is not forwarded: the wasm ignored it anyway.
+ * (`value`: its `data-connection`), else by its `data-action` 2 `close`, 3 `use-redirect`
+ * (no value), 4 `unlink` (`value`: its row, the `<li>`), 5 `cancel-unlink`, 6 `confirm-unlink`
+ * (`value`: its row's `data-identity`); 7 an Escape and 8 a Tab keydown (`value`: the event).
+ * Anything else (another key, a click about nothing, in a disabled button, one with no known
+ * action, or one of the last three outside a row) is not forwarded: the wasm ignored it anyway.
  * What each means (hide, confirm, focus) is decided in Rust. Returns `stop`, which removes both
  * listeners.
  */
@@ -195,8 +195,10 @@ export function listen(root, handler) {
     if (!button || button.hasAttribute('disabled')) return;
     const name = button.getAttribute('data-connection');
     if (name != null) return handler(1, name);
-    const code = ACTIONS.indexOf(button.getAttribute('data-action'));
-    if (code >= 0) handler(code + 2, button);
+    // 2 and 3 need no value (theirs is `null`: neither button is in a row); 4 to 6 act on their row.
+    const code = ACTIONS.indexOf(button.getAttribute('data-action')) + 2;
+    const row = button.closest('li');
+    if (code > 1 && (code < 4 || row)) handler(code, code < 5 ? row : row.getAttribute('data-identity'));
   };
   const keydown = (event) => {
     const code = KEYS.indexOf(event.key);

@@ -154,7 +154,11 @@ fn error_index(code: ErrorCode) -> usize {
 #[derive(Clone, Debug)]
 pub struct Strings {
     language: Language,
-    overrides: Vec<Option<String>>,
+    /// The strings given over English, as `(index, text)` in the order they were set; the last
+    /// one for an index wins. A list of what was given rather than a slot per string:
+    /// `vec![None; N]` brought `Vec::extend_with`'s clone loop for `Option<String>` into the
+    /// wasm (about 0.3 KB) for a table an English page leaves empty.
+    overrides: Vec<(usize, String)>,
 }
 
 impl Strings {
@@ -163,7 +167,7 @@ impl Strings {
     pub fn new(language: Language) -> Strings {
         Strings {
             language,
-            overrides: vec![None; N],
+            overrides: Vec::new(),
         }
     }
 
@@ -172,13 +176,15 @@ impl Strings {
         self.language
     }
 
-    // `get`, not indexing, here and below: the indices are always in range, and a bounds
-    // check's panic path keeps core's integer formatting in the wasm (issue 5, size).
+    // No indexing here or below: a bounds check's panic path keeps core's integer formatting
+    // in the wasm (issue 5, size).
     fn at(&self, index: usize) -> &str {
-        match self.overrides.get(index) {
-            Some(Some(text)) => text,
-            _ => field(ENGLISH_TEXT, b'\n', index),
+        for (i, text) in self.overrides.iter().rev() {
+            if *i == index {
+                return text;
+            }
         }
+        field(ENGLISH_TEXT, b'\n', index)
     }
 
     /// The text of `msg`.
@@ -188,13 +194,22 @@ impl Strings {
 
     /// The text of `msg` with `{name}` replaced by `name`.
     pub fn with_name(&self, msg: Msg, name: &str) -> String {
+        match self.name_parts(msg) {
+            (before, Some(after)) => concat(&[before, name, after]),
+            (template, None) => template.to_owned(),
+        }
+    }
+
+    /// The text of `msg` split around its `{name}`: `(before, Some(after))`, or
+    /// `(text, None)` when it has none (a dictionary may leave it out).
+    pub fn name_parts(&self, msg: Msg) -> (&str, Option<&str>) {
         let template = self.get(msg);
         if let Some((before, after)) = split_byte(template, b'{') {
             if let Some(after) = after.strip_prefix("name}") {
-                return concat(&[before, name, after]);
+                return (before, Some(after));
             }
         }
-        template.to_owned()
+        (template, None)
     }
 
     /// The short, translated message shown in the dialog for an error code.
@@ -211,17 +226,13 @@ impl Strings {
         let text = value.as_string().ok_or_else(|| {
             Error::invalid_options("languageDictionary.".to_owned() + key + " must be a string")
         })?;
-        if let Some(slot) = self.overrides.get_mut(index) {
-            *slot = Some(text);
-        }
+        self.overrides.push((index, text));
         Ok(true)
     }
 
     /// Overrides one string by its [`Msg`].
     pub fn set(&mut self, msg: Msg, text: String) {
-        if let Some(slot) = self.overrides.get_mut(msg as usize) {
-            *slot = Some(text);
-        }
+        self.overrides.push((msg as usize, text));
     }
 }
 
@@ -373,7 +384,9 @@ mod tests {
         let mut strings = Strings::new(language);
         for (key, value) in translation(language.tag()) {
             let index = KEYS.iter().position(|k| *k == key).expect(&key);
-            strings.overrides[index] = Some(value.as_str().expect(&key).to_owned());
+            strings
+                .overrides
+                .push((index, value.as_str().expect(&key).to_owned()));
         }
         strings
     }

@@ -76,11 +76,19 @@ extern "C" {
     #[wasm_bindgen(js_name = connectionButton)]
     fn connection_button(parent: &Element, name: &str, text: &str);
 
-    /// js/wasm/dialog.js `confirmation`: appends the unlink confirmation
-    /// (`<div data-part=confirm role=group>`: the prompt, Unlink and Cancel buttons) to `row`
-    /// and returns the Cancel button.
+    /// js/wasm/dialog.js `confirmation`: hides `row`'s Unlink button, appends the unlink
+    /// confirmation (`<div data-part=confirm role=group>`: the prompt, Unlink and Cancel
+    /// buttons) to `row` and returns the Cancel button. The prompt is `before`, then (when
+    /// `after` is given: the text has a `{name}`) the row's label as shown and `after`: the
+    /// label is read back from the row there rather than copied into the wasm and out again.
     #[wasm_bindgen(js_name = confirmation)]
-    fn confirmation(row: &Element, prompt: &str, confirm: &str, cancel: &str) -> HtmlElement;
+    fn confirmation(
+        row: &Element,
+        before: &str,
+        after: Option<&str>,
+        confirm: &str,
+        cancel: &str,
+    ) -> HtmlElement;
 
     /// js/wasm/dialog.js `focus`: `element.focus()`, bound without web-sys's `catch` (focus
     /// never throws), so no call site handles a `Result`.
@@ -90,17 +98,15 @@ extern "C" {
     /// `catch`: every selector here is a valid literal, so it cannot throw.
     fn find(scope: &Node, selector: &str) -> Option<HtmlElement>;
 
-    /// js/wasm/dialog.js `closest`: `element.closest(selector)`, without `catch` as [`find`].
-    fn closest(element: &Element, selector: &str) -> Option<Element>;
-
     /// js/wasm/dialog.js `setBusy`: `aria-busy="true|false"` on `panel` and `disabled` on every
     /// element of `root` matching `selector`, both following `busy`.
     #[wasm_bindgen(js_name = setBusy)]
     fn set_busy(root: &Node, panel: &Element, selector: &str, busy: bool);
 
     /// js/wasm/dialog.js `focused`: the page's `document.activeElement` when it is an HTML
-    /// element (one that can take focus back), else `None`.
-    fn focused() -> Option<HtmlElement>;
+    /// element (one that can take focus back) other than `except`, else `None`. `except`
+    /// compared there: an `isSameNode` import less.
+    fn focused(except: &HtmlElement) -> Option<HtmlElement>;
 
     /// js/wasm/dialog.js `toggleAll`: `toggleAttribute(name, on)` on every element of `root`
     /// (an element or the shadow root) matching `selector`.
@@ -375,7 +381,8 @@ impl Dialog {
             return false;
         }
         if inner.modal {
-            let opener = focused().filter(|e| !e.is_same_node(Some(&inner.host)));
+            // Not our host: focus inside the dialog is not an opener to return to.
+            let opener = focused(&inner.host);
             *inner.opener.borrow_mut() = opener;
         }
         inner.host.set_hidden(false);
@@ -576,17 +583,17 @@ impl Inner {
         true
     }
 
-    /// Focus back to the element that had it before [`Dialog::show`] (modal), when it is still
-    /// in the page. Shared by `hide` and `dispose`: one copy of the take, check and drop. The
+    /// Focus back to the element that had it before [`Dialog::show`] (modal). An element the
+    /// page removed meanwhile stays unfocused: `focus()` does nothing on an element that is not
+    /// in a document (HTML's focusing steps: it is not a focusable area), so no `isConnected`
+    /// check is needed here. Shared by `hide` and `dispose`: one copy of the take and drop. The
     /// opener is taken in its own statement: the focus change runs page code (focus events),
     /// which may show the dialog again and so borrow the cell.
     #[inline(never)]
     fn return_focus(&self) {
         let opener = self.opener.borrow_mut().take();
         if let Some(opener) = opener {
-            if opener.is_connected() {
-                focus(&opener);
-            }
+            focus(&opener);
         }
     }
 
@@ -608,20 +615,15 @@ impl Inner {
                     self.run_hook(Action::UseRedirect(&connection));
                 }
             }
-            // unlink, cancel-unlink, confirm-unlink: they act on their row (looked up once).
-            4..=6 => {
-                let button: &Element = value.unchecked_ref();
-                let Some(row) = closest(button, "li") else {
-                    return;
-                };
-                if code == 4 {
-                    self.open_confirmation(button, &row);
-                    return;
-                }
-                let key = row.get_attribute("data-identity").unwrap_or_default();
-                self.close_confirmation(&row, true);
+            // Unlink: `value` is its row.
+            4 => self.open_confirmation(value.unchecked_ref()),
+            // Cancel and confirm in a row's confirmation: `value` is the row's `data-identity`.
+            5 | 6 => {
+                self.cancel_confirmation();
                 if code == 6 {
-                    if let Some((provider, user_id)) = split_byte(&key, b'|') {
+                    if let Some((provider, user_id)) =
+                        split_byte(&value.as_string().unwrap_or_default(), b'|')
+                    {
                         self.run_hook(Action::Unlink(provider, user_id));
                     }
                 }
@@ -631,11 +633,8 @@ impl Inner {
             // closes a modal dialog.
             7 => {
                 let event: &KeyboardEvent = value.unchecked_ref();
-                if let Some(confirm) = find(&self.list, "[data-part=confirm]") {
+                if self.cancel_confirmation() {
                     event.prevent_default();
-                    if let Some(row) = closest(&confirm, "li") {
-                        self.close_confirmation(&row, true);
-                    }
                 } else if self.modal {
                     event.prevent_default();
                     self.request_close();
@@ -647,34 +646,34 @@ impl Inner {
         }
     }
 
-    fn open_confirmation(&self, unlink: &Element, row: &Element) {
+    fn open_confirmation(&self, row: &Element) {
         self.close_confirmations();
-        let label = find(row, "[data-part=provider]")
-            .and_then(|e| e.text_content())
-            .unwrap_or_default();
-        unlink.unchecked_ref::<HtmlElement>().set_hidden(true);
+        let (before, after) = self.strings.name_parts(Msg::UnlinkPrompt);
         let cancel = confirmation(
             row,
-            &self.strings.with_name(Msg::UnlinkPrompt, &label),
+            before,
+            after,
             self.strings.get(Msg::ConfirmUnlink),
             self.strings.get(Msg::CancelUnlink),
         );
         focus(&cancel);
     }
 
-    fn close_confirmation(&self, row: &Element, refocus: bool) {
-        remove_all(row, "[data-part=confirm]");
-        if let Some(unlink) = find(row, "[data-action=unlink]") {
-            unlink.set_hidden(false);
-            if refocus {
-                focus(&unlink);
-            }
-        }
+    /// Closes the open unlink confirmation and focuses its row's Unlink button again; false
+    /// when none is open. That button is the list's one hidden Unlink button: opening a
+    /// confirmation closes any other and hides its row's button, and nothing else hides one
+    /// (so no row has to be looked up, and no attribute read, here).
+    fn cancel_confirmation(&self) -> bool {
+        let Some(unlink) = find(&self.list, "[data-action=unlink][hidden]") else {
+            return false;
+        };
+        self.close_confirmations();
+        focus(&unlink);
+        true
     }
 
-    /// [`Self::close_confirmation`] on every row, without refocusing: each row has at most one
-    /// confirmation and one unlink button, so this is every confirmation removed and every
-    /// unlink button shown again.
+    /// Removes every unlink confirmation (at most one is open) and shows every Unlink button
+    /// again, without moving focus.
     fn close_confirmations(&self) {
         remove_all(&self.list, "[data-part=confirm]");
         toggle_all(&self.list, "[data-action=unlink]", "hidden", false);
