@@ -1,7 +1,7 @@
 //! Relaxed JS options -> a validated [`Config`].
 //!
-//! The options object is read with `js_sys::Reflect` (no serde: every byte is downloaded by every
-//! user). Each check fails with [`Error::invalid_options`] and a message that names the fix. The
+//! The options object is read property by property (`get`, no serde: every byte is downloaded by
+//! every user). Each check fails with [`Error::invalid_options`] and a message that names the fix. The
 //! string checks (domain, URLs, colours, names) are plain functions with host tests.
 //!
 //! Unknown top-level options are ignored (the package entry reads `wasmUrl`). Unknown
@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Rc;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// `popup` (default) or `redirect`.
@@ -258,8 +258,11 @@ fn has_space(s: &str, control: bool) -> bool {
         .any(|c| c.is_whitespace() || (control && c.is_control()))
 }
 
+/// `target[key]`, `undefined` when a getter throws. Every caller has checked that `target` is an
+/// object (`typeof` `'object'`, not `null`), which is what [`crate::http::field`] reads; sharing
+/// it, the crate has one property read (`Reflect.get` and its catching glue leave the wasm).
 fn get(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    crate::http::field(target, key)
 }
 
 /// `undefined` and `null` both mean "not given".
