@@ -163,8 +163,7 @@ mod js {
     }
 
     fn set(target: &js_sys::Object, key: &str, value: JsValue) {
-        // Reflect.set on a fresh plain object cannot fail.
-        let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), &value);
+        crate::http::set_field(target, key, &value);
     }
 
     impl From<Error> for JsValue {

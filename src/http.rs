@@ -172,9 +172,12 @@ pub fn field(object: &JsValue, key: &str) -> JsValue {
     js_field(object, key)
 }
 
-/// Sets a property on a JS object (a fresh plain object: cannot fail).
-pub fn set_field(object: &js_sys::Object, key: &str, value: &JsValue) {
-    let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), value);
+#[wasm_bindgen(module = "/js/wasm/browser.js")]
+extern "C" {
+    /// js/wasm/browser.js `setField`: `object[key] = value` on a fresh plain object of ours (it
+    /// cannot throw). The crate's one property write: `Reflect.set` and its catching glue leave.
+    #[wasm_bindgen(js_name = setField)]
+    pub fn set_field(object: &js_sys::Object, key: &str, value: &JsValue);
 }
 
 /// Reads an Auth0 or OAuth error body.

@@ -23,7 +23,7 @@ use crate::options::{Config, Mode};
 use crate::prelude::*;
 use alloc::rc::{Rc, Weak};
 use core::cell::Cell;
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 
 mod actions;
@@ -56,7 +56,7 @@ fn destroyed() -> Error {
 pub(crate) fn object(entries: &[(&str, &JsValue)]) -> JsValue {
     let object = Object::new();
     for (key, value) in entries {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+        crate::http::set_field(&object, key, value);
     }
     object.into()
 }

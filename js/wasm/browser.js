@@ -415,6 +415,11 @@ export function field(object, key) {
   }
 }
 
+/** `object[key] = value` on a fresh plain object of the wasm's (src/http.rs `set_field`). */
+export function setField(object, key, value) {
+  object[key] = value;
+}
+
 /**
  * `String(n)`: a number's text as `Number#toString` gives it (src/api.rs `id_string`, the numeric
  * ids; src/widget/actions.rs `arg`).
