@@ -198,13 +198,11 @@ pub fn split(token: &str) -> Result<Parts<'_>> {
     let mut rest = token;
     let (h, p) = (next_field(&mut rest, b'.'), next_field(&mut rest, b'.'));
     match rest {
-        s if !h.is_empty() && !p.is_empty() && !s.is_empty() && !s.bytes().any(|b| b == b'.') => {
-            Ok(Parts {
-                header: h,
-                payload: p,
-                signature: s,
-            })
-        }
+        s if !h.is_empty() && !p.is_empty() && !s.is_empty() && !has_byte(s, b'.') => Ok(Parts {
+            header: h,
+            payload: p,
+            signature: s,
+        }),
         _ => Err(invalid("format", "The ID token is not a signed JWT.")),
     }
 }

@@ -33,12 +33,24 @@ mod prelude {
         out
     }
 
+    /// The index of the first `sep` (an ASCII byte) in `s`: the one byte scan behind
+    /// [`next_field`], [`split_byte`] and [`has_byte`] (one loop in the wasm, not one per site).
+    #[inline(never)]
+    pub(crate) fn find_byte(s: &str, sep: u8) -> Option<usize> {
+        s.bytes().position(|b| b == sep)
+    }
+
+    /// Whether `s` contains `byte` (an ASCII byte).
+    pub(crate) fn has_byte(s: &str, byte: u8) -> bool {
+        find_byte(s, byte).is_some()
+    }
+
     /// The part of `rest` before the first `sep` (an ASCII byte), moving `rest` past it; all of
     /// `rest` (and `rest` emptied) when `sep` is absent. For the crate's joined tables and
     /// attribute lists: one non-generic byte scan.
     pub(crate) fn next_field<'a>(rest: &mut &'a str, sep: u8) -> &'a str {
         let s = *rest;
-        match s.bytes().position(|b| b == sep) {
+        match find_byte(s, sep) {
             Some(i) => {
                 *rest = s.get(i + 1..).unwrap_or_default();
                 s.get(..i).unwrap_or_default()
@@ -53,7 +65,7 @@ mod prelude {
     /// `s` split around its first `sep` (an ASCII byte), like `split_once` with a `char`, but one
     /// non-generic byte scan instead of core's `CharSearcher` and `memchr`.
     pub(crate) fn split_byte(s: &str, sep: u8) -> Option<(&str, &str)> {
-        let i = s.bytes().position(|b| b == sep)?;
+        let i = find_byte(s, sep)?;
         Some((s.get(..i)?, s.get(i + 1..)?))
     }
 

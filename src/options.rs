@@ -499,7 +499,7 @@ fn is_loopback_host(host: &str) -> bool {
 /// Returns `(host, has_port)`.
 fn check_authority(authority: &str) -> Option<(&str, bool)> {
     let (host, port) = if authority.as_bytes().first() == Some(&b'[') {
-        let end = authority.bytes().position(|b| b == b']')?;
+        let end = find_byte(authority, b']')?;
         let (host, tail) = authority.split_at_checked(end + 1)?;
         match tail {
             "" => (host, None),
@@ -570,9 +570,7 @@ pub fn parse_domain(input: &str) -> Result<String> {
     } else if let Some(rest) = lower.strip_prefix("http://") {
         (false, rest)
     } else if lower.as_bytes().windows(3).any(|w| w == b"://")
-        || (lower.bytes().any(|b| b == b':')
-            && !lower.bytes().any(|b| b == b'.')
-            && !lower.starts_with("localhost:"))
+        || (has_byte(&lower, b':') && !has_byte(&lower, b'.') && !lower.starts_with("localhost:"))
     {
         return Err(got(SCHEME, input));
     } else {
@@ -608,7 +606,7 @@ pub fn parse_domain(input: &str) -> Result<String> {
 /// Splits an absolute http(s) URL into `(is_https, authority)` after checking the authority.
 /// No user info, no spaces or control characters.
 fn split_http_url(url: &str) -> Option<(bool, &str)> {
-    if has_space(url, true) || url.bytes().any(|b| b == b'\\') {
+    if has_space(url, true) || has_byte(url, b'\\') {
         return None;
     }
     let (https, rest) = if let Some(rest) = strip_prefix_ci(url, "https://") {
@@ -621,7 +619,7 @@ fn split_http_url(url: &str) -> Option<(bool, &str)> {
         .position(|b| matches!(b, b'/' | b'?' | b'#'))
         .unwrap_or(rest.len());
     let authority = rest.get(..end).unwrap_or_default();
-    if authority.bytes().any(|b| b == b'@') {
+    if has_byte(authority, b'@') {
         return None;
     }
     check_authority(authority)?;
@@ -650,7 +648,7 @@ pub fn check_redirect_uri(uri: &str) -> Result<()> {
                 uri,
             ))
         }
-        Some(_) if !uri.bytes().any(|b| b == b'#') => Ok(()),
+        Some(_) if !has_byte(uri, b'#') => Ok(()),
         _ => Err(got(
             "redirectUri must be an absolute http(s) URL with no fragment, such as 'https://app.example.com/callback.html', listed in the application's Allowed Callback URLs",
             uri,
