@@ -67,34 +67,48 @@ function cargoHome() {
 }
 
 /**
- * The environment for the release build: the caller's rustflags plus one
- * `--remap-path-prefix=<registry source dir>/=` per crate registry. Panic locations of
- * dependency code (js-sys's async support keeps one) otherwise store the builder's absolute
- * path, `/root/.cargo/registry/src/index.crates.io-<hash>/js-sys-<version>/...`, in the wasm:
- * the package would differ with the machine's CARGO_HOME and publish its layout. Our own
- * sources are already relative (`src/flow.rs`). Passed as CARGO_ENCODED_RUSTFLAGS (one flag per
- * \x1f-separated field), which cargo reads before RUSTFLAGS, so a path with spaces stays whole.
+ * How the release build is told to remap the crate sources' paths: one
+ * `--remap-path-prefix=<dir>/=` per crate registry source folder (and for git dependencies'
+ * checkouts). Panic locations of dependency code (js-sys's async support keeps one) otherwise
+ * store the builder's absolute path, `/root/.cargo/registry/src/index.crates.io-<hash>/js-sys-
+ * <version>/...`, in the wasm: the package would differ with the machine's CARGO_HOME and
+ * publish its layout. Our own sources are already relative (`src/flow.rs`).
+ *
+ * Returns `{ args, env }` for the cargo call. Without RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS in the
+ * environment the flags go in as `--config target.wasm32-unknown-unknown.rustflags=[...]`, which
+ * cargo merges with any rustflags of its config files. When the caller set either variable, cargo
+ * ignores the config files' rustflags anyway (its precedence), so the remaps are appended to the
+ * caller's flags in CARGO_ENCODED_RUSTFLAGS (one flag per \x1f-separated field: a path with
+ * spaces stays whole).
  */
-function releaseBuildEnv() {
-  const registry = path.join(cargoHome(), 'registry', 'src');
-  const remaps = fs.existsSync(registry)
-    ? fs.readdirSync(registry).map((index) => `--remap-path-prefix=${path.join(registry, index)}/=`)
-    : [];
-  const inherited = process.env.CARGO_ENCODED_RUSTFLAGS
-    ? process.env.CARGO_ENCODED_RUSTFLAGS.split('\x1f')
-    : (process.env.RUSTFLAGS || '').split(/\s+/);
-  const flags = [...inherited.filter(Boolean), ...remaps];
-  const env = { ...process.env, CARGO_ENCODED_RUSTFLAGS: flags.join('\x1f') };
+function remapPathFlags() {
+  const home = cargoHome();
+  const dirs = [];
+  const registry = path.join(home, 'registry', 'src');
+  if (fs.existsSync(registry)) for (const index of fs.readdirSync(registry)) dirs.push(path.join(registry, index));
+  const checkouts = path.join(home, 'git', 'checkouts');
+  if (fs.existsSync(checkouts)) dirs.push(checkouts);
+  const remaps = dirs.map((dir) => `--remap-path-prefix=${dir}/=`);
+  const { RUSTFLAGS, CARGO_ENCODED_RUSTFLAGS } = process.env;
+  if (RUSTFLAGS === undefined && CARGO_ENCODED_RUSTFLAGS === undefined) {
+    // JSON strings are TOML basic strings.
+    const list = remaps.map((flag) => JSON.stringify(flag)).join(', ');
+    return { args: ['--config', `target.wasm32-unknown-unknown.rustflags = [${list}]`], env: process.env };
+  }
+  const inherited = CARGO_ENCODED_RUSTFLAGS !== undefined ? CARGO_ENCODED_RUSTFLAGS.split('\x1f') : RUSTFLAGS.split(/\s+/);
+  const env = { ...process.env, CARGO_ENCODED_RUSTFLAGS: [...inherited.filter(Boolean), ...remaps].join('\x1f') };
   delete env.RUSTFLAGS;
-  return env;
+  return { args: [], env };
 }
 
 // 1. cargo
 step('cargo build (release, wasm32-unknown-unknown)');
 // `slim`: no_std + alloc, the talc allocator and a trapping panic handler (src/lib.rs); the
 // default `std` feature is for the tests.
+const remap = remapPathFlags();
 run('cargo', [
   'build',
+  ...remap.args,
   '--release',
   '--target',
   'wasm32-unknown-unknown',
@@ -103,7 +117,7 @@ run('cargo', [
   '--no-default-features',
   '--features',
   'slim',
-], { env: releaseBuildEnv() });
+], { env: remap.env });
 const targetDir = process.env.CARGO_TARGET_DIR
   ? path.resolve(root, process.env.CARGO_TARGET_DIR)
   : path.join(root, 'target');
