@@ -82,7 +82,8 @@ function __wbg_finalize_init(instance, module) {
       [...glue.matchAll(/(?<!function )passStringToWasm0\(([^()]*)\)/g)].every(([, args]) =>
         /^[^,]+,\s*wasm\.__wbindgen_malloc,\s*wasm\.__wbindgen_realloc$/.test(args.trim()),
       ),
-  },  // Shorter equivalents of wasm-bindgen helpers (same results for every input).
+  },
+  // Shorter equivalents of wasm-bindgen helpers (same results for every input).
   {
     why:
       'the cached DataView is stale exactly when its buffer is not the memory\'s current one (a ' +
