@@ -174,8 +174,9 @@ pub fn field(object: &JsValue, key: &str) -> JsValue {
 
 #[wasm_bindgen(module = "/js/wasm/browser.js")]
 extern "C" {
-    /// js/wasm/browser.js `setField`: `object[key] = value` on a fresh plain object of ours (it
-    /// cannot throw). The crate's one property write: `Reflect.set` and its catching glue leave.
+    /// js/wasm/browser.js `setField`: defines `object[key]` as an own data property on a fresh
+    /// plain object of ours (no inherited setter runs, nothing throws). The crate's one property
+    /// write: `Reflect.set` and its catching glue leave.
     #[wasm_bindgen(js_name = setField)]
     pub fn set_field(object: &js_sys::Object, key: &str, value: &JsValue);
 }

@@ -415,9 +415,13 @@ export function field(object, key) {
   }
 }
 
-/** `object[key] = value` on a fresh plain object of the wasm's (src/http.rs `set_field`). */
+/**
+ * Gives a fresh plain object of the wasm's the own property `key` (src/http.rs `set_field`):
+ * defined, not assigned, so a setter a page put on `Object.prototype` under that name (say
+ * `access_token`) neither runs nor sees the value, and nothing can throw.
+ */
 export function setField(object, key, value) {
-  object[key] = value;
+  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /**
@@ -446,9 +450,13 @@ export function identityObject(provider, userId, connection, isSocial, name, ema
 
 /** A new promise and its own `resolve` and `reject`: `[promise, resolve, reject]`. */
 export function deferred() {
-  let settle;
-  const promise = new Promise((resolve, reject) => (settle = [resolve, reject]));
-  return [promise, ...settle];
+  let resolve, reject;
+  const promise = new Promise((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  // Listed, not spread: a spread runs the array iterator, which a page can replace.
+  return [promise, resolve, reject];
 }
 
 /** `f(value)`: settles a promise through its `resolve` or `reject` (which do not throw). */
