@@ -1156,6 +1156,52 @@ fn unlink_asks_for_confirmation_before_calling_back() {
 }
 
 #[wasm_bindgen_test]
+fn one_confirmation_at_a_time_and_a_prompt_without_a_name() {
+    // The dialog finds the open confirmation by its row's hidden Unlink button: opening a
+    // second one must close the first, so there is never more than one hidden button.
+    let dialog = dialog(r#","languageDictionary":{"unlinkPrompt":"Remove this account?"}"#);
+    dialog.show();
+    let calls: Rc<RefCell<Vec<(String, String)>>> = Rc::default();
+    let sink = calls.clone();
+    dialog.set_on_unlink(move |provider, user_id| {
+        sink.borrow_mut().push((provider.into(), user_id.into()))
+    });
+    dialog.render_identities(&rows());
+    let root = dialog.shadow_root().clone();
+    let count = |selector: &str| root.query_selector_all(selector).unwrap().length();
+    let a = "[data-identity=\"github|12345\"] ";
+    let b = "[data-identity=\"windowslive|ms|77\"] ";
+
+    click(&root, &(a.to_owned() + "[data-action=unlink]"));
+    click(&root, &(b.to_owned() + "[data-action=unlink]"));
+    assert_eq!(count("[data-part=confirm]"), 1);
+    assert_eq!(count("[data-action=unlink][hidden]"), 1);
+    assert!(q(&root, &(b.to_owned() + "[data-part=confirm]")).is_some());
+    assert!(q(&root, &(b.to_owned() + "[data-action=unlink][hidden]")).is_some());
+    // A prompt without `{name}` is shown as given.
+    assert_eq!(
+        text(&root, &(b.to_owned() + "[data-part=confirm] span")),
+        "Remove this account?"
+    );
+
+    // Cancel returns focus to that row's Unlink button, and nothing is unlinked.
+    click(&root, &(b.to_owned() + "[data-action=cancel-unlink]"));
+    assert_eq!(count("[data-part=confirm]"), 0);
+    assert_eq!(count("[data-action=unlink][hidden]"), 0);
+    let b_unlink = q(&root, &(b.to_owned() + "[data-action=unlink]")).unwrap();
+    assert!(active(&root).is_some_and(|e| e.is_same_node(Some(&b_unlink))));
+    assert!(calls.borrow().is_empty());
+
+    // Confirm acts on its own row, after another row's confirmation was opened and closed.
+    click(&root, &(b.to_owned() + "[data-action=unlink]"));
+    click(&root, &(a.to_owned() + "[data-action=unlink]"));
+    click(&root, &(a.to_owned() + "[data-action=confirm-unlink]"));
+    assert_eq!(*calls.borrow(), [("github".to_owned(), "12345".to_owned())]);
+    assert_eq!(count("[data-part=confirm]"), 0);
+    dialog.dispose();
+}
+
+#[wasm_bindgen_test]
 fn errors_status_busy_and_redirect_offer() {
     let dialog = dialog(r#","language":"es""#);
     dialog.show();
