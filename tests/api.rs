@@ -581,3 +581,27 @@ async fn flow_unlink_returns_the_remaining_identities_in_both_modes() {
         assert_eq!(list[0].email.is_some(), legacy, "legacy: {legacy}");
     }
 }
+
+#[wasm_bindgen_test]
+fn set_field_defines_an_own_property_and_runs_no_inherited_setter() {
+    // A page may have put a setter on Object.prototype (a polyfill, or an attack). The objects the
+    // wasm builds (request bodies such as `{ link_with }`, errors, event payloads) must get their
+    // own property without that setter seeing the value, or throwing through the wasm.
+    let key = "accountLinkSetFieldProbe";
+    let install = js_sys::Function::new_with_args(
+        "key",
+        "globalThis.__setFieldSeen = []; Object.defineProperty(Object.prototype, key, \
+         { configurable: true, set(v) { globalThis.__setFieldSeen.push(v); throw new Error('page setter'); } });",
+    );
+    install.call1(&JsValue::NULL, &key.into()).unwrap();
+    let object = js_sys::Object::new();
+    http::set_field(&object, key, &JsValue::from_str("secret"));
+    let cleanup = js_sys::Function::new_with_args(
+        "key",
+        "delete Object.prototype[key]; return globalThis.__setFieldSeen.length;",
+    );
+    let seen = cleanup.call1(&JsValue::NULL, &key.into()).unwrap();
+    assert_eq!(seen.as_f64(), Some(0.0), "the inherited setter ran");
+    assert!(js_sys::Object::has_own(&object, &key.into()));
+    assert_eq!(field_str(&object, key).as_deref(), Some("secret"));
+}
