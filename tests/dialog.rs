@@ -1103,17 +1103,26 @@ fn the_list_rendered_after_an_unlink_keeps_focus_in_the_modal_and_the_primary_pr
     );
 }
 
-#[wasm_bindgen_test]
-fn unlink_asks_for_confirmation_before_calling_back() {
-    let dialog = dialog("");
+/// The unlink calls a dialog's hook received, as `(provider, user_id)`.
+type UnlinkCalls = Rc<RefCell<Vec<(String, String)>>>;
+
+/// A shown dialog with `rows()` listed and its unlink hook recording into the returned list.
+fn shown_with_rows(extra: &str) -> (Dialog, ShadowRoot, UnlinkCalls) {
+    let dialog = dialog(extra);
     dialog.show();
-    let calls: Rc<RefCell<Vec<(String, String)>>> = Rc::default();
+    let calls: UnlinkCalls = Rc::default();
     let sink = calls.clone();
     dialog.set_on_unlink(move |provider, user_id| {
         sink.borrow_mut().push((provider.into(), user_id.into()))
     });
     dialog.render_identities(&rows());
     let root = dialog.shadow_root().clone();
+    (dialog, root, calls)
+}
+
+#[wasm_bindgen_test]
+fn unlink_asks_for_confirmation_before_calling_back() {
+    let (dialog, root, calls) = shown_with_rows("");
     let row = "[data-identity=\"windowslive|ms|77\"] ";
 
     click(&root, &(row.to_owned() + "[data-action=unlink]"));
@@ -1159,15 +1168,8 @@ fn unlink_asks_for_confirmation_before_calling_back() {
 fn one_confirmation_at_a_time_and_a_prompt_without_a_name() {
     // The dialog finds the open confirmation by its row's hidden Unlink button: opening a
     // second one must close the first, so there is never more than one hidden button.
-    let dialog = dialog(r#","languageDictionary":{"unlinkPrompt":"Remove this account?"}"#);
-    dialog.show();
-    let calls: Rc<RefCell<Vec<(String, String)>>> = Rc::default();
-    let sink = calls.clone();
-    dialog.set_on_unlink(move |provider, user_id| {
-        sink.borrow_mut().push((provider.into(), user_id.into()))
-    });
-    dialog.render_identities(&rows());
-    let root = dialog.shadow_root().clone();
+    let (dialog, root, calls) =
+        shown_with_rows(r#","languageDictionary":{"unlinkPrompt":"Remove this account?"}"#);
     let count = |selector: &str| root.query_selector_all(selector).unwrap().length();
     let a = "[data-identity=\"github|12345\"] ";
     let b = "[data-identity=\"windowslive|ms|77\"] ";
