@@ -65,19 +65,6 @@ pub const DEFAULT_TIMEOUT_MS: i32 = 60_000;
 // ---------------------------------------------------------------------------------------------
 // Pure acceptance rules (host-tested)
 
-/// A message as seen by the acceptance rules, already read out of the browser event.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Incoming {
-    /// `event.origin`.
-    pub origin: String,
-    /// Whether `event.source` is our popup window.
-    pub from_our_popup: bool,
-    /// `data.type`, when `data` is an object with a string `type`.
-    pub kind: Option<String>,
-    /// The fields of `data.response`, when it is an object whose fields are all strings and short.
-    pub fields: Option<CallbackFields>,
-}
-
 /// Accepts a payload (from either channel) only if it has our type, a well formed response and
 /// exactly our state. Everything else yields `None`: the message is ignored, not an error, so a
 /// stray or hostile message cannot end the transaction (DESIGN.md 6.3).
@@ -97,19 +84,6 @@ pub fn accept_payload(
 /// and from our popup: the check before its data is even read.
 pub fn from_tenant_popup(origin: &str, from_our_popup: bool, expected_origin: &str) -> bool {
     origin == expected_origin && from_our_popup
-}
-
-/// Accepts a window message only [`from_tenant_popup`], then applies [`accept_payload`]: what
-/// the popup runner does with each message, its data read in between.
-pub fn accept_message(
-    msg: &Incoming,
-    expected_origin: &str,
-    expected_state: &str,
-) -> Option<CallbackResponse> {
-    if !from_tenant_popup(&msg.origin, msg.from_our_popup, expected_origin) {
-        return None;
-    }
-    accept_payload(msg.kind.as_deref(), msg.fields.as_ref(), expected_state)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,8 +327,9 @@ pub fn run<'a>(popup: &Window, opts: RunOptions<'_>, slot: &'a PopupSlot) -> Run
                 let Some(o) = outcome.upgrade() else { return };
                 match what {
                     // A window message (0), or the callback page's over BroadcastChannel (1, same
-                    // origin by construction): `accept_message`'s checks, with a window message's
-                    // origin and source checked first, so a hostile sender's data is not even read.
+                    // origin by construction). A window message's origin and source are checked
+                    // first, so a hostile sender's data is not even read; then the payload's type,
+                    // shape and state, for both.
                     0 | 1 => {
                         if what == 0 && !from_tenant_popup(&from, from_our_popup, &origin) {
                             return;
@@ -471,27 +446,34 @@ mod tests {
 
     const ORIGIN: &str = "https://tenant.example.com";
 
-    fn good() -> Incoming {
-        Incoming {
-            origin: ORIGIN.into(),
-            from_our_popup: true,
-            kind: Some(MESSAGE_TYPE.into()),
-            fields: Some(CallbackFields {
+    /// What the runner reads out of a well-formed answer: `data.type` and `data.response`.
+    fn good() -> (Option<String>, Option<CallbackFields>) {
+        (
+            Some(MESSAGE_TYPE.into()),
+            Some(CallbackFields {
                 code: Some("c".into()),
                 state: Some("s".into()),
                 ..CallbackFields::default()
             }),
-        }
+        )
+    }
+
+    fn accept(
+        payload: &(Option<String>, Option<CallbackFields>),
+        state: &str,
+    ) -> Option<CallbackResponse> {
+        accept_payload(payload.0.as_deref(), payload.1.as_ref(), state)
     }
 
     #[test]
     fn accepts_the_right_message() {
-        let r = accept_message(&good(), ORIGIN, "s").unwrap();
+        assert!(from_tenant_popup(ORIGIN, true, ORIGIN));
+        let r = accept(&good(), "s").unwrap();
         assert_eq!(r.state(), "s");
     }
 
     #[test]
-    fn ignores_wrong_and_lookalike_origins() {
+    fn ignores_wrong_and_lookalike_origins_and_other_windows() {
         for origin in [
             "https://tenant.example.com.evil.test",
             "https://tenant.example.com:8443",
@@ -501,61 +483,36 @@ mod tests {
             "null",
             "",
         ] {
-            let m = Incoming {
-                origin: origin.into(),
-                ..good()
-            };
-            assert!(accept_message(&m, ORIGIN, "s").is_none(), "{origin}");
+            assert!(!from_tenant_popup(origin, true, ORIGIN), "{origin}");
         }
+        assert!(!from_tenant_popup(ORIGIN, false, ORIGIN), "another window");
     }
 
     #[test]
-    fn ignores_other_windows_types_and_states() {
-        let m = Incoming {
-            from_our_popup: false,
-            ..good()
+    fn ignores_other_types_shapes_and_states() {
+        let (_, fields) = good();
+        assert!(accept(&(Some("other".into()), fields.clone()), "s").is_none());
+        assert!(accept(&(None, fields), "s").is_none());
+        assert!(accept(&(good().0, None), "s").is_none());
+        assert!(accept(&good(), "other").is_none());
+        let no_state = CallbackFields {
+            code: Some("c".into()),
+            ..CallbackFields::default()
         };
-        assert!(accept_message(&m, ORIGIN, "s").is_none());
-        let m = Incoming {
-            kind: Some("other".into()),
-            ..good()
-        };
-        assert!(accept_message(&m, ORIGIN, "s").is_none());
-        let m = Incoming {
-            kind: None,
-            ..good()
-        };
-        assert!(accept_message(&m, ORIGIN, "s").is_none());
-        let m = Incoming {
-            fields: None,
-            ..good()
-        };
-        assert!(accept_message(&m, ORIGIN, "s").is_none());
-        assert!(accept_message(&good(), ORIGIN, "other").is_none());
-        let no_state = Incoming {
-            fields: Some(CallbackFields {
-                code: Some("c".into()),
-                ..CallbackFields::default()
-            }),
-            ..good()
-        };
-        assert!(accept_message(&no_state, ORIGIN, "s").is_none());
+        assert!(accept(&(good().0, Some(no_state)), "s").is_none());
     }
 
     #[test]
     fn error_responses_with_our_state_are_accepted_for_reporting() {
-        let m = Incoming {
-            fields: Some(CallbackFields {
+        let m = (
+            good().0,
+            Some(CallbackFields {
                 error: Some("access_denied".into()),
                 state: Some("s".into()),
                 ..CallbackFields::default()
             }),
-            ..good()
-        };
-        let e = accept_message(&m, ORIGIN, "s")
-            .unwrap()
-            .into_code("s")
-            .unwrap_err();
+        );
+        let e = accept(&m, "s").unwrap().into_code("s").unwrap_err();
         assert_eq!(e.code, ErrorCode::AuthorizationError);
     }
 }
