@@ -250,8 +250,7 @@ async fn complete(
     id_token::check_header(&decoded.header)?;
     let kid = decoded.header.kid.as_deref();
     // The key from the JWKS fetched with the token, else from the cached keys, else (an unknown
-    // `kid`: key rotation) from the JWKS fetched again now: one `store` for both answers, and
-    // no state machine of `JwksCache::key` inside this one.
+    // `kid`: key rotation) from the JWKS fetched again now: one `store` for both answers.
     let cached = if fetch_keys {
         None
     } else {

@@ -445,14 +445,6 @@ impl JwksCache {
             timeout_ms: http::DEFAULT_TIMEOUT_MS,
         })
     }
-
-    /// The key for `kid`, from the cache or the tenant. The borrow is never held across `.await`.
-    pub async fn key(&self, origin: &str, kid: Option<&str>) -> Result<JsValue> {
-        if let Some(key) = self.cached(kid) {
-            return Ok(key);
-        }
-        self.store(Self::fetch(origin).await, kid)
-    }
 }
 
 /// Full validation: format, header, RS256 signature against the tenant JWKS, then the claims.
@@ -469,7 +461,12 @@ pub async fn validate(
 ) -> Result<Decoded> {
     let decoded = decode(token.expose())?;
     check_header(&decoded.header)?;
-    let key = jwks.key(origin, decoded.header.kid.as_deref()).await?;
+    let kid = decoded.header.kid.as_deref();
+    // As `flow::complete` does with a cached key: an unknown `kid` refetches the keys.
+    let key = match jwks.cached(kid) {
+        Some(key) => key,
+        None => jwks.store(JwksCache::fetch(origin).await, kid)?,
+    };
     verify_signature(token.expose(), &key)?.await?;
     check_claims(&decoded.claims, expected)?;
     let mut decoded = decoded;
