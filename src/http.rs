@@ -147,29 +147,23 @@ pub fn network_error(detail: &str) -> Error {
 
 #[wasm_bindgen(module = "/js/wasm/browser.js")]
 extern "C" {
-    /// js/wasm/browser.js `field`: `Reflect.get(object, key)` when `object` is an object
-    /// (`typeof` `'object'`, not `null`), else `undefined`, also when a getter throws. One call
-    /// with the key as text, where `Reflect::get` needed a JS string made from it first and a
-    /// catching import.
-    #[wasm_bindgen(js_name = field)]
-    fn js_field(object: &JsValue, key: &str) -> JsValue;
+    /// Reads any property of a JS object: js/wasm/browser.js `field`, `Reflect.get(object, key)`
+    /// when `object` is an object (`typeof` `'object'`, not `null`), else `undefined`, also when
+    /// a getter throws. One call with the key as text, where `Reflect::get` needed a JS string
+    /// made from it first and a catching import.
+    pub fn field(object: &JsValue, key: &str) -> JsValue;
 }
 
 /// Reads a string property of a JS object; `None` when absent or not a string (or `object` is
 /// not an object).
 pub fn field_str(object: &JsValue, key: &str) -> Option<String> {
-    js_field(object, key).as_string()
+    field(object, key).as_string()
 }
 
 /// Reads a number property of a JS object; `None` when absent or not a number (or `object` is
 /// not an object).
 pub fn field_f64(object: &JsValue, key: &str) -> Option<f64> {
-    js_field(object, key).as_f64()
-}
-
-/// Reads any property of a JS object (`undefined` when absent or when `object` is not an object).
-pub fn field(object: &JsValue, key: &str) -> JsValue {
-    js_field(object, key)
+    field(object, key).as_f64()
 }
 
 #[wasm_bindgen(module = "/js/wasm/browser.js")]

@@ -10,6 +10,10 @@
 
 use crate::dialog::i18n::{Language, Strings};
 use crate::error::{Error, Result};
+// `target[key]`, `undefined` when a getter throws. Every caller has checked that `target` is an
+// object (`typeof` `'object'`, not `null`), which is what `http::field` reads: the crate has one
+// property read (no `Reflect.get` import).
+use crate::http::field as get;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Rc;
@@ -256,13 +260,6 @@ fn blank_or_spaced(s: &str) -> bool {
 fn has_space(s: &str, control: bool) -> bool {
     s.chars()
         .any(|c| c.is_whitespace() || (control && c.is_control()))
-}
-
-/// `target[key]`, `undefined` when a getter throws. Every caller has checked that `target` is an
-/// object (`typeof` `'object'`, not `null`), which is what [`crate::http::field`] reads; sharing
-/// it, the crate has one property read (`Reflect.get` and its catching glue leave the wasm).
-fn get(target: &JsValue, key: &str) -> JsValue {
-    crate::http::field(target, key)
 }
 
 /// `undefined` and `null` both mean "not given".
