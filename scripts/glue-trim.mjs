@@ -1,8 +1,7 @@
 // Makes wasm-bindgen's `--target web` glue smaller without changing what it does (issue 5, size):
 // removes code the package can never run and writes a few helpers as shorter equivalents
-// (TRIMS), calls the wasm's closure invokers directly
-// where the glue's function only forwarded (`directInvokers`), and writes the import functions
-// as arrow functions (`arrowImports`).
+// (TRIMS), calls the wasm's closure invokers directly where the glue's function only forwarded
+// (`directInvokers`), and writes the import functions as arrow functions (`arrowImports`).
 //
 // Each trim names the glue text it replaces and why that text is dead for this package;
 // the text is matched with flexible whitespace and must occur exactly once, so a wasm-bindgen
