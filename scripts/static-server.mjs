@@ -4,6 +4,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const types = {
   '.html': 'text/html; charset=utf-8',
@@ -56,4 +57,41 @@ export function serve(mounts, opts = {}) {
       });
     });
   });
+}
+
+/**
+ * The same server in a child process, for a driver whose own event loop is busy (the benchmark:
+ * Playwright's CDP traffic in the driver's process delayed the files it served by milliseconds,
+ * more for the page that fetches more files). Resolves once the child listens.
+ * @param {Record<string, string>} mounts as for `serve`
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>}
+ */
+export async function serveInChild(mounts) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(mounts)], {
+    stdio: ['pipe', 'pipe', 'inherit'], // stdin: the child's lifeline (below)
+  });
+  const url = await new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the static server exited (${code}) before listening`)));
+    child.stdout.once('data', (line) => resolve(String(line).trim()));
+  });
+  return {
+    url,
+    close: () =>
+      new Promise((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', () => resolve());
+        child.kill();
+      }),
+  };
+}
+
+// `node scripts/static-server.mjs '{"/":"dir"}'`: serves the mounts and prints the URL (serveInChild).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const server = await serve(JSON.parse(process.argv[2]));
+  process.stdout.write(`${server.url}\n`);
+  // Exits with its parent: stdin closes when the parent goes, even killed.
+  process.stdin.resume();
+  process.stdin.on('close', () => process.exit(0));
 }
