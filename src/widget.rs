@@ -78,11 +78,18 @@ impl Inner {
 
     /// Shows the dialog, fires `show`, and lists the identities when a token is at hand.
     pub(crate) fn show(self: &Rc<Self>) -> Result<()> {
-        if self.dialog()?.show() {
-            self.events.emit(EventKind::Show, &JsValue::UNDEFINED);
-            if self.can_list() {
-                detach(self.load_identities());
-            }
+        let dialog = self.dialog()?;
+        if dialog.is_visible() {
+            return Ok(());
+        }
+        // The listing begins (its "Loading" status in the DOM) before the dialog appears, so the
+        // status is laid out with the dialog in the one layout that moving focus into it forces,
+        // not in a second one before the first frame.
+        let listing = self.can_list().then(|| self.load_identities());
+        dialog.show();
+        self.events.emit(EventKind::Show, &JsValue::UNDEFINED);
+        if let Some(listing) = listing {
+            detach(listing);
         }
         Ok(())
     }

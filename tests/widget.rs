@@ -166,6 +166,30 @@ async fn show_lists_identities_and_the_dialog_unlinks_after_confirmation() {
     w.destroy();
 }
 
+/// The dialog appears with its "Loading" status already in place (`show()` starts the listing
+/// before it reveals the dialog: one layout for both, not a second one before the first frame),
+/// and a second `show()` while it is open neither fires `show` again nor lists again.
+#[wasm_bindgen_test]
+async fn show_returns_with_the_loading_status_in_place_and_a_second_show_is_a_no_op() {
+    let base = emu();
+    let token = setup(base, true).await;
+    let w = widget(base, &token);
+    let shows = record(&w, "show");
+    w.show().unwrap();
+    assert_eq!(text("[data-part=status]"), "Loading linked accounts…");
+    assert_eq!(shows.seen.borrow().len(), 1);
+    until("two identity rows", || count("[data-identity]") == 2).await;
+    assert_eq!(
+        text("[data-part=status]"),
+        "",
+        "the status ends with the list"
+    );
+    w.show().unwrap();
+    assert_eq!(text("[data-part=status]"), "", "no second listing");
+    assert_eq!(shows.seen.borrow().len(), 1, "no second show event");
+    w.destroy();
+}
+
 #[wasm_bindgen_test]
 async fn an_api_error_rejects_fires_error_and_shows_in_the_dialog() {
     let base = emu();

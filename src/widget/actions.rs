@@ -313,13 +313,18 @@ impl Inner {
     /// `target`'s failure is reported when the action first runs.
     fn list_action(self: &Rc<Self>, target: Result<Option<(String, String)>>) -> Action {
         let inner = self.clone();
-        Box::pin(async move {
-            let target = target.map_err(|e| inner.fail(e))?;
-            let unlink = target.as_ref().map(|(p, u)| (p.as_str(), u.as_str()));
-            let ticket = match unlink {
-                Some(_) => inner.begin(Some(Msg::Unlinking), true),
-                None => inner.begin(Some(Msg::Loading), false),
+        // Begun now, not at the first poll: the status is in the DOM when the caller returns
+        // (`show()` lays it out with the dialog).
+        let started = target.map(|target| {
+            let ticket = match target {
+                Some(_) => self.begin(Some(Msg::Unlinking), true),
+                None => self.begin(Some(Msg::Loading), false),
             };
+            (target, ticket)
+        });
+        Box::pin(async move {
+            let (target, ticket) = started.map_err(|e| inner.fail(e))?;
+            let unlink = target.as_ref().map(|(p, u)| (p.as_str(), u.as_str()));
             match flow::identities_after(&inner.flow, unlink).await {
                 Ok(list) => {
                     inner.render_identities(&rows(&list));
