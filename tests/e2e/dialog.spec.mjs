@@ -114,6 +114,25 @@ test('the dialog fits a 360 px wide viewport', async ({ page }) => {
   expect(scrollWidth, 'no horizontal scrolling').toBeLessThanOrEqual(360);
 });
 
+// Each font weight or size the browser has not drawn yet is one more font lookup in the first
+// layout of the dialog (on Linux, a round trip to the browser process each): measured at 3-4 ms of
+// the time to a usable dialog (bench/README.md, twelfth round). The first view (title, close,
+// connection buttons, status) keeps to two faces: the text's and the title's.
+test('the first view of the dialog is drawn in two font faces', async ({ page }) => {
+  await page.goto('/');
+  const dialog = await openDialog(page);
+  const faces = await dialog.evaluate((panel) => {
+    const seen = new Set();
+    for (const el of panel.querySelectorAll('[data-part=title], [data-action=close], [data-connection], [data-part=status]')) {
+      if (!el.textContent.trim() || !el.checkVisibility()) continue;
+      const s = getComputedStyle(el);
+      seen.add(`${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`);
+    }
+    return [...seen].sort();
+  });
+  expect(faces).toHaveLength(2);
+});
+
 test('a second language renders (es)', async ({ page }) => {
   const problems = await watchPage(page);
   await page.goto('/');
