@@ -86,9 +86,14 @@ impl Inner {
         // status is laid out with the dialog in the one layout that moving focus into it forces,
         // not in a second one before the first frame.
         let listing = self.can_list().then(|| self.load_identities());
-        dialog.show();
+        // Shown: it was hidden above, and nothing since could run page code (the status change
+        // moves no focus in a hidden dialog).
+        let shown = dialog.show();
+        debug_assert!(shown);
         self.events.emit(EventKind::Show, &JsValue::UNDEFINED);
-        if let Some(listing) = listing {
+        // Not run when a focus handler or a `show` listener destroyed the widget meanwhile: no
+        // token asked for, no request sent for a destroyed widget.
+        if let (Some(listing), Some(_)) = (listing, self.alive()) {
             detach(listing);
         }
         Ok(())

@@ -190,6 +190,55 @@ async fn show_returns_with_the_loading_status_in_place_and_a_second_show_is_a_no
     w.destroy();
 }
 
+/// `show()` begins the listing before it fires `show`: a `show` listener that destroys the
+/// widget leaves that listing unrun (no token asked of the app's provider, no request). The same
+/// widget without the listener asks once, so the count can tell.
+#[wasm_bindgen_test]
+async fn a_show_listener_that_destroys_the_widget_stops_its_listing() {
+    let base = emu();
+    let token = setup(base, true).await;
+    let asked = Rc::new(std::cell::Cell::new(0));
+    let counter = asked.clone();
+    let provider = Closure::<dyn FnMut() -> JsValue>::new(move || {
+        counter.set(counter.get() + 1);
+        JsValue::from_str(&token)
+    });
+    let make = || {
+        let connections = js_sys::Array::of1(&"github".into());
+        let options = obj(&[
+            ("domain", base.into()),
+            ("clientId", CLIENT.into()),
+            ("connections", connections.into()),
+            ("accessToken", provider.as_ref().clone()),
+        ]);
+        Rc::new(LinkWidget::new(options, JsValue::UNDEFINED).expect("options"))
+    };
+
+    let listed = make();
+    listed.show().unwrap();
+    until("the identity rows", || count("[data-identity]") == 2).await;
+    assert_eq!(asked.get(), 1, "showing lists with one token");
+    listed.destroy();
+
+    let destroyed = make();
+    let target = Rc::downgrade(&destroyed);
+    let destroyer = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+        if let Some(widget) = target.upgrade() {
+            widget.destroy();
+        }
+    });
+    destroyed
+        .on("show".into(), destroyer.as_ref().clone())
+        .expect("listener added");
+    destroyed.show().unwrap();
+    sleep(300).await;
+    assert_eq!(asked.get(), 1, "no token asked for the destroyed widget");
+    let error = JsFuture::from(destroyed.identities())
+        .await
+        .expect_err("destroyed");
+    assert_eq!(code(&error), "destroyed");
+}
+
 #[wasm_bindgen_test]
 async fn an_api_error_rejects_fires_error_and_shows_in_the_dialog() {
     let base = emu();
