@@ -81,6 +81,8 @@ export async function serveInChild(mounts) {
     close: () =>
       new Promise((resolve) => {
         child.removeAllListeners('exit');
+        // Already gone (crashed, or killed from outside): its 'exit' has fired.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill();
       }),
