@@ -1,6 +1,7 @@
 // A minimal static file server for tests and the benchmark (not for `npm start`: the emulator
 // serves the demo there). Mounts map URL prefixes to folders; files are sent uncompressed with
 // `Cache-Control: no-store` and the MIME types browsers insist on (application/wasm for streaming).
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -67,7 +68,6 @@ export function serve(mounts, opts = {}) {
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
 export async function serveInChild(mounts) {
-  const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(mounts)], {
     stdio: ['pipe', 'pipe', 'inherit'], // stdin: the child's lifeline (below)
   });

@@ -41,12 +41,17 @@ async fn setup(base: &str, link: bool) -> String {
 }
 
 fn widget(base: &str, token: &str) -> LinkWidget {
+    widget_with(base, token.into())
+}
+
+/// [`widget`] with any `accessToken` option value (a provider function, say).
+fn widget_with(base: &str, token: JsValue) -> LinkWidget {
     let connections = js_sys::Array::of2(&"google-oauth2".into(), &"github".into());
     let options = obj(&[
         ("domain", base.into()),
         ("clientId", CLIENT.into()),
         ("connections", connections.into()),
-        ("accessToken", token.into()),
+        ("accessToken", token),
     ]);
     // English: no translation, as `createLinkWidget` passes for `language: 'en'`.
     LinkWidget::new(options, JsValue::UNDEFINED).unwrap_or_else(|e| panic!("options: {e:?}"))
@@ -203,16 +208,7 @@ async fn a_show_listener_that_destroys_the_widget_stops_its_listing() {
         counter.set(counter.get() + 1);
         JsValue::from_str(&token)
     });
-    let make = || {
-        let connections = js_sys::Array::of1(&"github".into());
-        let options = obj(&[
-            ("domain", base.into()),
-            ("clientId", CLIENT.into()),
-            ("connections", connections.into()),
-            ("accessToken", provider.as_ref().clone()),
-        ]);
-        Rc::new(LinkWidget::new(options, JsValue::UNDEFINED).expect("options"))
-    };
+    let make = || Rc::new(widget_with(base, provider.as_ref().clone()));
 
     let listed = make();
     listed.show().unwrap();
