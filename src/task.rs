@@ -8,7 +8,8 @@
 //!
 //! How a task runs: [`promise`] and [`detach`] put the action in a task and queue a
 //! microtask (`queueMicrotask`) that polls it, so the first poll happens after the caller returns,
-//! as with `future_to_promise`. A wake queues one more microtask unless one is queued already. A
+//! as with `future_to_promise` ([`detach_after_frame`] queues that first poll after the next
+//! frame instead). A wake queues one more microtask unless one is queued already. A
 //! task is only ever polled from its microtask, which JS runs on an empty stack, so a poll never
 //! runs inside another poll; a wake that arrives during a poll (the future woke itself, or
 //! something it called settled synchronously) queues the next poll, which runs after this one
@@ -71,6 +72,11 @@ extern "C" {
     /// cannot throw. Imported directly (no glue, no `Result`), where `Function::call1` catches.
     #[wasm_bindgen(js_name = callWith)]
     fn call_with(f: &js_sys::Function, value: &JsValue);
+
+    /// js/wasm/browser.js `afterFrame`: `callback()` once the frame drawing the page's latest
+    /// changes is drawn (in a hidden page, once it is shown).
+    #[wasm_bindgen(js_name = afterFrame)]
+    fn after_frame(callback: Closure<dyn FnMut()>);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,14 +195,22 @@ compile_error!("account-link's task executor is single-threaded: build without `
 pub fn promise(action: Action) -> Promise {
     let parts = deferred();
     let settle = (parts.get(1).unchecked_into(), parts.get(2).unchecked_into());
-    spawn(action, Some(settle));
+    spawn(action, Some(settle), false);
     parts.get(0).unchecked_into()
 }
 
 /// Runs `action` to its end, ignoring its outcome (the caller reported it already).
 #[cfg(target_arch = "wasm32")]
 pub fn detach(action: Action) {
-    spawn(action, None);
+    spawn(action, None, false);
+}
+
+/// [`detach`], first polled after the frame that draws the page's latest changes rather than in
+/// a microtask (js/wasm/browser.js `afterFrame`): for work that would otherwise delay the first
+/// frame of what the caller just put on screen. Later polls are microtasks, as for every task.
+#[cfg(target_arch = "wasm32")]
+pub fn detach_after_frame(action: Action) {
+    spawn(action, None, true);
 }
 
 /// How many tasks are alive (queued, waiting or being polled). Zero once every action has
@@ -229,30 +243,38 @@ impl Drop for Task {
     }
 }
 
+/// Starts a task; its first poll is a microtask, or after the next frame (`after_frame`).
 #[cfg(target_arch = "wasm32")]
-fn spawn(action: Action, settle: Option<(js_sys::Function, js_sys::Function)>) {
+fn spawn(action: Action, settle: Option<(js_sys::Function, js_sys::Function)>, after_frame: bool) {
     LIVE_TASKS.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
-    schedule(Rc::new(Task {
+    let task = Rc::new(Task {
         future: Cell::new(Some(action)),
         queued: Cell::new(false),
         settle,
-    }));
+    });
+    schedule(task, after_frame);
 }
 
-/// Queues a poll of `task` unless one is queued already. The microtask's closure owns a
-/// reference, so a queued task stays alive until it has been polled.
+/// Queues a poll of `task` (a microtask, or after the next frame) unless one is queued already.
+/// The callback's closure owns a reference, so a queued task stays alive until it has been
+/// polled.
 #[cfg(target_arch = "wasm32")]
-fn schedule(task: Rc<Task>) {
+fn schedule(task: Rc<Task>, after_next_frame: bool) {
     if !task.queued.replace(true) {
         // `Closure::new` over an `Option` taken on the first call, not `Closure::once`: the same
         // release of the task after its poll, without wasm-bindgen's `FnOnce` wrapper (its boxed
         // adapter and "called more than once" throw, about 0.5 KB). JS calls it once anyway.
         let mut task = Some(task);
-        queue_microtask(Closure::new(move || {
+        let poll = Closure::new(move || {
             if let Some(task) = task.take() {
                 run(&task);
             }
-        }));
+        });
+        if after_next_frame {
+            after_frame(poll);
+        } else {
+            queue_microtask(poll);
+        }
     }
 }
 
@@ -313,13 +335,13 @@ mod waker {
 
     unsafe fn wake(data: *const ()) {
         // SAFETY: takes over the waker's strong count, which `schedule` keeps or drops.
-        schedule(unsafe { Rc::from_raw(data.cast::<Task>()) });
+        schedule(unsafe { Rc::from_raw(data.cast::<Task>()) }, false);
     }
 
     unsafe fn wake_by_ref(data: *const ()) {
         // SAFETY: the waker keeps its own count; `schedule` gets a new one.
         unsafe { Rc::increment_strong_count(data.cast::<Task>()) };
-        schedule(unsafe { Rc::from_raw(data.cast::<Task>()) });
+        schedule(unsafe { Rc::from_raw(data.cast::<Task>()) }, false);
     }
 
     unsafe fn drop(data: *const ()) {

@@ -27,7 +27,7 @@ use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 
 mod actions;
-use actions::{detach, promise};
+use actions::{detach, detach_after_frame, promise};
 
 /// The widget state shared by the facade, the dialog hooks and (later) the flows.
 pub(crate) struct Inner {
@@ -91,10 +91,12 @@ impl Inner {
         let shown = dialog.show();
         debug_assert!(shown);
         self.events.emit(EventKind::Show, &JsValue::UNDEFINED);
-        // Not run when a focus handler or a `show` listener destroyed the widget meanwhile: no
-        // token asked for, no request sent for a destroyed widget.
-        if let (Some(listing), Some(_)) = (listing, self.alive()) {
-            detach(listing);
+        // Its request waits for the dialog's first frame: asking for the token and starting a
+        // fetch took several ms that frame would otherwise wait for (bench/README.md, thirteenth
+        // round). A widget destroyed by then (a focus handler, a `show` listener, the caller
+        // right after `show()`) runs nothing: `list_action` checks at its first poll.
+        if let Some(listing) = listing {
+            detach_after_frame(listing);
         }
         Ok(())
     }

@@ -12,7 +12,7 @@
 
 use account_link::http::{field, field_str};
 use account_link::LinkWidget;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -195,6 +195,29 @@ async fn show_returns_with_the_loading_status_in_place_and_a_second_show_is_a_no
     w.destroy();
 }
 
+/// An `accessToken` provider answering `token`, and how many times it was asked.
+fn counting_provider(token: String) -> (Rc<Cell<u32>>, Closure<dyn FnMut() -> JsValue>) {
+    let asked = Rc::new(Cell::new(0));
+    let counter = asked.clone();
+    let provider = Closure::<dyn FnMut() -> JsValue>::new(move || {
+        counter.set(counter.get() + 1);
+        JsValue::from_str(&token)
+    });
+    (asked, provider)
+}
+
+/// Resolves inside the next animation frame's callbacks (a `requestAnimationFrame` callback
+/// registered now): where the frame that draws the page's latest changes begins.
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(&resolve)
+            .expect("requestAnimationFrame");
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// `show()` begins the listing before it fires `show`: a `show` listener that destroys the
 /// widget leaves that listing unrun (no token asked of the app's provider, no request). The same
 /// widget without the listener asks once, so the count can tell.
@@ -202,12 +225,7 @@ async fn show_returns_with_the_loading_status_in_place_and_a_second_show_is_a_no
 async fn a_show_listener_that_destroys_the_widget_stops_its_listing() {
     let base = emu();
     let token = setup(base, true).await;
-    let asked = Rc::new(std::cell::Cell::new(0));
-    let counter = asked.clone();
-    let provider = Closure::<dyn FnMut() -> JsValue>::new(move || {
-        counter.set(counter.get() + 1);
-        JsValue::from_str(&token)
-    });
+    let (asked, provider) = counting_provider(token);
     let make = || Rc::new(widget_with(base, provider.as_ref().clone()));
 
     let listed = make();
@@ -233,6 +251,41 @@ async fn a_show_listener_that_destroys_the_widget_stops_its_listing() {
         .await
         .expect_err("destroyed");
     assert_eq!(code(&error), "destroyed");
+}
+
+/// The listing `show()` starts waits for the frame that first draws the dialog (asking for the
+/// token and starting the fetch would delay that frame): no token is asked before that frame
+/// begins, and the list arrives after it. A widget destroyed meanwhile, even by the caller right
+/// after `show()`, asks for no token at all.
+#[wasm_bindgen_test]
+async fn show_lists_after_the_dialogs_first_frame_and_not_once_destroyed() {
+    let base = emu();
+    let token = setup(base, true).await;
+    let (asked, provider) = counting_provider(token);
+    let make = || widget_with(base, provider.as_ref().clone());
+
+    let w = make();
+    w.show().unwrap();
+    assert_eq!(text("[data-part=status]"), "Loading linked accounts…");
+    next_frame().await;
+    assert_eq!(
+        asked.get(),
+        0,
+        "no token asked before the dialog's first frame"
+    );
+    until("two identity rows", || count("[data-identity]") == 2).await;
+    assert_eq!(asked.get(), 1, "then one token for the listing");
+    w.destroy();
+
+    let gone = make();
+    gone.show().unwrap();
+    gone.destroy();
+    sleep(300).await;
+    assert_eq!(
+        asked.get(),
+        1,
+        "no token asked for a widget destroyed right after show()"
+    );
 }
 
 #[wasm_bindgen_test]

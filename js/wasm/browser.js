@@ -463,3 +463,14 @@ export function deferred() {
 export function callWith(f, value) {
   f(value);
 }
+
+/**
+ * Calls `f` once the frame that is drawing the page's latest changes has been drawn (the next
+ * animation frame, then a task), so the work done there does not delay that frame. A hidden page
+ * draws no frames: there `f` waits until the page is shown. `show()` starts its identities
+ * listing this way (src/widget.rs): asking for the token and starting the fetch cost the
+ * dialog's first frame several ms, and a dialog nobody can see needs no list yet.
+ */
+export function afterFrame(f) {
+  requestAnimationFrame(() => setTimeout(f));
+}

@@ -64,7 +64,7 @@ pub(super) fn flow_context(config: Config) -> FlowContext {
     }
 }
 
-pub(super) use crate::task::{detach, promise};
+pub(super) use crate::task::{detach, detach_after_frame, promise};
 
 /// The dialog rows of `list` (the first is the primary identity).
 fn rows(list: &[Identity]) -> Vec<IdentityRow> {
@@ -323,7 +323,11 @@ impl Inner {
             (target, ticket)
         });
         Box::pin(async move {
-            let (target, ticket) = started.map_err(|e| inner.fail(e))?;
+            // Checked again at the first poll: a widget destroyed since the call (`show()`'s
+            // listing waits for a frame) asks for no token and sends no request.
+            let (target, ticket) = started
+                .and_then(|started| inner.dialog().map(|_| started))
+                .map_err(|e| inner.fail(e))?;
             let unlink = target.as_ref().map(|(p, u)| (p.as_str(), u.as_str()));
             match flow::identities_after(&inner.flow, unlink).await {
                 Ok(list) => {
