@@ -74,7 +74,7 @@ extern "C" {
     fn call_with(f: &js_sys::Function, value: &JsValue);
 
     /// js/wasm/browser.js `afterFrame`: `callback()` once the frame drawing the page's latest
-    /// changes is drawn (in a hidden page, once it is shown).
+    /// changes is drawn (in a hidden page, in a task at once).
     #[wasm_bindgen(js_name = afterFrame)]
     fn after_frame(callback: Closure<dyn FnMut()>);
 }

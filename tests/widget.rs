@@ -288,6 +288,41 @@ async fn show_lists_after_the_dialogs_first_frame_and_not_once_destroyed() {
     );
 }
 
+/// In a hidden page (a tab opened in the background) the browser draws no frames, so the listing
+/// cannot wait for one: it starts at once and the list is there when the tab is shown. Headless
+/// Chromium cannot hide a page, so this one acts hidden: `document.hidden` reads `true` and
+/// `requestAnimationFrame` never calls back, as in a background tab.
+#[wasm_bindgen_test]
+async fn in_a_hidden_page_show_lists_without_waiting_for_a_frame() {
+    let base = emu();
+    let token = setup(base, true).await;
+    let act_hidden = js_sys::Function::new_no_args(
+        "const raf = window.requestAnimationFrame;
+         Object.defineProperty(document, 'hidden', { get: () => true, configurable: true });
+         window.requestAnimationFrame = () => 0;
+         return () => { delete document.hidden; window.requestAnimationFrame = raf; };",
+    );
+    let restore: js_sys::Function = act_hidden.call0(&JsValue::NULL).unwrap().unchecked_into();
+    let w = widget(base, &token);
+    w.show().unwrap();
+    // Polled here rather than with `until`, whose panic would leave the page acting hidden for
+    // the tests after this one.
+    let mut listed = false;
+    for _ in 0..100 {
+        listed = count("[data-identity]") == 2;
+        if listed {
+            break;
+        }
+        sleep(50).await;
+    }
+    restore.call0(&JsValue::NULL).unwrap();
+    assert!(
+        listed,
+        "the identities listed in a page that draws no frames"
+    );
+    w.destroy();
+}
+
 #[wasm_bindgen_test]
 async fn an_api_error_rejects_fires_error_and_shows_in_the_dialog() {
     let base = emu();

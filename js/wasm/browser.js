@@ -90,8 +90,7 @@ export async function verifyRs256(n, e, token) {
     return 2;
   }
   try {
-    const bytes = Uint8Array.from(atob(signature.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-    return (await subtle.verify(RS256, key, bytes, data)) ? 0 : 1;
+    return (await subtle.verify(RS256, key, base64urlBytes(signature), data)) ? 0 : 1;
   } catch {
     return 1;
   }
@@ -199,6 +198,14 @@ export function watchPopup(popup, channel, graceMs, pollMs, timeoutMs, report) {
 }
 
 /**
+ * The bytes of unpadded base64url `text` (`atob` after mapping `-_` to `+/`; throws where `atob`
+ * does). The callers check what they accept first.
+ */
+function base64urlBytes(text) {
+  return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+}
+
+/**
  * The JSON object of one part (header or payload) of a compact JWS: unpadded base64url (RFC 4648
  * 5; padding, characters outside the alphabet or an impossible length refused) -> strict UTF-8
  * (a BOM kept, so JSON.parse refuses it) -> `JSON.parse`. `null` unless that gives an object.
@@ -206,8 +213,7 @@ export function watchPopup(popup, channel, graceMs, pollMs, timeoutMs, report) {
 export function jsonPart(text) {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 == 1) return null;
   try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    const bytes = base64urlBytes(text);
     const value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes));
     return value !== null && typeof value == 'object' ? value : null;
   } catch {
@@ -466,11 +472,12 @@ export function callWith(f, value) {
 
 /**
  * Calls `f` once the frame that is drawing the page's latest changes has been drawn (the next
- * animation frame, then a task), so the work done there does not delay that frame. A hidden page
- * draws no frames: there `f` waits until the page is shown. `show()` starts its identities
- * listing this way (src/widget.rs): asking for the token and starting the fetch cost the
- * dialog's first frame several ms, and a dialog nobody can see needs no list yet.
+ * animation frame, then a task), so the work done there does not delay that frame; in a hidden
+ * page, which draws no frames, in a task at once (a tab opened in the background lists its
+ * identities while it loads). `show()` starts its identities listing this way (src/widget.rs):
+ * asking for the token and starting the fetch cost the dialog's first frame several ms.
  */
 export function afterFrame(f) {
-  requestAnimationFrame(() => setTimeout(f));
+  if (document.hidden) setTimeout(f);
+  else requestAnimationFrame(() => setTimeout(f));
 }
