@@ -362,6 +362,26 @@ async fn an_api_error_rejects_fires_error_and_shows_in_the_dialog() {
     w.destroy();
 }
 
+/// An `unlink()` the caller follows with `destroy()` in the same task rejects with `destroyed`
+/// and sends nothing: the identity is still linked afterwards.
+#[wasm_bindgen_test]
+async fn unlink_then_destroy_in_the_same_task_sends_nothing() {
+    let base = emu();
+    let token = setup(base, true).await;
+    let w = widget(base, &token);
+    let pending = w.unlink("google-oauth2".into(), "1001".into());
+    w.destroy();
+    let error = JsFuture::from(pending).await.expect_err("destroyed");
+    assert_eq!(code(&error), "destroyed");
+    let other = widget(base, &token);
+    let list: js_sys::Array = JsFuture::from(other.identities())
+        .await
+        .expect("listed")
+        .unchecked_into();
+    assert_eq!(list.length(), 2, "the Google identity is still linked");
+    other.destroy();
+}
+
 #[wasm_bindgen_test]
 async fn the_primary_identity_is_refused_locally_and_destroy_rejects_later_calls() {
     let base = emu();
