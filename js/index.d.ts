@@ -341,8 +341,8 @@ export interface LinkWidget {
    * cancelled by the first Escape); focus then returns to the element focused before. Inline:
    * reveals the dialog in its container (widgets start hidden in both modes). No-op when shown.
    * With `accessToken` set, the dialog appears with "Loading linked accounts…" and lists the
-   * user's identities; that request starts once the dialog's first frame is drawn (at once in a
-   * hidden page), so it does not delay that frame.
+   * user's identities; that request starts once the dialog's first frame is drawn, so it does not
+   * delay that frame (after 100 ms where no frame comes, as in a tab opened in the background).
    *
    * ```ts
    * button.addEventListener('click', () => widget.show());

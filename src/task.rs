@@ -9,18 +9,20 @@
 //! How a task runs: [`promise`] and [`detach`] put the action in a task and queue a
 //! microtask (`queueMicrotask`) that polls it, so the first poll happens after the caller returns,
 //! as with `future_to_promise` ([`detach_after_frame`] queues that first poll after the next
-//! frame instead). A wake queues one more microtask unless one is queued already. A
-//! task is only ever polled from its microtask, which JS runs on an empty stack, so a poll never
-//! runs inside another poll; a wake that arrives during a poll (the future woke itself, or
+//! frame instead, in a timer task). A wake queues one more microtask unless one is queued already.
+//! A task is only ever polled from its microtask (or that first timer task), which JS runs on an
+//! empty stack, so a poll never runs inside another poll; a wake that arrives during a poll (the future woke itself, or
 //! something it called settled synchronously) queues the next poll, which runs after this one
 //! returns. When the action finishes, its future is dropped (its guards clean up) before the JS
 //! promise settles. A task is owned by whatever can wake it (its wakers) and, while queued, by its
 //! microtask: a pending action whose wakers are all gone (say the promise it awaits through a
 //! [`PromiseFuture`] was collected unsettled) is dropped with the last one, which cancels it like
 //! any drop. (A future that keeps its own waker, like the popup runner's, forms a cycle instead;
-//! the popup's always ends by its timeout.)
+//! the popup's always ends by its timeout.) A task waiting for its first frame is owned by the
+//! two callbacks of `afterFrame`; the timer one always runs (within 100 ms, later in a background
+//! tab whose timers the browser holds back), so a page that never draws does not keep it.
 //!
-//! Closures handed to JS (promise reactions, microtasks) are passed by value: wasm-bindgen then
+//! Closures handed to JS (promise reactions, microtasks, `afterFrame`'s callback) are passed by value: wasm-bindgen then
 //! frees their Rust side when JS garbage-collects the function (its `FinalizationRegistry`), so a
 //! reaction that never runs leaks nothing once its promise is collected, and one that runs late
 //! (after its [`PromiseFuture`] was dropped) still calls a live closure that harms nothing.
@@ -74,7 +76,8 @@ extern "C" {
     fn call_with(f: &js_sys::Function, value: &JsValue);
 
     /// js/wasm/browser.js `afterFrame`: `callback()` once the frame drawing the page's latest
-    /// changes is drawn (in a hidden page, in a task at once).
+    /// changes is drawn, and after 100 ms in any case (a page that draws no frames); called
+    /// twice when both come, so the callback must ignore its second call.
     #[wasm_bindgen(js_name = afterFrame)]
     fn after_frame(callback: Closure<dyn FnMut()>);
 }
@@ -205,9 +208,10 @@ pub fn detach(action: Action) {
     spawn(action, None, false);
 }
 
-/// [`detach`], first polled after the frame that draws the page's latest changes rather than in
-/// a microtask (js/wasm/browser.js `afterFrame`): for work that would otherwise delay the first
-/// frame of what the caller just put on screen. Later polls are microtasks, as for every task.
+/// [`detach`], first polled after the frame that draws the page's latest changes (or after
+/// 100 ms, where no frame comes) rather than in a microtask (js/wasm/browser.js `afterFrame`):
+/// for work that would otherwise delay the first frame of what the caller just put on screen.
+/// Later polls are microtasks, as for every task.
 #[cfg(target_arch = "wasm32")]
 pub fn detach_after_frame(action: Action) {
     spawn(action, None, true);
@@ -230,7 +234,7 @@ static LIVE_TASKS: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicU
 struct Task {
     /// The action; `None` while it is being polled and once it has finished.
     future: Cell<Option<Action>>,
-    /// A microtask to poll it is queued (and has not started yet).
+    /// A poll is queued (a microtask, or the first poll's `afterFrame`) and has not started yet.
     queued: Cell<bool>,
     /// The JS promise's `resolve` and `reject` ([`promise`]), or nothing ([`detach`]).
     settle: Option<(js_sys::Function, js_sys::Function)>,
@@ -278,7 +282,7 @@ fn schedule(task: Rc<Task>, after_next_frame: bool) {
     }
 }
 
-/// Polls `task` once (from its microtask only, never from inside another poll).
+/// Polls `task` once (from its queued callback only, never from inside another poll).
 #[cfg(target_arch = "wasm32")]
 fn run(task: &Rc<Task>) {
     // Cleared before polling: a wake during the poll queues the next one.

@@ -536,3 +536,49 @@ async fn a_detached_action_runs_to_its_end_and_is_freed() {
     assert!(dropped.get(), "the finished action was not dropped");
     assert_eq!(live_tasks(), before);
 }
+
+/// A promise resolved inside the next animation frame's callbacks (one registered now runs after
+/// those registered before it, in the same frame).
+fn next_frame() -> Promise {
+    Promise::new(&mut |resolve, _| {
+        window().request_animation_frame(&resolve).unwrap();
+    })
+}
+
+/// `detach_after_frame`: not polled in the microtask after the call nor when the next frame
+/// begins (its callbacks run first), polled once that frame is drawn; its later polls are
+/// microtasks like every task's; freed when it ends, though `afterFrame`'s 100 ms timer calls
+/// its poll a second time (which does nothing).
+#[wasm_bindgen_test]
+async fn a_task_detached_after_the_frame_is_first_polled_after_that_frame() {
+    let before = live_tasks();
+    let polls = Rc::new(Cell::new(0));
+    let dropped = Rc::new(Cell::new(false));
+    let (p, flag) = (polls.clone(), DropFlag(dropped.clone()));
+    task::detach_after_frame(action(async move {
+        let _flag = flag;
+        p.set(p.get() + 1);
+        // Resolved in a microtask: the next poll must come from one too, before any timer.
+        PromiseFuture::from(Promise::resolve(&JsValue::UNDEFINED))
+            .await
+            .unwrap();
+        p.set(p.get() + 1);
+        Ok(JsValue::UNDEFINED)
+    }));
+    within(Promise::resolve(&JsValue::UNDEFINED)).await.unwrap();
+    assert_eq!(polls.get(), 0, "polled by the microtask checkpoint");
+    within(next_frame()).await.unwrap();
+    assert_eq!(polls.get(), 0, "polled before the frame's callbacks ran");
+    for _ in 0..100 {
+        if dropped.get() {
+            break;
+        }
+        sleep(5).await;
+    }
+    assert_eq!(polls.get(), 2, "both steps ran");
+    assert!(dropped.get(), "the finished action was not dropped");
+    // Past afterFrame's 100 ms timer, which calls the finished task's poll again.
+    sleep(150).await;
+    assert_eq!(polls.get(), 2);
+    assert_eq!(live_tasks(), before, "the task was freed");
+}

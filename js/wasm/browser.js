@@ -472,12 +472,15 @@ export function callWith(f, value) {
 
 /**
  * Calls `f` once the frame that is drawing the page's latest changes has been drawn (the next
- * animation frame, then a task), so the work done there does not delay that frame; in a hidden
- * page, which draws no frames, in a task at once (a tab opened in the background lists its
- * identities while it loads). `show()` starts its identities listing this way (src/widget.rs):
- * asking for the token and starting the fetch cost the dialog's first frame several ms.
+ * animation frame, then a task), so the work done there does not delay that frame; and after
+ * 100 ms in any case, for pages where no frame comes: a hidden page (a tab opened in the
+ * background, where the browser may also hold timers back), a page hidden right after the call,
+ * an off-screen cross-origin frame. `f` is called twice whenever both fire: it must ignore the
+ * second call (src/task.rs's poll takes its task on the first). `show()` starts its identities
+ * listing this way (src/widget.rs): asking for the token and starting the fetch cost the
+ * dialog's first frame several ms.
  */
 export function afterFrame(f) {
-  if (document.hidden) setTimeout(f);
-  else requestAnimationFrame(() => setTimeout(f));
+  requestAnimationFrame(() => setTimeout(f));
+  setTimeout(f, 100);
 }
