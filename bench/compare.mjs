@@ -18,14 +18,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchOptions } from '../scripts/chromium.mjs';
 import { serveInChild } from '../scripts/static-server.mjs';
-import { instrument } from './instrument.mjs';
+import { loadPage, option } from './instrument.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : def;
-};
+const opt = (name, def) => option(argv, name, def);
 const BASE = opt('base') && path.resolve(opt('base'));
 const HEAD = path.resolve(root, opt('head', 'dist'));
 const RUNS = Number(opt('runs', 40));
@@ -37,27 +34,8 @@ const EMULATOR = opt('emulator', 'http://127.0.0.1:4310');
 async function load(browser, base) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
-    const page = await context.newPage();
-    await page.addInitScript(instrument);
-    if (LATENCY_MS > 0) {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', {
-        offline: false,
-        latency: LATENCY_MS,
-        downloadThroughput: -1,
-        uploadThroughput: -1,
-      });
-    }
-    await page.goto(`${base}/${PAGE}.html?emulator=${encodeURIComponent(EMULATOR)}`, { waitUntil: 'load' });
-    await page.waitForFunction(
-      () => window.__bench.painted !== null || document.documentElement.dataset.benchError,
-      null,
-      { timeout: 20_000, polling: 50 },
-    );
-    const error = await page.evaluate(() => document.documentElement.dataset.benchError);
-    if (error) throw new Error(`${PAGE}.html: ${error}`);
-    return await page.evaluate(() => ({ ...window.__bench }));
+    const url = `${base}/${PAGE}.html?emulator=${encodeURIComponent(EMULATOR)}`;
+    return (await loadPage(context, url, LATENCY_MS)).marks;
   } finally {
     await context.close();
   }
@@ -121,6 +99,7 @@ async function main() {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
   console.log('\nThe instantiated -> rows leave out when the files arrived, which drifts from run to run.');
+  if (RUNS < 60) console.log(`With ${RUNS} runs, differences of a few ms are noise: the thirteenth round used 60-100.`);
 }
 
 await main();

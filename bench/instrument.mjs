@@ -1,9 +1,48 @@
-// The bench's in-page instrument, shared by bench/run.mjs and bench/compare.mjs: Playwright's
-// `page.addInitScript(instrument)` sends the function's source to every page, where it runs
-// before the page's own scripts and fills `window.__bench` with timestamps on the page's clock
-// (0 = navigation start): `wasm` (instantiated), `usable`, `painted` (its first frame), `click`
-// and `open` (a connection's click, the popup's `window.open`). What each one means is in
-// bench/README.md ("What is measured").
+// How the bench measures one page load, shared by bench/run.mjs and bench/compare.mjs: the
+// in-page `instrument` (Playwright's `page.addInitScript` sends the function's source to the
+// page, where it runs before the page's own scripts and fills `window.__bench` with timestamps
+// on the page's clock, 0 = navigation start: `wasm` (instantiated), `usable`, `painted` (its
+// first frame), `click` and `open` (a connection's click, the popup's `window.open`)), and
+// `loadPage`, which loads a bench page with it and waits for those marks. What each one means is
+// in bench/README.md ("What is measured").
+
+/** `--name value` from `argv`, or `def`. */
+export function option(argv, name, def) {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : def;
+}
+
+/**
+ * Loads `url` in a new page of `context` with the instrument (and `latencyMs` of added latency
+ * per request, through CDP, when above 0), waits until the dialog's first frame is marked, and
+ * returns the page, its CDP session and its marks. `beforeLoad(page)` runs before navigating
+ * (to listen to responses). Throws the page's own error (`data-bench-error`), if it reports one.
+ */
+export async function loadPage(context, url, latencyMs, beforeLoad = () => {}) {
+  const page = await context.newPage();
+  await page.addInitScript(instrument);
+  const cdp = await context.newCDPSession(page);
+  if (latencyMs > 0) {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: latencyMs,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+  }
+  beforeLoad(page);
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction(
+    () => window.__bench.painted !== null || document.documentElement.dataset.benchError,
+    null,
+    { timeout: 20_000, polling: 50 },
+  );
+  const error = await page.evaluate(() => document.documentElement.dataset.benchError);
+  if (error) throw new Error(`${new URL(url).pathname.slice(1)}: ${error}`);
+  const marks = await page.evaluate(() => ({ ...window.__bench }));
+  return { page, cdp, marks };
+}
 
 /** Runs in every page before its own scripts (self-contained: it is sent as source). */
 export function instrument() {

@@ -26,14 +26,11 @@ import { fileURLToPath } from 'node:url';
 import { launchOptions } from '../scripts/chromium.mjs';
 import { serveInChild } from '../scripts/static-server.mjs';
 import { measureBuffer } from '../scripts/size.mjs';
-import { instrument } from './instrument.mjs';
+import { loadPage, option } from './instrument.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : def;
-};
+const opt = (name, def) => option(argv, name, def);
 const RUNS = Number(opt('runs', process.env.BENCH_RUNS || 10));
 const EMULATOR = opt('emulator', 'http://127.0.0.1:4310');
 const OUT = path.resolve(root, opt('out', 'bench/results.json'));
@@ -64,36 +61,18 @@ function classify(url) {
 async function runOnce(browser, base, variant) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
-    const page = await context.newPage();
-    await page.addInitScript(instrument);
-    const cdp = await context.newCDPSession(page);
-    if (LATENCY_MS > 0) {
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', {
-        offline: false,
-        latency: LATENCY_MS,
-        downloadThroughput: -1,
-        uploadThroughput: -1,
-      });
-    }
     // The responses are only noted during the load; their bodies are read after the timings
     // (below). Reading them as they arrive copied every body over CDP, base64, while the page was
     // still compiling and drawing: work a real visitor never pays, and ~100 KB for ours against
     // ~3 KB for the floor on a 2-core machine.
     const responses = [];
-    page.on('response', (r) => {
-      const kind = classify(r.url());
-      if (kind) responses.push({ kind, response: r });
-    });
-    await page.goto(`${base}/${variant}.html?emulator=${encodeURIComponent(EMULATOR)}`, { waitUntil: 'load' });
-    await page.waitForFunction(
-      () => window.__bench.painted !== null || document.documentElement.dataset.benchError,
-      null,
-      { timeout: 20_000, polling: 50 },
+    const url = `${base}/${variant}.html?emulator=${encodeURIComponent(EMULATOR)}`;
+    const { page, cdp, marks } = await loadPage(context, url, LATENCY_MS, (p) =>
+      p.on('response', (r) => {
+        const kind = classify(r.url());
+        if (kind) responses.push({ kind, response: r });
+      }),
     );
-    const error = await page.evaluate(() => document.documentElement.dataset.benchError);
-    if (error) throw new Error(`${variant}.html: ${error}`);
-    const marks = await page.evaluate(() => ({ ...window.__bench }));
 
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
