@@ -247,16 +247,20 @@ impl Drop for Task {
     }
 }
 
-/// Starts a task; its first poll is a microtask, or after the next frame (`after_frame`).
+/// Starts a task; its first poll is a microtask, or after the next frame (`after_next_frame`).
 #[cfg(target_arch = "wasm32")]
-fn spawn(action: Action, settle: Option<(js_sys::Function, js_sys::Function)>, after_frame: bool) {
+fn spawn(
+    action: Action,
+    settle: Option<(js_sys::Function, js_sys::Function)>,
+    after_next_frame: bool,
+) {
     LIVE_TASKS.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
     let task = Rc::new(Task {
         future: Cell::new(Some(action)),
         queued: Cell::new(false),
         settle,
     });
-    schedule(task, after_frame);
+    schedule(task, after_next_frame);
 }
 
 /// Queues a poll of `task` (a microtask, or after the next frame) unless one is queued already.
