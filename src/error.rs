@@ -120,6 +120,14 @@ impl Error {
         *self.0
     }
 
+    /// The `destroyed` error: every call on a destroyed widget, and every action it had begun.
+    pub fn destroyed() -> Self {
+        Error::new(
+            ErrorCode::Destroyed,
+            "this widget was destroyed; create a new one with createLinkWidget(options)",
+        )
+    }
+
     /// Shorthand for [`ErrorCode::InvalidOptions`].
     pub fn invalid_options(message: impl Into<String>) -> Self {
         Error::new(ErrorCode::InvalidOptions, message)

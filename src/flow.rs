@@ -627,17 +627,13 @@ pub async fn identities_after(
     })
 }
 
-/// Ends the running popup transaction with `destroyed` (closing the popup) and forgets the
-/// captured token. For `LinkWidget.destroy()`.
+/// Ends the running popup transaction with `destroyed` (closing the popup) and ends the token
+/// source: any flow still to ask for a token (a listing waiting for its frame, an unlink or a
+/// redirect called in the same task as `destroy()`) fails with `destroyed` there, before it asks
+/// the app or sends anything. For `LinkWidget.destroy()`.
 pub fn destroy(ctx: &FlowContext) {
-    ctx.popup_slot.cancel(
-        Error::new(
-            ErrorCode::Destroyed,
-            "The widget was destroyed; create a new one.",
-        ),
-        true,
-    );
-    ctx.tokens.clear_captured();
+    ctx.popup_slot.cancel(Error::destroyed(), true);
+    ctx.tokens.end();
 }
 
 #[cfg(test)]

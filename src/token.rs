@@ -35,6 +35,8 @@ struct Captured {
 pub struct TokenSource {
     configured: Configured,
     captured: RefCell<Option<Captured>>,
+    /// Set by [`TokenSource::end`]: no token is given any more.
+    ended: core::cell::Cell<bool>,
 }
 
 fn unauthorized(message: &str) -> Error {
@@ -47,6 +49,7 @@ impl TokenSource {
         TokenSource {
             configured,
             captured: RefCell::new(None),
+            ended: core::cell::Cell::new(false),
         }
     }
 
@@ -77,8 +80,10 @@ impl TokenSource {
         });
     }
 
-    /// Forgets the captured token (`destroy`).
-    pub fn clear_captured(&self) {
+    /// Forgets the captured token, and from now on answers every request for a token with
+    /// `destroyed`, without asking the app's provider (`destroy`).
+    pub fn end(&self) {
+        self.ended.set(true);
         *self.captured.borrow_mut() = None;
     }
 
@@ -101,8 +106,13 @@ impl TokenSource {
 
     /// The token to use now. A provider is called each time and may return a Promise; it must
     /// yield a non-empty string. Failures are `unauthorized` (the provider's own error text is
-    /// not copied: it might contain a token).
+    /// not copied: it might contain a token). After [`TokenSource::end`], `destroyed`: checked
+    /// before the provider is asked and again once it answered (the widget may have been
+    /// destroyed meanwhile), so a destroyed widget's flows stop here, before any request.
     pub async fn get(&self) -> Result<Secret> {
+        if self.ended.get() {
+            return Err(Error::destroyed());
+        }
         match &self.configured {
             Configured::Static(t) => Ok(t.clone()),
             Configured::Provider(f) => {
@@ -112,6 +122,9 @@ impl TokenSource {
                 let value = crate::task::PromiseFuture::from(call_provider(f))
                     .await
                     .map_err(|_| fail())?;
+                if self.ended.get() {
+                    return Err(Error::destroyed());
+                }
                 match value.as_string() {
                     Some(s) if !s.trim().is_empty() => Ok(Secret::new(s)),
                     _ => Err(fail()),

@@ -15,7 +15,7 @@
 //! ([`Inner::connection_clicked`], [`Inner::unlink_confirmed`], [`Inner::redirect_requested`]).
 
 use crate::dialog::{i18n::Msg, Action, Dialog, IdentityRow};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::events::{EventKind, Events};
 use crate::flow::FlowContext;
 use crate::options::{Config, Mode};
@@ -45,13 +45,6 @@ pub(crate) struct Inner {
     dialog: RefCell<Option<Dialog>>,
 }
 
-fn destroyed() -> Error {
-    Error::new(
-        ErrorCode::Destroyed,
-        "this widget was destroyed; create a new one with createLinkWidget(options)",
-    )
-}
-
 /// Builds `{ key: value }`.
 pub(crate) fn object(entries: &[(&str, &JsValue)]) -> JsValue {
     let object = Object::new();
@@ -64,7 +57,7 @@ pub(crate) fn object(entries: &[(&str, &JsValue)]) -> JsValue {
 impl Inner {
     /// The dialog, or `destroyed`. A clone: no borrow is kept.
     pub(crate) fn dialog(&self) -> Result<Dialog> {
-        self.alive().ok_or_else(destroyed)
+        self.alive().ok_or_else(Error::destroyed)
     }
 
     /// The dialog, or `None` once destroyed. A clone, returned from a function so that the
@@ -94,7 +87,7 @@ impl Inner {
         // Its request waits for the dialog's first frame: asking for the token and starting a
         // fetch took several ms that frame would otherwise wait for (bench/README.md, thirteenth
         // round). A widget destroyed by then (a focus handler, a `show` listener, the caller
-        // right after `show()`) runs nothing: `list_action` checks at its first poll.
+        // right after `show()`) sends nothing: its ended token source answers `destroyed`.
         if let Some(listing) = listing {
             detach_after_frame(listing);
         }

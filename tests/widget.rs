@@ -118,14 +118,19 @@ fn click(selector: &str) {
 }
 
 /// Waits up to 5 s for `check`.
-async fn until(what: &str, check: impl Fn() -> bool) {
+/// Whether `check` holds within 5 s (polled every 50 ms); never panics.
+async fn holds_soon(check: impl Fn() -> bool) -> bool {
     for _ in 0..100 {
         if check() {
-            return;
+            return true;
         }
         sleep(50).await;
     }
-    panic!("timed out waiting for {what}");
+    false
+}
+
+async fn until(what: &str, check: impl Fn() -> bool) {
+    assert!(holds_soon(check).await, "timed out waiting for {what}");
 }
 
 /// Waits (at most 5 s) until no more tasks are alive than `before`: the tasks started since have
@@ -322,14 +327,7 @@ async fn in_a_page_that_draws_no_frames_show_still_lists() {
     w.show().unwrap();
     // Polled here, and the page restored before any assertion: a panic on wasm32 aborts (no
     // destructor runs), and a page left without frames would hang the tests after this one.
-    let mut listed = false;
-    for _ in 0..100 {
-        listed = count("[data-identity]") == 2;
-        if listed {
-            break;
-        }
-        sleep(50).await;
-    }
+    let listed = holds_soon(|| count("[data-identity]") == 2).await;
     restore.call0(&JsValue::NULL).unwrap();
     assert!(
         listed,
@@ -395,6 +393,27 @@ async fn unlink_then_destroy_in_the_same_task_sends_nothing() {
         .unchecked_into();
     assert_eq!(list.length(), 2, "the Google identity is still linked");
     other.destroy();
+}
+
+/// A `destroy()` while the app's `accessToken` function is still answering: the token it then
+/// gives is not used, and the call rejects with `destroyed` (no request sent for a destroyed
+/// widget).
+#[wasm_bindgen_test]
+async fn destroy_while_the_token_function_answers_rejects_with_destroyed() {
+    let base = emu();
+    let token = setup(base, true).await;
+    let slow = js_sys::Function::new_with_args(
+        "t",
+        "return () => new Promise((resolve) => setTimeout(() => resolve(t), 100));",
+    )
+    .call1(&JsValue::NULL, &token.into())
+    .unwrap();
+    let w = widget_with(base, slow);
+    let listing = w.identities();
+    sleep(20).await;
+    w.destroy();
+    let error = JsFuture::from(listing).await.expect_err("destroyed");
+    assert_eq!(code(&error), "destroyed");
 }
 
 #[wasm_bindgen_test]

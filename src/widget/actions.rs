@@ -323,11 +323,9 @@ impl Inner {
             (target, ticket)
         });
         Box::pin(async move {
-            // Checked again at the first poll: a widget destroyed since the call (`show()`'s
-            // listing waits for a frame) asks for no token and sends no request.
-            let (target, ticket) = started
-                .and_then(|started| inner.dialog().map(|_| started))
-                .map_err(|e| inner.fail(e))?;
+            // A widget destroyed since the call (`show()`'s listing waits for a frame) stops at
+            // its token: `TokenSource::get` answers `destroyed` before asking for one.
+            let (target, ticket) = started.map_err(|e| inner.fail(e))?;
             let unlink = target.as_ref().map(|(p, u)| (p.as_str(), u.as_str()));
             match flow::identities_after(&inner.flow, unlink).await {
                 Ok(list) => {
